@@ -1,0 +1,119 @@
+"""Frames per second of decoding, a bare MediaPipe loop, and ``hiprom landmarks``.
+
+All three run on the same clip in one process, interleaved and repeated, so the
+ratio (c)/(b) is judged against a baseline measured under the same load:
+
+(a) decode only: hiprom's reader (PyAV/FFmpeg, rotation, RGB, contiguous);
+(b) bare loop: the same decoder feeding ``PoseLandmarker.detect_for_video``
+    with the same options, results discarded;
+(c) hiprom landmarks: ``hiprom.cli.main(["landmarks", ...])`` without cache,
+    i.e. model check, clip hash, decode, inference, tracking, atomic save.
+
+Usage: ``python bench/throughput.py [CLIP] [--repeats N] [--max-people K]``
+(default clip: ../shared/sample_data/sports2d/demo.mp4). Target: (c) >= 0.9 x (b).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CLIP = ROOT.parent / "shared" / "sample_data" / "sports2d" / "demo.mp4"
+
+
+def decode_only(clip: Path) -> int:
+    from hiprom.video import open_video
+
+    n = 0
+    with open_video(clip) as reader:
+        for _ in reader.frames():
+            n += 1
+    return n
+
+
+def bare_loop(clip: Path, max_people: int) -> int:
+    import mediapipe as mp
+    from mediapipe.tasks.python import BaseOptions, vision
+
+    from hiprom.pose import default_model_path, quiet_native_stderr
+    from hiprom.video import open_video
+
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_path=str(default_model_path())),
+        running_mode=vision.RunningMode.VIDEO,
+        num_poses=max_people,
+    )
+    n = 0
+    with quiet_native_stderr(), vision.PoseLandmarker.create_from_options(options) as landmarker:
+        with open_video(clip) as reader:
+            for time_s, rgb in reader.frames():
+                image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+                landmarker.detect_for_video(image, int(time_s * 1000))
+                n += 1
+    return n
+
+
+def hiprom_landmarks(clip: Path, max_people: int, out_dir: Path) -> int:
+    from hiprom import cli
+
+    code = cli.main(
+        [
+            "landmarks",
+            str(clip),
+            "-q",
+            "--no-cache",
+            "--max-people",
+            str(max_people),
+            "-o",
+            str(out_dir / "bench.npz"),
+        ]
+    )
+    if code != 0:
+        raise SystemExit(f"hiprom landmarks failed with exit code {code}")
+    from hiprom.landmarks import LandmarkSeries
+
+    return LandmarkSeries.load(out_dir / "bench.npz").n_frames
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    n = fn(*args)
+    return n / (time.perf_counter() - start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--max-people", type=int, default=2)
+    args = parser.parse_args(argv)
+    if not args.clip.is_file():
+        print(f"clip not found: {args.clip}", file=sys.stderr)
+        return 2
+    results: dict[str, list[float]] = {"a": [], "b": [], "c": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_loop(args.clip, args.max_people)  # warm-up: page cache, model load paths
+        for _ in range(args.repeats):
+            results["a"].append(timed(decode_only, args.clip))
+            results["b"].append(timed(bare_loop, args.clip, args.max_people))
+            results["c"].append(timed(hiprom_landmarks, args.clip, args.max_people, Path(tmp)))
+            print("  run:", {k: round(v[-1], 1) for k, v in results.items()}, file=sys.stderr)
+    med = {k: statistics.median(v) for k, v in results.items()}
+    ratio = med["c"] / med["b"]
+    print(f"clip: {args.clip.name}, max_people={args.max_people}, repeats={args.repeats} (median frames/s)")
+    print("| stage | frames/s |")
+    print("|---|---|")
+    print(f"| (a) decode only | {med['a']:.1f} |")
+    print(f"| (b) bare MediaPipe VIDEO loop | {med['b']:.1f} |")
+    print(f"| (c) hiprom landmarks | {med['c']:.1f} |")
+    print(f"ratio (c)/(b) = {ratio:.2f} (target >= 0.90): {'PASS' if ratio >= 0.9 else 'FAIL'}")
+    return 0 if ratio >= 0.9 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

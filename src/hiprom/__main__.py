@@ -1,0 +1,3 @@
+from hiprom.cli import main
+
+raise SystemExit(main())

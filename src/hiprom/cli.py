@@ -1,0 +1,159 @@
+"""``hiprom`` command line: parse, call the pipeline, print.
+
+Every failure the user can fix is one line on stderr (``hiprom: error: ...``)
+and a distinct exit code (see :mod:`hiprom.errors`); no tracebacks unless
+``HIPROM_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+from pathlib import Path
+
+from hiprom import __version__
+from hiprom.errors import BadInputError, HipromError
+
+EXIT_INTERRUPTED = 130
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hiprom", description="Hip range of motion from an ordinary phone video."
+    )
+    parser.add_argument("--version", action="version", version=f"hiprom {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    lm = sub.add_parser(
+        "landmarks",
+        help="extract the tested person's pose landmarks from a clip",
+        description="Run the bundled MediaPipe pose model on every frame of CLIP and save the "
+        "tested person's landmark series (.npz; see docs/landmarks-format.md).",
+    )
+    lm.add_argument("clip", type=Path, help="video file (phone MP4/MOV, anything FFmpeg decodes)")
+    lm.add_argument("-o", "--out", type=Path, help="output .npz (default: ./<clip name>.landmarks.npz)")
+    lm.add_argument(
+        "--model", type=Path, help="a PoseLandmarker .task bundle (default: the bundled full model)"
+    )
+    lm.add_argument(
+        "--person",
+        default="auto",
+        help="who to follow when several people are in view: auto (largest, most central, most "
+        "persistent), largest, central, longest, or X,Y (the person nearest that point, "
+        "fractions of the frame, e.g. 0.3,0.5)",
+    )
+    lm.add_argument(
+        "--max-people",
+        type=_positive_int,
+        default=2,
+        help="poses to look for per frame (default 2; 1 is fastest)",
+    )
+    lm.add_argument(
+        "--max-size",
+        type=_positive_int,
+        metavar="PX",
+        help="downscale so the longer side is at most PX pixels",
+    )
+    lm.add_argument("--no-cache", action="store_true", help="ignore and do not fill the landmark cache")
+    lm.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="landmark cache directory (default: user cache dir or $HIPROM_CACHE_DIR)",
+    )
+    lm.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    lm.set_defaults(func=_cmd_landmarks)
+    return parser
+
+
+def _progress_bar(quiet: bool, label: str):
+    """A tqdm progress callback on stderr (off when quiet or not a terminal)."""
+    if quiet:
+        return None, lambda: None
+    from tqdm import tqdm
+
+    # a private duplicate of stderr: the pose stage silences fd 2 to hide native logs
+    try:
+        stream = os.fdopen(os.dup(sys.stderr.fileno()), "w", buffering=1)
+    except (OSError, io.UnsupportedOperation):  # stderr is not a real file (captured)
+        stream = None
+    bar = tqdm(
+        desc=label, unit="frame", file=stream or sys.stderr, disable=None, leave=False, dynamic_ncols=True
+    )
+
+    def update(n_done: int, n_expected: int) -> None:
+        if n_expected and bar.total != n_expected:
+            bar.total = n_expected
+        bar.update(n_done - bar.n)
+
+    def close() -> None:
+        bar.close()
+        if stream is not None:
+            stream.close()
+
+    return update, close
+
+
+def _cmd_landmarks(args: argparse.Namespace) -> int:
+    from hiprom.pipeline import get_landmarks
+
+    out = args.out or Path.cwd() / f"{args.clip.stem}.landmarks.npz"
+    if out.suffix != ".npz":
+        raise BadInputError(f"output must end in .npz, got {out.name}")
+    progress, close_bar = _progress_bar(args.quiet, args.clip.name)
+    try:
+        run = get_landmarks(
+            args.clip,
+            model_path=args.model,
+            max_people=args.max_people,
+            person=args.person,
+            max_size_px=args.max_size,
+            use_cache=not args.no_cache,
+            cache_dir=args.cache_dir,
+            progress=progress,
+        )
+    finally:
+        close_bar()
+    series = run.series
+    series.save(out)
+    meta = series.meta
+    fps = meta.get("fps_measured") or meta.get("fps_nominal") or 0.0
+    rate = series.n_frames / run.elapsed_s if run.elapsed_s > 0 else float("inf")
+    source = " (cached)" if run.from_cache else ""
+    print(
+        f"{args.clip.name}: {series.n_frames} frames, {fps:.1f} fps, "
+        f"{meta['width_px']}x{meta['height_px']}, person detected in {100 * series.detection_rate:.1f}% "
+        f"of frames, {run.elapsed_s:.1f} s{source}, {rate:.1f} frames/s -> {out}"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except HipromError as exc:
+        if os.environ.get("HIPROM_DEBUG"):
+            raise
+        print(f"hiprom: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hiprom: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        if os.environ.get("HIPROM_DEBUG"):
+            raise
+        print(
+            f"hiprom: internal error: {type(exc).__name__}: {exc} (rerun with HIPROM_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 1

@@ -1,0 +1,74 @@
+"""The errors hiprom raises, each with its own command-line exit code.
+
+Every error is one clear sentence for the user. Bad input also subclasses
+:class:`ValueError`, so library callers can catch it the ordinary way; the CLI
+prints ``hiprom: error: <message>`` and exits with :attr:`HipromError.exit_code`.
+"""
+
+from __future__ import annotations
+
+
+class HipromError(Exception):
+    """Base class: analysis of this input is impossible, for a stated reason."""
+
+    exit_code = 1
+    http_status = 500
+
+
+class BadInputError(HipromError, ValueError):
+    """The user's input cannot be used (a 4xx in the web app)."""
+
+    exit_code = 3
+    http_status = 400
+
+
+class InputNotFoundError(BadInputError):
+    exit_code = 3
+    http_status = 404
+
+
+class NotAVideoError(BadInputError):
+    exit_code = 4
+    http_status = 415
+
+
+class CorruptVideoError(BadInputError):
+    exit_code = 5
+    http_status = 422
+
+
+class EmptyVideoError(BadInputError):
+    """The clip decodes to no frames, or too few to analyse."""
+
+    exit_code = 6
+    http_status = 422
+
+
+class NoPersonError(BadInputError):
+    exit_code = 7
+    http_status = 422
+
+
+class TooFewDetectionsError(BadInputError):
+    """A person was found, but in too few frames for a time series."""
+
+    exit_code = 8
+    http_status = 422
+
+
+class ModelError(HipromError):
+    """The pose model is missing, altered, or could not be loaded."""
+
+    exit_code = 9
+
+
+class OutputError(HipromError):
+    """An output file could not be written."""
+
+    exit_code = 10
+
+
+class LandmarkFileError(BadInputError):
+    """A saved landmark file is unreadable or of an unknown format."""
+
+    exit_code = 11

@@ -1,0 +1,332 @@
+"""Video -> landmark series, with MediaPipe's Tasks ``PoseLandmarker``.
+
+The only module that imports mediapipe. It runs the landmarker in VIDEO mode
+on every decoded frame (decoding overlaps inference in a helper thread), keeps
+up to ``max_people`` candidates per frame, and hands them to
+:mod:`hiprom.tracking` to follow one person.
+
+The default model is ``models/pose_landmarker_full.task``, built offline by
+``models/build_pose_landmarker.py`` from mediapipe 0.10.21's Apache-2.0 BlazePose
+GHUM full models; nothing is downloaded. Its SHA-256 is checked on load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import sys
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
+from hiprom.landmarks import N_LANDMARKS, LandmarkSeries
+from hiprom.tracking import candidate_boxes, link_tracks, select_person
+from hiprom.video import VideoReader, open_video
+
+__all__ = [
+    "BUNDLED_MODEL_SHA256",
+    "PoseEstimator",
+    "default_model_path",
+    "extract_landmarks",
+    "resolve_model",
+]
+
+BUNDLED_MODEL_NAME = "pose_landmarker_full.task"
+BUNDLED_MODEL_SHA256 = "c7ec94cbc06c92a836714024e7cd3e641b8f68a07d43552930ed38a5f4086535"
+_TASK_MEMBERS = {"pose_detector.tflite", "pose_landmarks_detector.tflite"}
+
+ProgressFn = Callable[[int, int], None]
+
+
+def default_model_path() -> Path:
+    """The bundled model: inside the installed package, else the repo's ``models/``."""
+    packaged = resources.files("hiprom").joinpath("_models", BUNDLED_MODEL_NAME)
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "models" / BUNDLED_MODEL_NAME
+
+
+def resolve_model(model_path: str | Path | None = None) -> tuple[Path, str]:
+    """Check a model bundle and return ``(path, sha256)``.
+
+    The bundled model must match :data:`BUNDLED_MODEL_SHA256`. A model given
+    by path (e.g. Google's official lite/full/heavy ``.task``) must be a
+    PoseLandmarker bundle; its hash is recorded, not checked.
+    """
+    from hiprom.video import sha256_file
+
+    bundled = model_path is None
+    path = default_model_path() if bundled else Path(model_path)
+    if not path.is_file():
+        hint = " (rebuild it with models/build_pose_landmarker.py)" if bundled else ""
+        raise ModelError(f"pose model not found: {path}{hint}")
+    digest = sha256_file(path)
+    if bundled and digest != BUNDLED_MODEL_SHA256:
+        raise ModelError(
+            f"pose model {path} is altered (sha256 {digest[:12]}..., expected "
+            f"{BUNDLED_MODEL_SHA256[:12]}...); restore it or rebuild it"
+        )
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ModelError(f"{path} is not a MediaPipe .task bundle") from exc
+    if not _TASK_MEMBERS <= members:
+        raise ModelError(f"{path} is not a pose landmarker bundle (needs {sorted(_TASK_MEMBERS)})")
+    return path, digest
+
+
+class PoseEstimator:
+    """MediaPipe ``PoseLandmarker`` in VIDEO mode; use as a context manager.
+
+    :meth:`detect` returns, for up to ``max_people`` people,
+    ``image (k, 33, 5)`` = normalised x, y, z, visibility, presence and
+    ``world (k, 33, 3)`` in metres.
+    """
+
+    def __init__(self, model_path: Path, max_people: int = 2, min_confidence: float = 0.5):
+        import mediapipe as mp
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        self._mp = mp
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path)),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=max_people,
+            min_pose_detection_confidence=min_confidence,
+            min_pose_presence_confidence=min_confidence,
+            min_tracking_confidence=min_confidence,
+        )
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise ModelError(f"MediaPipe could not load {model_path}: {exc}") from exc
+        self._last_ms = -1
+
+    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[np.ndarray, np.ndarray]:
+        mp = self._mp
+        ms = max(round(time_s * 1000), self._last_ms + 1)  # VIDEO mode needs increasing ms
+        self._last_ms = ms
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
+        result = self._landmarker.detect_for_video(image, ms)
+        image_lm = np.array(
+            [[(p.x, p.y, p.z, p.visibility, p.presence) for p in pose] for pose in result.pose_landmarks],
+            dtype=np.float32,
+        ).reshape(-1, N_LANDMARKS, 5)
+        world_lm = np.array(
+            [[(p.x, p.y, p.z) for p in pose] for pose in result.pose_world_landmarks], dtype=np.float32
+        ).reshape(-1, N_LANDMARKS, 3)
+        return image_lm, world_lm
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def __enter__(self) -> PoseEstimator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Hide the C++ runtime's INFO/WARNING chatter, written straight to fd 2.
+
+    MediaPipe's native logging ignores GLOG/ABSL environment settings, so fd 2
+    itself points at /dev/null inside this block. Python exceptions still
+    propagate and are reported after it; a progress bar must write to a
+    duplicate of fd 2 made beforehand (the CLI does). ``HIPROM_DEBUG=1``
+    shows the native log.
+    """
+    if os.environ.get("HIPROM_DEBUG"):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _prefetch(frames: Iterator, depth: int = 4) -> Iterator:
+    """Decode in a helper thread so decoding overlaps inference."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in frames:
+                if stop.is_set():
+                    return
+                q.put(item)
+            q.put(done)
+        except BaseException as exc:  # re-raised in the consumer
+            q.put(exc)
+
+    thread = threading.Thread(target=work, name="hiprom-decode", daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
+
+
+def _run_model(reader: VideoReader, estimator: PoseEstimator, max_people: int, progress: ProgressFn | None):
+    """Candidates of every frame as padded arrays."""
+    width, height = reader.info.width_px, reader.info.height_px
+    times, images, worlds = [], [], []
+    expected = reader.info.n_frames_expected
+    for time_s, rgb in _prefetch(reader.frames()):
+        image_lm, world_lm = estimator.detect(rgb, time_s)
+        times.append(time_s)
+        images.append(image_lm)
+        worlds.append(world_lm)
+        if progress:
+            progress(len(times), expected)
+    n_frames = len(times)
+    cand = np.full((n_frames, max_people, N_LANDMARKS, 5), np.nan, dtype=np.float32)
+    cand_world = np.full((n_frames, max_people, N_LANDMARKS, 3), np.nan, dtype=np.float32)
+    for f, (im, wo) in enumerate(zip(images, worlds, strict=True)):
+        cand[f, : len(im)] = im
+        cand_world[f, : len(wo)] = wo
+    cand[..., 0] *= width
+    cand[..., 1] *= height
+    cand[..., 2] *= width
+    time_s = np.asarray(times, dtype=np.float64)
+    return time_s, cand, cand_world
+
+
+def extract_landmarks(
+    clip: str | Path,
+    *,
+    model_path: str | Path | None = None,
+    max_people: int = 2,
+    person: str = "auto",
+    max_size_px: int | None = None,
+    min_detected_fraction: float = 0.25,
+    min_detected_frames: int = 5,
+    progress: ProgressFn | None = None,
+) -> LandmarkSeries:
+    """Run pose estimation on a clip and return the tested person's series.
+
+    Parameters
+    ----------
+    clip : path
+        A video file (phone MP4/MOV or anything FFmpeg decodes).
+    model_path : path, optional
+        A PoseLandmarker ``.task`` bundle; default the bundled full model.
+    max_people : int
+        Poses per frame MediaPipe looks for (1 is fastest; 2+ lets hiprom
+        choose the tested person when others are in view).
+    person : str
+        How to choose among people: see :func:`hiprom.tracking.select_person`.
+    max_size_px : int, optional
+        Downscale frames so their longer side is at most this (for speed).
+    min_detected_fraction, min_detected_frames : float, int
+        Refuse when the chosen person is detected in fewer frames.
+    progress : callable(n_done, n_expected), optional
+
+    Raises
+    ------
+    NoPersonError, TooFewDetectionsError, ModelError
+        and the video errors of :func:`hiprom.video.open_video`.
+    """
+    import mediapipe
+
+    from hiprom import __version__
+
+    if max_people < 1:
+        raise ValueError("max_people must be at least 1")
+    model, model_sha = resolve_model(model_path)
+    with (
+        quiet_native_stderr(),
+        open_video(clip, max_size_px=max_size_px) as reader,
+        PoseEstimator(model, max_people) as est,
+    ):
+        time_s, cand, cand_world = _run_model(reader, est, max_people, progress)
+        info = reader.info
+    n_frames = time_s.shape[0]
+    start_s = float(time_s[0])
+    time_s = _strictly_increasing(time_s - start_s)
+    boxes = candidate_boxes(cand[..., :2], cand[..., 3])
+    fps_guess = info.fps_nominal or (n_frames / max(time_s[-1], 1e-9))
+    track_id = link_tracks(boxes, max_gap_frames=max(1, round(fps_guess)))
+    size = (info.width_px, info.height_px)
+    chosen, track = select_person(track_id, boxes, size, person)
+    name = Path(clip).name
+    if track < 0:
+        raise NoPersonError(f"no person found in {name} ({n_frames} frames)")
+    rows = np.arange(n_frames)
+    pick = np.where(chosen >= 0, chosen, 0)
+    mask = (chosen >= 0)[:, None, None]
+    lm = np.where(mask, cand[rows, pick], np.nan)
+    world = np.where(mask, cand_world[rows, pick], np.nan)
+    n_detected = int((chosen >= 0).sum())
+    if n_detected < max(min_detected_frames, min_detected_fraction * n_frames):
+        raise TooFewDetectionsError(
+            f"the person in {name} was detected in only {n_detected} of {n_frames} frames; "
+            "keep the whole body, head included, in frame and well lit"
+        )
+    duration = float(time_s[-1]) if n_frames > 1 else 0.0
+    meta = {
+        "clip_name": name,
+        "width_px": info.width_px,
+        "height_px": info.height_px,
+        "source_width_px": info.source_width_px,
+        "source_height_px": info.source_height_px,
+        "rotation_deg": info.rotation_deg,
+        "codec": info.codec,
+        "fps_nominal": info.fps_nominal,
+        "fps_measured": (n_frames - 1) / duration if duration > 0 else None,
+        "start_time_s": start_s,
+        "n_frames": n_frames,
+        "max_size_px": max_size_px,
+        "model_name": model.name,
+        "model_sha256": model_sha,
+        "mediapipe_version": mediapipe.__version__,
+        "hiprom_version": __version__,
+        "max_people": max_people,
+        "person_rule": person,
+        "person_track": track,
+        "n_tracks": int(track_id.max()) + 1,
+        "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
+    }
+    return LandmarkSeries(
+        time_s=time_s,
+        image_px=lm[..., :2],
+        depth_px=lm[..., 2],
+        visibility=lm[..., 3],
+        presence=lm[..., 4],
+        world_m=world,
+        meta=meta,
+    )
+
+
+def _strictly_increasing(time_s: np.ndarray) -> np.ndarray:
+    """Nudge repeated timestamps (rare in VFR phone clips) forward by 1 microsecond."""
+    if time_s.size < 2 or np.all(np.diff(time_s) > 0):
+        return time_s
+    out = time_s.copy()
+    for i in range(1, out.size):
+        if out[i] <= out[i - 1]:
+            out[i] = out[i - 1] + 1e-6
+    return out

@@ -1,0 +1,238 @@
+"""Open a phone clip: display rotation, real timestamps, RGB frames.
+
+Phones record variable frame rate and often store portrait clips as landscape
+pixels with a display-rotation tag. This module is the only place that decodes
+video (through PyAV's FFmpeg) and it hands out upright RGB frames with each
+frame's own presentation time in seconds, never ``index / fps``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from hiprom.errors import (
+    CorruptVideoError,
+    EmptyVideoError,
+    InputNotFoundError,
+    NotAVideoError,
+)
+
+__all__ = ["VideoInfo", "VideoReader", "open_video", "sha256_file"]
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    """What the container says about a clip, in display orientation.
+
+    Attributes
+    ----------
+    path : str
+    width_px, height_px : int
+        Size of the frames handed out (upright, after any downscale).
+    source_width_px, source_height_px : int
+        Coded size in the file, before rotation and downscale.
+    rotation_deg : int
+        Counter-clockwise display rotation applied to the coded frames
+        (0, 90, 180 or 270).
+    fps_nominal : float
+        The stream's average rate; only a description, timestamps come
+        from each frame.
+    n_frames_expected : int
+        Frame count from the container index (0 when unknown).
+    duration_s : float
+        Container duration (NaN when unknown).
+    codec : str
+    """
+
+    path: str
+    width_px: int
+    height_px: int
+    source_width_px: int
+    source_height_px: int
+    rotation_deg: int
+    fps_nominal: float
+    n_frames_expected: int
+    duration_s: float
+    codec: str
+
+
+def sha256_file(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
+    """SHA-256 hex digest of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _has_video_signature(path: Path) -> bool:
+    """True if the file starts like an MP4/MOV (ISO-BMFF), Matroska/WebM, or AVI."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    return (
+        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
+        or head.startswith(b"\x1a\x45\xdf\xa3")
+        or (head.startswith(b"RIFF") and head[8:12] == b"AVI ")
+    )
+
+
+def _scaled_size(width: int, height: int, max_size_px: int | None) -> tuple[int, int]:
+    """Size after fitting the longer side into ``max_size_px`` (even numbers)."""
+    if not max_size_px or max(width, height) <= max_size_px:
+        return width, height
+    scale = max_size_px / max(width, height)
+    return max(2, round(width * scale / 2) * 2), max(2, round(height * scale / 2) * 2)
+
+
+def _normalise_rotation(rotation_ccw_deg: float) -> int:
+    """Snap FFmpeg's display rotation (-180..180, counter-clockwise) to 0/90/180/270."""
+    return round(rotation_ccw_deg / 90.0) % 4 * 90
+
+
+class VideoReader:
+    """Iterate a clip's frames as ``(time_s, rgb)`` pairs, upright.
+
+    Use :func:`open_video`; close it (or use it as a context manager).
+    ``rgb`` is a C-contiguous ``(height_px, width_px, 3)`` uint8 array.
+    """
+
+    def __init__(self, path: Path, max_size_px: int | None = None):
+        self.path = path
+        self._max_size_px = max_size_px
+        try:
+            self._container = av.open(str(path), mode="r")
+        except av.error.FileNotFoundError as exc:
+            raise InputNotFoundError(f"no such file: {path}") from exc
+        except (av.error.FFmpegError, UnicodeDecodeError) as exc:
+            if _has_video_signature(path):
+                raise CorruptVideoError(
+                    f"{path.name} looks like a video but cannot be opened (truncated or corrupt; "
+                    "an interrupted phone recording lacks its index)"
+                ) from exc
+            raise NotAVideoError(f"{path.name} is not a video FFmpeg can read") from exc
+        if not self._container.streams.video:
+            self._container.close()
+            raise NotAVideoError(f"{path.name} has no video stream")
+        if self._container.format.name.endswith("_pipe") or self._container.format.name == "image2":
+            self._container.close()
+            raise NotAVideoError(f"{path.name} is a still image, not a video")
+        self._stream = self._container.streams.video[0]
+        self._stream.thread_type = "AUTO"
+        self.info = self._probe()
+
+    def _probe(self) -> VideoInfo:
+        stream = self._stream
+        rotation = self._probe_rotation()
+        width, height = stream.codec_context.width, stream.codec_context.height
+        if width <= 0 or height <= 0:
+            raise NotAVideoError(f"{self.path.name}: video stream has no frame size")
+        self._coded_out = _scaled_size(width, height, self._max_size_px)
+        out_w, out_h = self._coded_out
+        if rotation in (90, 270):
+            out_w, out_h = out_h, out_w
+        rate = stream.average_rate or stream.guessed_rate or Fraction(0)
+        duration = math.nan
+        if stream.duration is not None and stream.time_base is not None:
+            duration = float(stream.duration * stream.time_base)
+        elif self._container.duration is not None:
+            duration = self._container.duration / av.time_base
+        return VideoInfo(
+            path=str(self.path),
+            width_px=out_w,
+            height_px=out_h,
+            source_width_px=width,
+            source_height_px=height,
+            rotation_deg=rotation,
+            fps_nominal=float(rate),
+            n_frames_expected=int(stream.frames or 0),
+            duration_s=duration,
+            codec=stream.codec_context.name,
+        )
+
+    def _probe_rotation(self) -> int:
+        """Display rotation from the first frame's side data (the container's matrix)."""
+        self._decoder = self._container.decode(self._stream)
+        try:
+            first = next(self._decoder)
+        except StopIteration:
+            raise EmptyVideoError(f"{self.path.name} holds no video frames") from None
+        except av.error.FFmpegError as exc:
+            raise CorruptVideoError(
+                f"{self.path.name} is corrupt or truncated: its first frame does not decode"
+            ) from exc
+        self._first_frame = first  # handed out first by frames(); no seek back
+        return _normalise_rotation(first.rotation)
+
+    def frames(self) -> Iterator[tuple[float, np.ndarray]]:
+        """Yield ``(time_s, rgb)`` for every frame, in presentation order."""
+        n_out = 0
+        width, height = self._coded_out
+        k_ccw = self.info.rotation_deg // 90
+        if self._first_frame is None:
+            raise RuntimeError("VideoReader.frames() can be iterated only once")
+        decoded = itertools.chain([self._first_frame], self._decoder)
+        self._first_frame = None
+        try:
+            for frame in decoded:
+                if frame.pts is None:
+                    continue
+                time_s = float(frame.pts * frame.time_base)
+                rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
+                if k_ccw:
+                    rgb = np.rot90(rgb, k=k_ccw)
+                # FFmpeg pads rows to an aligned stride; consumers (MediaPipe) need packed rows
+                rgb = np.ascontiguousarray(rgb)
+                n_out += 1
+                yield time_s, rgb
+        except av.error.FFmpegError as exc:
+            raise CorruptVideoError(
+                f"{self.path.name} is corrupt or truncated: decoding failed after "
+                f"{n_out} of {self.info.n_frames_expected or '?'} frames"
+            ) from exc
+        if n_out == 0:
+            raise EmptyVideoError(f"{self.path.name} holds no decodable video frames")
+        expected = self.info.n_frames_expected
+        if expected and n_out < 0.9 * expected - 1:
+            raise CorruptVideoError(f"{self.path.name} is truncated: {n_out} of {expected} frames decoded")
+
+    def close(self) -> None:
+        self._container.close()
+
+    def __enter__(self) -> VideoReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_video(path: str | Path, max_size_px: int | None = None) -> VideoReader:
+    """Open a clip for reading.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any container/codec FFmpeg decodes (phone MP4/MOV, H.264/HEVC).
+    max_size_px : int, optional
+        Downscale so the longer side is at most this many pixels (for speed).
+
+    Raises
+    ------
+    InputNotFoundError, NotAVideoError, CorruptVideoError, EmptyVideoError
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputNotFoundError(f"no such file: {path}")
+    if not path.is_file():
+        raise NotAVideoError(f"{path} is not a file")
+    if path.stat().st_size == 0:
+        raise EmptyVideoError(f"{path.name} is empty (0 bytes)")
+    return VideoReader(path, max_size_px=max_size_px)

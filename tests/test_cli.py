@@ -1,0 +1,195 @@
+"""The command line: one-line errors, distinct exit codes, nothing half-written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from hiprom import cli, pose
+from hiprom.errors import (
+    CorruptVideoError,
+    EmptyVideoError,
+    InputNotFoundError,
+    ModelError,
+    NoPersonError,
+    NotAVideoError,
+    TooFewDetectionsError,
+)
+from tests.videos import pattern_frame, write_video
+
+
+def run_cli(args, capsys):
+    code = cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(err: str):
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1, err
+    assert lines[0].startswith("hiprom: error: ")
+    assert "Traceback" not in err
+
+
+def test_exit_codes_are_distinct():
+    kinds = [
+        InputNotFoundError,
+        NotAVideoError,
+        CorruptVideoError,
+        EmptyVideoError,
+        NoPersonError,
+        TooFewDetectionsError,
+        ModelError,
+    ]
+    codes = [k.exit_code for k in kinds]
+    assert len(set(codes)) == len(codes) and 0 not in codes and 2 not in codes
+
+
+def test_missing_clip(tmp_path, capsys):
+    code, _, err = run_cli(["landmarks", tmp_path / "nope.mp4", "-o", tmp_path / "o.npz"], capsys)
+    assert code == InputNotFoundError.exit_code
+    assert_one_line_error(err)
+    assert not (tmp_path / "o.npz").exists()
+
+
+def test_not_a_video(tmp_path, capsys):
+    clip = tmp_path / "photo.mp4"
+    clip.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    code, _, err = run_cli(["landmarks", clip, "-o", tmp_path / "o.npz"], capsys)
+    assert code == NotAVideoError.exit_code
+    assert_one_line_error(err)
+    assert "photo.mp4" in err
+    assert not (tmp_path / "o.npz").exists()
+
+
+def test_empty_clip(tmp_path, capsys):
+    clip = tmp_path / "empty.mp4"
+    clip.touch()
+    code, _, err = run_cli(["landmarks", clip, "-o", tmp_path / "o.npz"], capsys)
+    assert code == EmptyVideoError.exit_code
+    assert_one_line_error(err)
+
+
+def test_truncated_clip(tmp_path, capsys):
+    full = write_video(tmp_path / "full.mp4", [pattern_frame(96, 64, i) for i in range(30)])
+    clip = tmp_path / "cut.mp4"
+    clip.write_bytes(full.read_bytes()[:2000])
+    code, _, err = run_cli(["landmarks", clip, "-o", tmp_path / "o.npz"], capsys)
+    assert code == CorruptVideoError.exit_code
+    assert_one_line_error(err)
+    assert not (tmp_path / "o.npz").exists()
+
+
+def test_bad_person_rule(tmp_path, capsys):
+    clip = write_video(tmp_path / "c.mp4", [pattern_frame(96, 64, i) for i in range(3)])
+    code, _, err = run_cli(["landmarks", clip, "--person", "tallest", "-o", tmp_path / "o.npz"], capsys)
+    assert code == 3
+    assert_one_line_error(err)
+
+
+def test_output_must_be_npz(tmp_path, capsys):
+    clip = write_video(tmp_path / "c.mp4", [pattern_frame(96, 64, i) for i in range(3)])
+    code, _, err = run_cli(["landmarks", clip, "-o", tmp_path / "o.csv"], capsys)
+    assert code == 3
+    assert_one_line_error(err)
+
+
+def test_missing_model(tmp_path, capsys):
+    clip = write_video(tmp_path / "c.mp4", [pattern_frame(96, 64, i) for i in range(3)])
+    code, _, err = run_cli(
+        ["landmarks", clip, "--model", tmp_path / "m.task", "-o", tmp_path / "o.npz"], capsys
+    )
+    assert code == ModelError.exit_code
+    assert_one_line_error(err)
+    assert "m.task" in err
+
+
+def test_altered_bundled_model_is_refused(tmp_path, monkeypatch):
+    altered = tmp_path / "pose_landmarker_full.task"
+    shutil.copy(pose.default_model_path(), altered)
+    data = bytearray(altered.read_bytes())
+    data[-100] ^= 0xFF
+    altered.write_bytes(bytes(data))
+    monkeypatch.setattr(pose, "default_model_path", lambda: altered)
+    with pytest.raises(
+        ModelError, match=r"altered .*pose_landmarker_full\.task|pose_landmarker_full\.task is altered"
+    ):
+        pose.resolve_model()
+    altered.unlink()
+    with pytest.raises(ModelError, match="not found"):
+        pose.resolve_model()
+
+
+def test_bundled_model_checks_out():
+    path, digest = pose.resolve_model()
+    assert digest == pose.BUNDLED_MODEL_SHA256 and path.is_file()
+
+
+def test_a_non_bundle_model_is_refused(tmp_path):
+    fake = tmp_path / "x.task"
+    fake.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match=r"not a MediaPipe \.task bundle"):
+        pose.resolve_model(fake)
+
+
+@pytest.mark.slow
+def test_nobody_in_view(tmp_path, capsys):
+    clip = write_video(tmp_path / "wall.mp4", [pattern_frame(320, 240, i) for i in range(20)])
+    code, _, err = run_cli(["landmarks", clip, "-q", "-o", tmp_path / "o.npz"], capsys)
+    assert code == NoPersonError.exit_code
+    assert_one_line_error(err)
+    assert "no person" in err
+    assert not (tmp_path / "o.npz").exists()
+
+
+@pytest.mark.slow
+def test_person_in_too_few_frames(tmp_path, capsys):
+    from tests.conftest import shared_clip
+    from tests.videos import read_frames
+
+    person = read_frames(shared_clip("pose2sim/cam01.mp4"), limit=3)
+    h, w = person[0].shape[:2]
+    blank = np.full((h, w, 3), 90, dtype=np.uint8)
+    clip = write_video(tmp_path / "brief.mp4", [*person, *([blank] * 37)], fps=30)
+    code, _, err = run_cli(["landmarks", clip, "-q", "--max-size", "640", "-o", tmp_path / "o.npz"], capsys)
+    assert code == TooFewDetectionsError.exit_code
+    assert_one_line_error(err)
+    assert "of 40 frames" in err
+    assert not (tmp_path / "o.npz").exists()
+
+
+@pytest.mark.slow
+def test_console_script_end_to_end(tmp_path):
+    from hiprom.landmarks import LandmarkSeries
+    from tests.conftest import shared_clip
+
+    clip = shared_clip("pose2sim/cam02.mp4")
+    out = tmp_path / "cam02.npz"
+    exe = shutil.which("hiprom") or sys.executable
+    args = [exe] if exe.endswith("hiprom") else [exe, "-m", "hiprom"]
+    proc = subprocess.run(
+        [*args, "landmarks", str(clip), "-o", str(out), "--max-size", "960"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == "", proc.stderr  # no native log chatter, no bar off a terminal
+    line = proc.stdout.strip()
+    assert line.startswith("cam02.mp4: 100 frames, 60.0 fps, 540x960, person detected in ")
+    assert "frames/s" in line and str(out) in line
+    series = LandmarkSeries.load(out)
+    assert series.n_frames == 100 and series.detection_rate >= 0.95
+    again = subprocess.run(
+        [*args, "landmarks", str(clip), "-o", str(out), "--max-size", "960"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "(cached)" in again.stdout
