@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from fractions import Fraction
 from pathlib import Path
 
 import av
 import numpy as np
+
+from hiprom.encode import VideoWriter
 
 
 def write_video(
@@ -18,35 +19,17 @@ def write_video(
     rotation_ccw_deg: int = 0,
     times_s: Sequence[float] | None = None,
     crf: int = 18,
+    faststart: bool = True,
 ) -> Path:
-    """Encode RGB frames to H.264 MP4.
+    """Encode RGB frames to H.264 MP4 with hiprom's own writer.
 
     ``rotation_ccw_deg`` tags the stream with a display rotation (the angle a
     player rotates the stored frames counter-clockwise to show them).
     ``times_s`` gives each frame's own timestamp (variable frame rate).
     """
-    time_base = Fraction(1, 90000)
-    with av.open(str(path), mode="w") as container:
-        stream = None
+    with VideoWriter(path, fps, crf=crf, rotation_ccw_deg=rotation_ccw_deg, faststart=faststart) as writer:
         for i, rgb in enumerate(frames):
-            if stream is None:
-                stream = container.add_stream("libx264", rate=fps)
-                stream.width, stream.height = rgb.shape[1], rgb.shape[0]
-                stream.pix_fmt = "yuv420p"
-                stream.time_base = time_base
-                stream.codec_context.time_base = time_base
-                stream.options = {"crf": str(crf), "preset": "veryfast"}
-                if rotation_ccw_deg:
-                    stream.set_display_rotation(rotation_ccw_deg)
-            frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(rgb), format="rgb24")
-            t = times_s[i] if times_s is not None else i / fps
-            frame.pts = round(t / time_base)
-            frame.time_base = time_base
-            for packet in stream.encode(frame):
-                container.mux(packet)
-        if stream is not None:
-            for packet in stream.encode():
-                container.mux(packet)
+            writer.write(rgb, None if times_s is None else float(times_s[i]))
     return path
 
 

@@ -14,8 +14,6 @@ never leaves a half-written file behind.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from hiprom.errors import LandmarkFileError, OutputError
+from hiprom._fs import atomic_output
+from hiprom.errors import LandmarkFileError
 
 __all__ = ["FORMAT", "LANDMARK_NAMES", "N_LANDMARKS", "LandmarkSeries", "landmark_index"]
 
@@ -143,18 +142,8 @@ class LandmarkSeries:
         meta = {"format": FORMAT, **self.meta}
         arrays = {name: getattr(self, name) for name in _ARRAYS}
         arrays["meta_json"] = np.array(json.dumps(meta, sort_keys=True))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    np.savez_compressed(fh, **arrays)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError as exc:
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
         return path
 
     @classmethod

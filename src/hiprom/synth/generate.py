@@ -1,0 +1,250 @@
+"""Generate one synthetic clinical clip with its truth files.
+
+``generate_clip(Scenario(...), out_dir)`` writes ``<name>.mp4`` (H.264),
+``<name>.truth.csv`` (per frame) and ``<name>.truth.json`` (summary). A
+scenario is a frozen dataclass; the same scenario and seed give the same
+clip and truth.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hiprom._fs import atomic_output
+from hiprom.encode import VideoWriter
+from hiprom.synth.body import JOINT_BONES
+from hiprom.synth.camera import Camera, place_camera
+from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
+from hiprom.synth.render import Mesh, background, render
+from hiprom.synth.scene import (
+    SceneBody,
+    body_colours,
+    build_scene_body,
+    ir_deltas,
+    knee_to_chest_deltas,
+    plinth_meshes,
+)
+from hiprom.synth.truth import ir_truth, knee_to_chest_truth, onset_truth
+
+__all__ = ["LUMBAR_BORROWING_HIP_DEG", "CameraSetup", "Scenario", "generate_clip"]
+
+#: Onset below this hip flexion is lumbar borrowing (healthy hips reach >= 110 deg neutral).
+LUMBAR_BORROWING_HIP_DEG = 110.0
+_IDEAL_VIEW = {"knee-to-chest": "side", "supine": "overhead", "seated": "front", "prone": "foot_end"}
+
+
+@dataclass(frozen=True)
+class CameraSetup:
+    """Where the phone is. ``distance_m=None`` frames the body to fill ``fill`` of the frame."""
+
+    view: str | None = None  # default: the ideal view of the test
+    pan_deg: float = 0.0
+    tilt_deg: float = 5.0
+    roll_deg: float = 0.0
+    hfov_deg: float = 65.0
+    distance_m: float | None = None
+    fill: float = 0.85
+    portrait: bool = False
+    long_side_px: int = 1280
+    short_side_px: int = 720
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything that defines one clip."""
+
+    name: str
+    test: str = "knee-to-chest"  # or "hip-ir"
+    k2c: KneeToChestMotion = field(default_factory=KneeToChestMotion)
+    ir: IRMotion = field(default_factory=IRMotion)
+    body_shape: str = "average"
+    camera: CameraSetup = field(default_factory=CameraSetup)
+    fps: float = 30.0
+    speed: float = 1.0
+    background: str = "plain"
+    noise_sd: float = 2.0
+    crf: int = 23
+    seed: int = 0
+
+    @property
+    def side(self) -> str:
+        return self.k2c.side if self.test == "knee-to-chest" else self.ir.side
+
+    @property
+    def position(self) -> str:
+        return "supine" if self.test == "knee-to-chest" else self.ir.position
+
+
+def _scaled_motion(motion, speed: float):
+    scale = 1.0 / speed
+    changes = {
+        f.name: getattr(motion, f.name) * scale for f in dataclasses.fields(motion) if f.name.endswith("_s")
+    }
+    return dataclasses.replace(motion, **changes)
+
+
+def _fit_camera(scene: SceneBody, setup: CameraSetup, view: str) -> Camera:
+    width, height = (
+        (setup.short_side_px, setup.long_side_px)
+        if setup.portrait
+        else (setup.long_side_px, setup.short_side_px)
+    )
+    n = scene.posed.vertices.shape[0]
+    sample = np.concatenate([scene.world_vertices(i)[::7] for i in range(0, n, max(1, n // 12))])
+    target = (sample.max(axis=0) + sample.min(axis=0)) / 2
+    kwargs = dict(pan_deg=setup.pan_deg, tilt_deg=setup.tilt_deg, roll_deg=setup.roll_deg,
+                  hfov_deg=setup.hfov_deg, width_px=width, height_px=height)  # fmt: skip
+    distance = setup.distance_m or 2.5
+    if setup.distance_m is None:
+        for _ in range(5):
+            cam = place_camera(target, view, distance_m=distance, **kwargs)
+            pix = cam.project(sample)
+            extent = max(
+                np.abs(pix[:, 0] - width / 2).max() / (width / 2),
+                np.abs(pix[:, 1] - height / 2).max() / (height / 2),
+            )
+            distance *= extent / setup.fill
+    return place_camera(target, view, distance_m=distance, **kwargs)
+
+
+def _rep_windows(progress: np.ndarray) -> list[tuple[int, int]]:
+    moving = np.concatenate([[0], (progress > 0.01).astype(np.int8), [0]])
+    edges = np.diff(moving)
+    return list(
+        zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist(), strict=True)
+    )
+
+
+def build(scenario: Scenario):
+    """Pose and place the body; returns ``(time_s, schedule, scene)``."""
+    from hiprom.synth.body import pose_body
+
+    if scenario.test == "knee-to-chest":
+        motion = _scaled_motion(scenario.k2c, scenario.speed)
+    elif scenario.test == "hip-ir":
+        motion = _scaled_motion(scenario.ir, scenario.speed)
+    else:
+        raise ValueError(f"unknown test {scenario.test!r}")
+    n_frames = math.ceil(motion.duration_s * scenario.fps)
+    time_s = np.arange(n_frames) / scenario.fps
+    rest = pose_body({}, 1, scenario.body_shape)
+    if scenario.test == "knee-to-chest":
+        schedule = knee_to_chest_schedule(motion, time_s)
+        deltas = knee_to_chest_deltas(schedule, motion.side, rest)
+    else:
+        schedule = ir_schedule(motion, time_s)
+        deltas = ir_deltas(schedule, motion.side, motion.position, rest)
+    scene = build_scene_body(deltas, n_frames, scenario.position, scenario.side, scenario.body_shape)
+    return time_s, schedule, scene
+
+
+def generate_clip(scenario: Scenario, out_dir: str | Path) -> dict[str, Path]:
+    """Render the clip and write it with its truth; returns the three paths."""
+    out_dir = Path(out_dir)
+    time_s, schedule, scene = build(scenario)
+    view = (
+        scenario.camera.view
+        or _IDEAL_VIEW["knee-to-chest" if scenario.test == "knee-to-chest" else scenario.position]
+    )
+    camera = _fit_camera(scene, scenario.camera, view)
+    rng = np.random.default_rng(scenario.seed)
+    backdrop = background(camera.width_px, camera.height_px, scenario.background, rng)
+    n_frames = time_s.shape[0]
+    sample = np.concatenate(
+        [scene.world_vertices(i)[::5] for i in range(0, n_frames, max(1, n_frames // 10))]
+    )
+    props = [Mesh(v, f, np.tile(c, (len(f), 1)), cull) for v, f, c, cull in
+             plinth_meshes(sample.min(axis=0), sample.max(axis=0), scene.position)]  # fmt: skip
+    colours = body_colours(scene.posed)
+    paths = {"clip": out_dir / f"{scenario.name}.mp4", "csv": out_dir / f"{scenario.name}.truth.csv",
+             "json": out_dir / f"{scenario.name}.truth.json"}  # fmt: skip
+    with VideoWriter(paths["clip"], scenario.fps, crf=scenario.crf) as writer:
+        for i in range(n_frames):
+            img = render(
+                [Mesh(scene.world_vertices(i), scene.posed.faces, colours), *props], camera, backdrop
+            )
+            if scenario.noise_sd > 0:
+                img = np.clip(img + rng.normal(0, scenario.noise_sd, img.shape), 0, 255).astype(np.uint8)
+            writer.write(img, float(time_s[i]))
+    truth = knee_to_chest_truth(scene) if scenario.test == "knee-to-chest" else ir_truth(scene)
+    joints_2d = {name: camera.project(pts) for name, pts in scene.world_joints().items()}
+    _write_csv(paths["csv"], time_s, truth, joints_2d)
+    summary = _summary(scenario, time_s, schedule, truth, camera, view)
+    _write_json(paths["json"], summary)
+    return paths
+
+
+def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: str) -> dict:
+    from hiprom import __version__
+
+    reps = []
+    progress = schedule.get("progress", np.abs(schedule.get("rotation_deg", np.zeros_like(time_s))))
+    for start, stop in _rep_windows(progress):
+        window = slice(start, stop + 1)
+        rep = {"start_s": float(time_s[start]), "end_s": float(time_s[stop])}
+        for key, values in truth.items():
+            rep[f"peak_{key}"] = float(np.max(values[window]))
+            rep[f"min_{key}"] = float(np.min(values[window]))
+        if scenario.test == "knee-to-chest":
+            onset = onset_truth(time_s[window], {k: v[window] for k, v in truth.items()})
+            if onset["found"]:
+                onset["time_s"] = float(time_s[start + onset["frame"]])
+                onset["frame"] = start + onset["frame"]
+            rep["onset"] = onset
+            rep["lumbar_borrowing"] = bool(
+                onset["found"] and onset["hip_flexion_deg"] < LUMBAR_BORROWING_HIP_DEG
+            )
+        reps.append(rep)
+    if scenario.test == "hip-ir" and len(reps) >= 1:
+        ir = truth["hip_ir_deg"]
+        summary_ir = {"peak_ir_deg": float(ir.max()), "peak_er_deg": float(-ir.min())}
+    else:
+        summary_ir = {}
+    return {
+        "format": "hiprom.synth-truth/1",
+        "hiprom_version": __version__,
+        "scenario": _jsonable(dataclasses.asdict(scenario)),
+        "test": scenario.test,
+        "position": scenario.position,
+        "side": scenario.side,
+        "view": view,
+        "fps": scenario.fps,
+        "n_frames": int(time_s.shape[0]),
+        "camera": camera.as_dict(),
+        "baseline_still_s": float(time_s[_rep_windows(progress)[0][0]]) if reps else None,
+        "reps": reps,
+        **summary_ir,
+        "definitions": "see hiprom.synth.truth",
+    }
+
+
+def _jsonable(obj):
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.generic):
+        return obj.item()
+    return obj
+
+
+def _write_json(path: Path, data: dict) -> None:
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=1))
+
+
+def _write_csv(path: Path, time_s, truth: dict[str, np.ndarray], joints_2d: dict[str, np.ndarray]) -> None:
+    columns = {"frame": np.arange(time_s.shape[0]), "time_s": time_s, **truth}
+    for name in JOINT_BONES:
+        columns[f"{name}_x_px"] = joints_2d[name][:, 0]
+        columns[f"{name}_y_px"] = joints_2d[name][:, 1]
+    table = np.column_stack([np.asarray(v, float) for v in columns.values()])
+    fmt = ["%d"] + ["%.4f"] * (table.shape[1] - 1)
+    with atomic_output(path) as tmp:
+        np.savetxt(tmp, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
