@@ -40,7 +40,8 @@ def bare_loop(clip: Path, max_people: int) -> int:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from hiprom.pose import default_model_path, quiet_native_stderr
+    from hiprom._fs import quiet_native_stderr
+    from hiprom.pose import default_model_path
     from hiprom.video import open_video
 
     options = vision.PoseLandmarkerOptions(

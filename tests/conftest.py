@@ -40,3 +40,9 @@ def real_runs():
         return cache[key]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    """The bundled synthetic sample clips (committed)."""
+    return ROOT / "sample_videos"

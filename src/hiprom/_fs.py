@@ -1,16 +1,17 @@
-"""Atomic file output: write to a temporary name beside the target, then rename."""
+"""File-system and file-descriptor helpers: atomic output, silencing native logs."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from hiprom.errors import OutputError
 
-__all__ = ["atomic_output"]
+__all__ = ["atomic_output", "quiet_native_stderr"]
 
 
 def _umask() -> int:
@@ -42,3 +43,27 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def quiet_native_stderr() -> Iterator[None]:
+    """Hide the C++ runtime's INFO/WARNING chatter, written straight to fd 2.
+
+    MediaPipe's native logging ignores GLOG/ABSL environment settings, so fd 2
+    itself points at /dev/null inside this block. Python exceptions still
+    propagate and are reported after it; a progress bar must write to a
+    duplicate of fd 2 made beforehand (the CLI does). ``HIPROM_DEBUG=1``
+    shows the native log.
+    """
+    if os.environ.get("HIPROM_DEBUG"):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)

@@ -12,10 +12,7 @@ GHUM full models; nothing is downloaded. Its SHA-256 is checked on load.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
-import sys
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
@@ -24,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hiprom._fs import quiet_native_stderr
 from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
 from hiprom.landmarks import N_LANDMARKS, LandmarkSeries
 from hiprom.tracking import candidate_boxes, link_tracks, select_person
@@ -132,30 +130,6 @@ class PoseEstimator:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-@contextlib.contextmanager
-def quiet_native_stderr() -> Iterator[None]:
-    """Hide the C++ runtime's INFO/WARNING chatter, written straight to fd 2.
-
-    MediaPipe's native logging ignores GLOG/ABSL environment settings, so fd 2
-    itself points at /dev/null inside this block. Python exceptions still
-    propagate and are reported after it; a progress bar must write to a
-    duplicate of fd 2 made beforehand (the CLI does). ``HIPROM_DEBUG=1``
-    shows the native log.
-    """
-    if os.environ.get("HIPROM_DEBUG"):
-        yield
-        return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def _prefetch(frames: Iterator, depth: int = 4) -> Iterator:

@@ -98,14 +98,20 @@ def rot_axis(axis: np.ndarray, angle_deg: np.ndarray, centre: np.ndarray | None 
 @functools.lru_cache(maxsize=1)
 def load_body_model():
     """anny's full-body model (built once; the first build takes about a minute)."""
-    import os
     import warnings
 
-    os.environ.setdefault("WARP_LOG_LEVEL", "error")
-    import anny
+    try:  # anny skins with NVIDIA Warp, which announces itself unless told not to
+        import warp
 
-    with warnings.catch_warnings():
+        warp.config.log_level = warp.LOG_ERROR
+    except ImportError:
+        pass
+    from hiprom._fs import quiet_native_stderr
+
+    with quiet_native_stderr(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        import anny
+
         return anny.Anny()
 
 

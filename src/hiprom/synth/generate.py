@@ -9,16 +9,13 @@ clip and truth.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from hiprom._fs import atomic_output
 from hiprom.encode import VideoWriter
-from hiprom.synth.body import JOINT_BONES
 from hiprom.synth.camera import Camera, place_camera
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
 from hiprom.synth.render import Mesh, background, render
@@ -31,8 +28,9 @@ from hiprom.synth.scene import (
     plinth_meshes,
 )
 from hiprom.synth.truth import ir_truth, knee_to_chest_truth, onset_truth
+from hiprom.synth.truthfile import write_truth_csv, write_truth_json
 
-__all__ = ["LUMBAR_BORROWING_HIP_DEG", "CameraSetup", "Scenario", "generate_clip"]
+__all__ = ["LUMBAR_BORROWING_HIP_DEG", "CameraSetup", "Prepared", "Scenario", "generate_clip", "prepare"]
 
 #: Onset below this hip flexion is lumbar borrowing (healthy hips reach >= 110 deg neutral).
 LUMBAR_BORROWING_HIP_DEG = 110.0
@@ -144,39 +142,75 @@ def build(scenario: Scenario):
     return time_s, schedule, scene
 
 
-def generate_clip(scenario: Scenario, out_dir: str | Path) -> dict[str, Path]:
-    """Render the clip and write it with its truth; returns the three paths."""
-    out_dir = Path(out_dir)
+@dataclass
+class Prepared:
+    """A scenario posed, placed and framed, ready to render frame by frame."""
+
+    scenario: Scenario
+    time_s: np.ndarray
+    schedule: dict[str, np.ndarray]
+    scene: SceneBody
+    camera: Camera
+    view: str
+    props: list[Mesh]
+    colours: np.ndarray
+    backdrop: np.ndarray
+
+    def render(self, frame: int) -> np.ndarray:
+        """The noise-free RGB image of one frame."""
+        body = Mesh(self.scene.world_vertices(frame), self.scene.posed.faces, self.colours)
+        return render([body, *self.props], self.camera, self.backdrop)
+
+    def truth(self) -> dict[str, np.ndarray]:
+        return (
+            knee_to_chest_truth(self.scene) if self.scenario.test == "knee-to-chest" else ir_truth(self.scene)
+        )
+
+
+def prepare(scenario: Scenario) -> Prepared:
+    """Pose, place and frame a scenario (no rendering yet)."""
     time_s, schedule, scene = build(scenario)
-    view = (
-        scenario.camera.view
-        or _IDEAL_VIEW["knee-to-chest" if scenario.test == "knee-to-chest" else scenario.position]
-    )
+    position_key = "knee-to-chest" if scenario.test == "knee-to-chest" else scenario.position
+    view = scenario.camera.view or _IDEAL_VIEW[position_key]
     camera = _fit_camera(scene, scenario.camera, view)
-    rng = np.random.default_rng(scenario.seed)
-    backdrop = background(camera.width_px, camera.height_px, scenario.background, rng)
+    backdrop = background(
+        camera.width_px, camera.height_px, scenario.background, np.random.default_rng(scenario.seed)
+    )
     n_frames = time_s.shape[0]
     sample = np.concatenate(
         [scene.world_vertices(i)[::5] for i in range(0, n_frames, max(1, n_frames // 10))]
     )
-    props = [Mesh(v, f, np.tile(c, (len(f), 1)), cull) for v, f, c, cull in
-             plinth_meshes(sample.min(axis=0), sample.max(axis=0), scene.position)]  # fmt: skip
-    colours = body_colours(scene.posed)
-    paths = {"clip": out_dir / f"{scenario.name}.mp4", "csv": out_dir / f"{scenario.name}.truth.csv",
-             "json": out_dir / f"{scenario.name}.truth.json"}  # fmt: skip
+    props = [
+        Mesh(v, f, np.tile(c, (len(f), 1)), cull)
+        for v, f, c, cull in plinth_meshes(sample.min(axis=0), sample.max(axis=0), scene.position)
+    ]
+    return Prepared(
+        scenario, time_s, schedule, scene, camera, view, props, body_colours(scene.posed), backdrop
+    )
+
+
+def generate_clip(scenario: Scenario, out_dir: str | Path) -> dict[str, Path]:
+    """Render the clip and write it with its truth; returns the three paths."""
+    out_dir = Path(out_dir)
+    prep = prepare(scenario)
+    rng = np.random.default_rng(scenario.seed + 1)
+    paths = {
+        "clip": out_dir / f"{scenario.name}.mp4",
+        "csv": out_dir / f"{scenario.name}.truth.csv",
+        "json": out_dir / f"{scenario.name}.truth.json",
+    }
     with VideoWriter(paths["clip"], scenario.fps, crf=scenario.crf) as writer:
-        for i in range(n_frames):
-            img = render(
-                [Mesh(scene.world_vertices(i), scene.posed.faces, colours), *props], camera, backdrop
-            )
+        for i, t in enumerate(prep.time_s):
+            img = prep.render(i)
             if scenario.noise_sd > 0:
                 img = np.clip(img + rng.normal(0, scenario.noise_sd, img.shape), 0, 255).astype(np.uint8)
-            writer.write(img, float(time_s[i]))
-    truth = knee_to_chest_truth(scene) if scenario.test == "knee-to-chest" else ir_truth(scene)
-    joints_2d = {name: camera.project(pts) for name, pts in scene.world_joints().items()}
-    _write_csv(paths["csv"], time_s, truth, joints_2d)
-    summary = _summary(scenario, time_s, schedule, truth, camera, view)
-    _write_json(paths["json"], summary)
+            writer.write(img, float(t))
+    truth = prep.truth()
+    joints_2d = {name: prep.camera.project(pts) for name, pts in prep.scene.world_joints().items()}
+    write_truth_csv(paths["csv"], prep.time_s, truth, joints_2d)
+    write_truth_json(
+        paths["json"], _summary(scenario, prep.time_s, prep.schedule, truth, prep.camera, prep.view)
+    )
     return paths
 
 
@@ -232,19 +266,3 @@ def _jsonable(obj):
     if isinstance(obj, np.generic):
         return obj.item()
     return obj
-
-
-def _write_json(path: Path, data: dict) -> None:
-    with atomic_output(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=1))
-
-
-def _write_csv(path: Path, time_s, truth: dict[str, np.ndarray], joints_2d: dict[str, np.ndarray]) -> None:
-    columns = {"frame": np.arange(time_s.shape[0]), "time_s": time_s, **truth}
-    for name in JOINT_BONES:
-        columns[f"{name}_x_px"] = joints_2d[name][:, 0]
-        columns[f"{name}_y_px"] = joints_2d[name][:, 1]
-    table = np.column_stack([np.asarray(v, float) for v in columns.values()])
-    fmt = ["%d"] + ["%.4f"] * (table.shape[1] - 1)
-    with atomic_output(path) as tmp:
-        np.savetxt(tmp, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)

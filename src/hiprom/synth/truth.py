@@ -16,7 +16,9 @@ Definitions (degrees):
     on the sagittal plane; it includes the pelvis's contribution.
 ``pelvic_tilt``  posterior tilt of the pelvis from the first frame (positive
     = posterior), from the pelvis bone's orientation.
-``knee_flexion``  180 - the angle at the knee between thigh and shank.
+``knee_flexion``  knee-to-chest: the femur's minus the shank's sagittal angle
+    in the pelvis frame (0 = straight); rotation tests: 180 - the 3D angle at
+    the knee between thigh and shank.
 ``hip_ir``  rotation of the shank about the femur from its first-frame
     direction, in the plane perpendicular to the femur; positive = internal
     (the foot swings laterally).
@@ -85,18 +87,9 @@ def knee_to_chest_truth(scene: SceneBody) -> dict[str, np.ndarray]:
     tilt_abs = np.degrees(np.arctan2(z_axis[:, 1], z_axis[:, 2]))
     pelvic_tilt = tilt_abs - tilt_abs[0]
 
-    thigh_v = world[f"hip_{s}"] - world[f"knee_{s}"]
-    shank_v = world[f"ankle_{s}"] - world[f"knee_{s}"]
-    knee = 180.0 - np.degrees(
-        np.arccos(
-            np.clip(
-                np.sum(thigh_v * shank_v, 1)
-                / (np.linalg.norm(thigh_v, axis=1) * np.linalg.norm(shank_v, axis=1)),
-                -1,
-                1,
-            )
-        )
-    )
+    # knee flexion in the sagittal plane: femur angle minus shank angle (pelvis frame)
+    shank_p = np.einsum("nji,nj->ni", pelvis_r, body[f"ankle_{s}"] - body[f"knee_{s}"])
+    knee = _sagittal_deg(femur_p, fwd, down) - _sagittal_deg(shank_p, fwd, down)
     return {
         "thigh_vs_table_deg": thigh_vs_table(s),
         "hip_flexion_deg": hip_flexion,

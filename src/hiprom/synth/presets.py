@@ -1,0 +1,104 @@
+"""Named scenarios: the bundled sample clips and the accuracy suite's grid."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+from hiprom.synth.generate import CameraSetup, Scenario
+from hiprom.synth.motion import IRMotion, KneeToChestMotion
+
+__all__ = ["SAMPLE_SCENARIOS", "accuracy_suite"]
+
+#: The small seeded clips committed under sample_videos/ (regenerate: hiprom synth samples).
+SAMPLE_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        name="k2c_left_early_tilt",
+        k2c=KneeToChestMotion(side="left", peak_lift_deg=125.0, hip_limit_deg=92.0),
+        body_shape="average",
+        camera=CameraSetup(tilt_deg=6.0, pan_deg=4.0),
+        background="cluttered",
+        seed=11,
+    ),
+    Scenario(
+        name="k2c_right_healthy",
+        k2c=KneeToChestMotion(side="right", peak_lift_deg=128.0, hip_limit_deg=None),
+        body_shape="slim_female",
+        camera=CameraSetup(tilt_deg=4.0),
+        seed=12,
+    ),
+    Scenario(
+        name="ir_seated_left",
+        test="hip-ir",
+        ir=IRMotion(side="left", position="seated", peak_ir_deg=18.0, peak_er_deg=35.0),
+        body_shape="athletic_male",
+        camera=CameraSetup(tilt_deg=3.0),
+        seed=13,
+    ),
+)
+
+
+def accuracy_suite() -> list[Scenario]:
+    """The benchmark grid: >= 24 clips over side, hip, camera and body.
+
+    Knee-to-chest (24): 2 sides x {healthy, stiff at 90, stiff at 100} x
+    camera {ideal, pan 10, pan 15 + tilt 15, pan 25}, body shapes alternating;
+    IR (12): 3 positions x {ideal view, 15 deg off} x 2 sides.
+    """
+    cameras = {
+        "ideal": CameraSetup(tilt_deg=5.0),
+        "pan10": CameraSetup(tilt_deg=5.0, pan_deg=10.0),
+        "pan15_tilt15": CameraSetup(tilt_deg=15.0, pan_deg=-15.0, roll_deg=3.0),
+        "pan25": CameraSetup(tilt_deg=8.0, pan_deg=25.0),
+    }
+    hips = {"healthy": None, "stiff90": 90.0, "stiff100": 100.0}
+    shapes = ("average", "heavy")
+    scenarios = []
+    for m, (side, (hip_name, limit), (cam_name, cam)) in enumerate(
+        itertools.product(("left", "right"), hips.items(), cameras.items())
+    ):
+        shape = shapes[m % 2]
+        scenarios.append(
+            Scenario(
+                name=f"k2c_{side}_{hip_name}_{cam_name}_{shape}",
+                k2c=KneeToChestMotion(
+                    side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit
+                ),
+                body_shape=shape,
+                camera=cam,
+                background="cluttered" if m % 3 == 0 else "plain",
+                seed=100 + m,
+                speed=1.5,
+            )
+        )
+    for position, off in itertools.product(("supine", "seated", "prone"), (0.0, 15.0)):
+        for side, peak in (("left", 40.0), ("right", 15.0)):
+            scenarios.append(
+                Scenario(
+                    name=f"ir_{position}_{side}_off{int(off)}",
+                    test="hip-ir",
+                    ir=IRMotion(side=side, position=position, peak_ir_deg=peak, peak_er_deg=30.0),
+                    camera=CameraSetup(
+                        tilt_deg=(20.0 if position == "prone" else 4.0) + off / 2, pan_deg=off
+                    ),
+                    seed=200 + len(scenarios),
+                    speed=1.5,
+                )
+            )
+    return scenarios
+
+
+def replace(scenario: Scenario, **changes) -> Scenario:
+    """``dataclasses.replace`` that also reaches into ``k2c``/``ir``/``camera`` by prefix."""
+    groups: dict[str, dict] = {"k2c": {}, "ir": {}, "camera": {}}
+    top = {}
+    for key, value in changes.items():
+        prefix, _, rest = key.partition("__")
+        if rest and prefix in groups:
+            groups[prefix][rest] = value
+        else:
+            top[key] = value
+    for prefix, fields in groups.items():
+        if fields:
+            top[prefix] = dataclasses.replace(getattr(scenario, prefix), **fields)
+    return dataclasses.replace(scenario, **top)
