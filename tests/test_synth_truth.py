@@ -102,6 +102,30 @@ def test_healthy_hip_has_no_onset(tmp_path):
     assert rep["onset"]["found"] is False and rep["lumbar_borrowing"] is False
 
 
+def test_marker_card_turns_with_the_pelvis():
+    import cv2
+
+    from hiprom.synth.card import MARKER_DICT, MARKER_ID
+
+    scenario = dataclasses.replace(_k2c(side="right", peak_lift_deg=120.0, hip_limit_deg=85.0), marker=True)
+    prep = prepare(scenario)
+    truth = prep.truth()
+    detector = cv2.aruco.ArucoDetector(
+        cv2.aruco.getPredefinedDictionary(MARKER_DICT), cv2.aruco.DetectorParameters()
+    )
+    angles, tilts = [], []
+    for frame in range(0, prep.time_s.size, 2):
+        gray = cv2.cvtColor(prep.render(frame), cv2.COLOR_RGB2GRAY)
+        corners, ids, _ = detector.detectMarkers(gray)
+        assert ids is not None and MARKER_ID in ids.ravel(), f"card not found in frame {frame}"
+        top = corners[list(ids.ravel()).index(MARKER_ID)][0]
+        edge = top[1] - top[0]
+        angles.append(np.degrees(np.arctan2(-edge[1], edge[0])))
+        tilts.append(truth["pelvic_tilt_deg"][frame])
+    change = np.abs(np.unwrap(np.radians(angles)) - np.radians(angles[0]))
+    np.testing.assert_allclose(np.degrees(change), tilts, atol=1.5)
+
+
 def test_accuracy_suite_spans_the_grid():
     suite = accuracy_suite()
     assert len(suite) >= 24

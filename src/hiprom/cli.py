@@ -102,6 +102,7 @@ def _add_synth_parser(sub) -> None:
         "--thomas", type=float, default=0.0, metavar="F", help="0..1: how much the other thigh lifts"
     )
     g.add_argument("--no-hands", action="store_true", help="arms stay by the sides")
+    g.add_argument("--marker", action="store_true", help="a printed ArUco card over the tested iliac crest")
     g = sy.add_argument_group("hip-ir")
     g.add_argument("--position", choices=["supine", "seated", "prone"], default="supine")
     g.add_argument("--peak-ir", type=float, default=35.0, metavar="DEG")

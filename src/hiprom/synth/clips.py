@@ -54,7 +54,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         )
         limit = "healthy" if args.hip_limit is None else f"limit{args.hip_limit:g}"
         name = args.name or f"k2c_{args.side}_{limit}_pan{args.pan:g}_tilt{args.tilt:g}"
-        return Scenario(name=name, test="knee-to-chest", k2c=motion, **common)
+        return Scenario(name=name, test="knee-to-chest", k2c=motion, marker=args.marker, **common)
     motion = IRMotion(
         side=args.side,
         position=args.position,

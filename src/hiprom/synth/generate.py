@@ -17,6 +17,7 @@ import numpy as np
 
 from hiprom.encode import VideoWriter
 from hiprom.synth.camera import Camera, place_camera
+from hiprom.synth.card import card_image, card_rest_corners, paint_card
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
 from hiprom.synth.render import Mesh, background, render
 from hiprom.synth.scene import (
@@ -69,6 +70,7 @@ class Scenario:
     noise_sd: float = 2.0
     crf: int = 23
     seed: int = 0
+    marker: bool = False  # a printed ArUco card over the tested side's iliac crest
 
     @property
     def side(self) -> str:
@@ -155,11 +157,20 @@ class Prepared:
     props: list[Mesh]
     colours: np.ndarray
     backdrop: np.ndarray
+    card_corners: np.ndarray | None = None  # (n_frames, 4, 3) world, when the scenario has a marker
 
     def render(self, frame: int) -> np.ndarray:
         """The noise-free RGB image of one frame."""
         body = Mesh(self.scene.world_vertices(frame), self.scene.posed.faces, self.colours)
-        return render([body, *self.props], self.camera, self.backdrop)
+        img = render([body, *self.props], self.camera, self.backdrop)
+        if self.card_corners is not None:
+            corners = self.card_corners[frame]
+            normal = np.cross(corners[3] - corners[0], corners[1] - corners[0])  # outward face
+            to_camera = self.camera.position - corners.mean(axis=0)
+            facing = float(normal @ to_camera / (np.linalg.norm(normal) * np.linalg.norm(to_camera)))
+            if facing > 0.05:
+                img = paint_card(img, self.camera.project(corners), card_image(), 0.55 + 0.45 * facing)
+        return img
 
     def truth(self) -> dict[str, np.ndarray]:
         return (
@@ -184,9 +195,17 @@ def prepare(scenario: Scenario) -> Prepared:
         Mesh(v, f, np.tile(c, (len(f), 1)), cull)
         for v, f, c, cull in plinth_meshes(sample.min(axis=0), sample.max(axis=0), scene.position)
     ]
-    return Prepared(
-        scenario, time_s, schedule, scene, camera, view, props, body_colours(scene.posed), backdrop
-    )
+    card = _card_world_corners(scene) if scenario.marker else None
+    colours = body_colours(scene.posed)
+    return Prepared(scenario, time_s, schedule, scene, camera, view, props, colours, backdrop, card)
+
+
+def _card_world_corners(scene: SceneBody) -> np.ndarray:
+    """The card's corners per frame: rigid with the pelvis bone, then placed in the world."""
+    rest = card_rest_corners(scene.rest, scene.side)
+    root = scene.posed.bone_poses["root"]  # (n, 4, 4); the rest root pose is the identity
+    body = np.einsum("nij,kj->nki", root[:, :3, :3], rest) + root[:, None, :3, 3]
+    return scene.placement.apply(body)
 
 
 def generate_clip(scenario: Scenario, out_dir: str | Path) -> dict[str, Path]:

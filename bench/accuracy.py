@@ -1,0 +1,137 @@
+"""Accuracy scoreboard on synthetic clips with exact truth.
+
+Generates the suite of :func:`hiprom.synth.presets.accuracy_suite` (or reuses
+clips already in ``--cache-dir`` whose truth was made from the same
+scenario), runs the real pipeline on each clip (``hiprom.pipeline``), and
+prints, per quantity, the mean absolute error, bias and maximum error over
+all frames where the person was detected, broken down by camera setup and
+body shape.
+
+What it measures today (the analyses of issues 4 and 5 will add their
+outputs here): person detection; 2D error of the tested side's hip, knee,
+ankle and shoulder against the true joint-centre projections; and two
+landmark angles of the knee-to-chest test computed with
+``hiprom.kinematics.angles`` straight from the raw landmarks (no filtering, no
+table-line estimate): the thigh against the image horizontal, and the
+goniometer-style trunk-thigh angle.
+
+Usage: ``python bench/accuracy.py [--cache-dir DIR] [--jobs N] [--only SUBSTRING]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing, too
+
+
+def _clip_ready(scenario, cache: Path) -> bool:
+    from hiprom.synth.generate import _jsonable
+
+    summary = cache / f"{scenario.name}.truth.json"
+    if not (summary.is_file() and (cache / f"{scenario.name}.mp4").is_file()):
+        return False
+    stored = json.loads(summary.read_text()).get("scenario")
+    return stored == _jsonable(dataclasses.asdict(scenario))
+
+
+def process(scenario, cache: Path) -> dict:
+    """Generate (if needed) and measure one clip; returns per-frame errors."""
+    from hiprom.pipeline import get_landmarks
+    from hiprom.synth.compare import joint_errors_px, raw_knee_to_chest_angles
+    from hiprom.synth.generate import generate_clip
+    from hiprom.synth.truthfile import load_truth, load_truth_summary
+
+    if not _clip_ready(scenario, cache):
+        generate_clip(scenario, cache)
+    truth = load_truth(cache / f"{scenario.name}.truth.csv")
+    summary = load_truth_summary(cache / f"{scenario.name}.truth.json")
+    series = get_landmarks(cache / f"{scenario.name}.mp4", max_people=1, cache_dir=cache / "landmarks").series
+    side = summary["side"]
+    width = series.image_size_px[0]
+    out = {
+        "name": scenario.name,
+        "test": scenario.test,
+        "side": side,
+        "shape": scenario.body_shape,
+        "camera": f"pan{scenario.camera.pan_deg:g}/tilt{scenario.camera.tilt_deg:g}",
+        "position": summary["position"],
+        "detection": series.detection_rate,
+        "errors": {},
+    }
+    for joint, err in joint_errors_px(series, truth, side).items():
+        out["errors"][f"{joint}_2d_pct_width"] = (100 * err / width).tolist()
+    if scenario.test == "knee-to-chest":
+        for name, measured in raw_knee_to_chest_angles(series, side).items():
+            out["errors"][f"raw_{name}"] = (measured - truth[name]).tolist()
+    return out
+
+
+def _stats(values: list[float]) -> tuple[float, float, float, int]:
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return (np.nan, np.nan, np.nan, 0)
+    return float(np.mean(np.abs(v))), float(np.mean(v)), float(np.max(np.abs(v))), int(v.size)
+
+
+def scoreboard(results: list[dict]) -> str:
+    lines = []
+    quantities = sorted({q for r in results for q in r["errors"]})
+    detection = [r["detection"] for r in results]
+    lines.append(
+        f"clips: {len(results)}; person detected in {100 * np.mean(detection):.1f}% of frames "
+        f"(lowest clip {100 * min(detection):.1f}%)"
+    )
+    lines.append("")
+    lines.append("| quantity | group | clips | frames | MAE | bias | max |")
+    lines.append("|---|---|---|---|---|---|---|")
+    for q in quantities:
+        groups: dict[str, list[dict]] = {"all": [r for r in results if q in r["errors"]]}
+        for key in ("camera", "shape", "position"):
+            for r in results:
+                if q in r["errors"]:
+                    groups.setdefault(f"{key}={r[key]}", []).append(r)
+        for name, members in groups.items():
+            if name != "all" and len(members) == len(groups["all"]):
+                continue
+            mae, bias, mx, n = _stats([x for r in members for x in r["errors"][q]])
+            lines.append(f"| {q} | {name} | {len(members)} | {n} | {mae:.2f} | {bias:+.2f} | {mx:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cache-dir", type=Path, default=Path(os.environ.get("HIPROM_BENCH_DIR", ROOT / ".bench-cache"))
+    )
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", default="", help="only scenarios whose name contains this")
+    parser.add_argument("--json", type=Path, help="also write the per-clip results here")
+    args = parser.parse_args(argv)
+    from hiprom.synth.presets import accuracy_suite
+
+    suite = [s for s in accuracy_suite() if args.only in s.name]
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(process, suite, [args.cache_dir] * len(suite)))
+    print(scoreboard(results))
+    print(f"\n({len(suite)} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
+    if args.json:
+        args.json.write_text(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
