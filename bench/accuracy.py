@@ -74,7 +74,50 @@ def process(scenario, cache: Path) -> dict:
     if scenario.test == "knee-to-chest":
         for name, measured in raw_knee_to_chest_angles(series, side).items():
             out["errors"][f"raw_{name}"] = (measured - truth[name]).tolist()
+        out.update(_analysis_rows(scenario, cache, summary))
     return out
+
+
+def _analysis_rows(scenario, cache: Path, summary: dict) -> dict:
+    """Run ``hiprom analyze`` markerless and in marker mode; compare with the truth per rep."""
+    from hiprom.errors import HipromError
+    from hiprom.pipeline import analyze
+
+    true_rep = summary["reps"][0]
+    rows: dict = {"analysis": {}}
+    for mode in ("off", "on"):
+        if mode == "on" and not scenario.marker:
+            continue
+        key = "markerless" if mode == "off" else "marker"
+        try:
+            clip = cache / f"{scenario.name}.mp4"
+            out = cache / "out" / f"{scenario.name}-{key}"
+            doc = analyze(clip, out, marker=mode, max_people=1, cache_dir=cache / "landmarks").document
+        except HipromError as exc:
+            rows["analysis"][key] = {"error": str(exc)}
+            continue
+        reps = [r for r in doc["results"] if r["side"] == summary["side"]]
+        if not reps:
+            rows["analysis"][key] = {"error": "tested side not found"}
+            continue
+        r = reps[0]
+        tilt = r["pelvic_tilt"]
+        onset = tilt["onset"]["hip_flexion_deg"]
+        true_onset = true_rep["onset"]["hip_flexion_deg"] if true_rep["onset"]["found"] else None
+        rows["analysis"][key] = {
+            "side_ok": True,
+            "peak_thigh_err": r["peak_thigh_angle_deg"] - true_rep["peak_thigh_vs_table_deg"],
+            "peak_trunk_thigh_err": r["peak_trunk_thigh_angle_deg"] - true_rep["peak_trunk_thigh_deg"],
+            "peak_tilt_err": None
+            if tilt["peak_deg"] is None
+            else tilt["peak_deg"] - true_rep["peak_pelvic_tilt_deg"],
+            "onset_err": None if (onset is None or true_onset is None) else onset - true_onset,
+            "onset_missing": true_onset is not None and onset is None,
+            "onset_spurious": true_onset is None and onset is not None,
+            "flag": r["lumbar_borrowing"]["flag"],
+            "flag_truth": true_rep["lumbar_borrowing"],
+        }
+    return rows
 
 
 def _stats(values: list[float]) -> tuple[float, float, float, int]:
@@ -110,6 +153,39 @@ def scoreboard(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def analysis_table(results: list[dict]) -> str:
+    """Per-rep results of the knee-to-chest analysis against the truth."""
+    lines = ["| mode | quantity | group | clips | MAE | bias | max |", "|---|---|---|---|---|---|---|"]
+    flags = []
+    for mode in ("markerless", "marker"):
+        rows = [(r, r["analysis"][mode]) for r in results if mode in r.get("analysis", {})]
+        ok = [(r, a) for r, a in rows if "error" not in a]
+        failed = len(rows) - len(ok)
+        for q in ("peak_thigh_err", "peak_trunk_thigh_err", "peak_tilt_err", "onset_err"):
+            groups = {"all": ok}
+            for r, a in ok:
+                groups.setdefault(f"camera={r['camera']}", []).append((r, a))
+            for name, members in groups.items():
+                vals = [a[q] for _, a in members if a.get(q) is not None]
+                if not vals:
+                    continue
+                mae, bias, mx, _ = _stats(vals)
+                lines.append(
+                    f"| {mode} | {q[:-4]} (deg) | {name} | {len(vals)} | {mae:.1f} | {bias:+.1f} | {mx:.1f} |"
+                )
+        tp = sum(a["flag"] and a["flag_truth"] for _, a in ok)
+        tn = sum(not a["flag"] and not a["flag_truth"] for _, a in ok)
+        fp = sum(a["flag"] and not a["flag_truth"] for _, a in ok)
+        fn = sum(not a["flag"] and a["flag_truth"] for _, a in ok)
+        total = max(tp + tn + fp + fn, 1)
+        flags.append(
+            f"{mode}: flag correct on {tp + tn}/{tp + tn + fp + fn} clips ({100 * (tp + tn) / total:.0f}%) - "
+            f"true positive {tp}, true negative {tn}, false positive {fp}, false negative {fn}; "
+            f"{failed} clip(s) refused"
+        )
+    return "\n".join([*lines, "", *flags])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -127,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process, suite, [args.cache_dir] * len(suite)))
     print(scoreboard(results))
+    print()
+    print(analysis_table([r for r in results if r["test"] == "knee-to-chest"]))
     print(f"\n({len(suite)} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
     if args.json:
         args.json.write_text(json.dumps(results))

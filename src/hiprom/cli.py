@@ -71,8 +71,75 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lm.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     lm.set_defaults(func=_cmd_landmarks)
+    _add_analyze_parser(sub)
     _add_synth_parser(sub)
+    mk = sub.add_parser("marker", help="write the printable pelvis card (PNG at its true size on A4)")
+    mk.add_argument("-o", "--out", type=Path, default=Path("hiprom-pelvis-card.png"))
+    mk.add_argument("--id", type=int, default=7, help="ArUco 4x4_50 id (0-49)")
+    mk.set_defaults(func=_cmd_marker)
     return parser
+
+
+def _add_analyze_parser(sub) -> None:
+    an = sub.add_parser(
+        "analyze",
+        help="analyse a clinical test clip",
+        description="Analyse a supine knee-to-chest clip filmed from the side: thigh and goniometer "
+        "angles per rep, pelvic-tilt onset (with the printed pelvis card), lumbar-borrowing finding.",
+    )
+    an.add_argument("clip", type=Path)
+    an.add_argument("--test", choices=["knee-to-chest"], default="knee-to-chest")
+    an.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<clip name>-hiprom)")
+    an.add_argument("--marker", choices=["auto", "on", "off"], default="auto", help="use the pelvis card")
+    an.add_argument("--model", type=Path)
+    an.add_argument("--person", default="auto")
+    an.add_argument("--max-people", type=_positive_int, default=2)
+    an.add_argument("--no-cache", action="store_true")
+    an.add_argument("-q", "--quiet", action="store_true")
+    an.set_defaults(func=_cmd_analyze)
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from hiprom.pipeline import analyze
+
+    out_dir = args.out_dir or Path.cwd() / f"{args.clip.stem}-hiprom"
+    progress, close_bar = _progress_bar(args.quiet, args.clip.name)
+    try:
+        run = analyze(args.clip, out_dir, test=args.test, marker=args.marker, model_path=args.model,
+                      max_people=args.max_people, person=args.person, use_cache=not args.no_cache,
+                      progress=progress)  # fmt: skip
+    finally:
+        close_bar()
+    doc = run.document
+    for r in doc["results"]:
+        tilt = r["pelvic_tilt"]
+        onset = tilt["onset"]
+        line = (f"{r['side']} knee-to-chest: thigh {r['peak_thigh_angle_deg']} deg from the table, "
+                f"goniometer {r['peak_trunk_thigh_angle_deg']} deg")  # fmt: skip
+        if tilt["method"] == "marker":
+            line += f", pelvis tilted {tilt['peak_deg']} deg"
+            if onset["hip_flexion_deg"] is not None:
+                line += f", onset at {onset['hip_flexion_deg']} deg hip flexion {onset['ci_deg']}"
+        flag = r["lumbar_borrowing"]
+        verdict = "LUMBAR BORROWING" if flag["flag"] else "no lumbar borrowing found"
+        print(f"{line}; {verdict} ({flag['confidence']} confidence)")
+        for reason in flag["reasons"]:
+            print(f"  - {reason}")
+        for warning in r["quality"]["warnings"]:
+            print(f"  ! {warning}")
+    for warning in doc["quality"]["warnings"]:
+        print(f"! {warning}")
+    print(f"-> {run.paths['json']}, {run.paths['csv']}")
+    return 0
+
+
+def _cmd_marker(args: argparse.Namespace) -> int:
+    from hiprom.markers import write_marker_sheet
+
+    if not 0 <= args.id < 50:
+        raise BadInputError("--id must be between 0 and 49")
+    print(f"wrote {write_marker_sheet(args.out, args.id)} (print at 100 % scale; check the 50 mm line)")
+    return 0
 
 
 def _add_synth_parser(sub) -> None:

@@ -68,3 +68,69 @@ def get_landmarks(
     if cache is not None:
         cache.put(key, series)
     return LandmarkRun(series, False, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class AnalysisRun:
+    """What ``analyze`` produced: the result document and the files written."""
+
+    document: dict
+    paths: dict[str, Path]
+    landmarks: LandmarkRun
+
+
+def analyze(
+    clip: str | Path,
+    out_dir: str | Path,
+    *,
+    test: str = "knee-to-chest",
+    marker: str = "auto",
+    model_path: str | Path | None = None,
+    max_people: int = 2,
+    person: str = "auto",
+    use_cache: bool = True,
+    cache_dir: str | Path | None = None,
+    progress: ProgressFn | None = None,
+) -> AnalysisRun:
+    """Analyse a clip end to end and write ``result.json`` and ``frames.csv`` into ``out_dir``.
+
+    ``marker``: ``"auto"`` (use the printed card when it is in view), ``"on"``
+    (require it) or ``"off"`` (markerless).
+    """
+    import numpy as np
+
+    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+    from hiprom.errors import BadInputError
+    from hiprom.markers import detect_marker_angles
+    from hiprom.results import knee_to_chest_document, write_frames_csv, write_json
+
+    if test != "knee-to-chest":
+        raise BadInputError(f"test {test!r} is not available yet; only knee-to-chest is")
+    if marker not in ("auto", "on", "off"):
+        raise BadInputError(f"--marker must be auto, on or off, got {marker!r}")
+    run = get_landmarks(clip, model_path=model_path, max_people=max_people, person=person,
+                        use_cache=use_cache, cache_dir=cache_dir, progress=progress)  # fmt: skip
+    series = run.series
+    tilt = None
+    warnings: list[str] = []
+    if marker != "off":
+        angle, _ = detect_marker_angles(clip)
+        if angle is None and marker == "on":
+            raise BadInputError("no pelvis card found in the first 2 s of the clip (--marker on)")
+        if angle is not None:
+            found = np.isfinite(angle).mean()
+            if found < 0.8:
+                warnings.append(f"the pelvis card was found in only {100 * found:.0f}% of frames")
+            tilt = angle  # on-screen angle; the analysis orients it with the thigh's lift
+    reps, angles = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility, tilt_ccw_deg=tilt)
+    if series.detection_rate < 0.9:
+        warnings.append(f"the person was detected in only {100 * series.detection_rate:.0f}% of frames")
+    meta = {k: series.meta.get(k) for k in ("clip_name", "clip_sha256", "width_px", "height_px",
+                                            "fps_measured", "n_frames", "model_sha256")}  # fmt: skip
+    document = knee_to_chest_document(reps, meta, warnings)
+    out_dir = Path(out_dir)
+    paths = {
+        "json": write_json(out_dir / "result.json", document),
+        "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, angles, tilt),
+    }
+    return AnalysisRun(document, paths, run)

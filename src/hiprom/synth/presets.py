@@ -19,6 +19,7 @@ SAMPLE_SCENARIOS: tuple[Scenario, ...] = (
         camera=CameraSetup(tilt_deg=6.0, pan_deg=4.0),
         background="cluttered",
         seed=11,
+        marker=True,
     ),
     Scenario(
         name="k2c_right_healthy",
@@ -69,6 +70,7 @@ def accuracy_suite() -> list[Scenario]:
                 background="cluttered" if m % 3 == 0 else "plain",
                 seed=100 + m,
                 speed=1.5,
+                marker=True,  # the markerless analysis ignores the card; marker mode reads it
             )
         )
     for position, off in itertools.product(("supine", "seated", "prone"), (0.0, 15.0)):

@@ -1,0 +1,316 @@
+"""Supine knee-to-chest analysis: thigh and hip angles, reps, pelvic-tilt onset, lumbar borrowing.
+
+Pure numpy/scipy: landmark tracks and (optionally) a pelvic-tilt series in,
+frozen results out. See ``docs/knee-to-chest.md`` for the definitions.
+
+Angles (degrees): ``thigh_vs_table`` = the hip -> knee segment against the
+table line (towards the feet), positive as the knee rises; ``trunk_thigh`` =
+the goniometer reading (shoulder-hip-knee, includes the pelvis); ``hip_flexion``
+= the femur on the pelvis, ``thigh - thigh at baseline - pelvic tilt``, only
+where a tilt series exists (marker mode).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
+from hiprom.analysis.onset import OnsetConfig, excess_tilt_deg, first_sustained
+from hiprom.errors import BadInputError
+from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
+from hiprom.kinematics.filtering import interpolate_gaps, lowpass, mask_low_visibility
+
+__all__ = [
+    "KneeToChestConfig",
+    "KneeToChestRep",
+    "LegAngles",
+    "analyze_knee_to_chest",
+    "body_feet_direction",
+    "check_side_view",
+    "leg_angles",
+    "lift_sign",
+]
+
+_IDX = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
+
+
+@dataclass(frozen=True)
+class KneeToChestConfig:
+    """Thresholds and filters (defaults documented in docs/knee-to-chest.md)."""
+
+    min_visibility: float = 0.5
+    max_gap_s: float = 0.25
+    cutoff_hz: float = 4.0
+    min_excursion_deg: float = 30.0
+    baseline_max_speed_deg_s: float = 8.0
+    baseline_min_s: float = 1.0
+    borrowing_hip_deg: float = 110.0  # onset below this hip flexion = early posterior tilt
+    # measurement uncertainty of the hip-flexion estimate (thigh angle and card tilt errors),
+    # added on both sides of the onset interval; from bench/accuracy.py (see README)
+    hip_uncertainty_deg: float = 5.0
+    onset: OnsetConfig = field(default_factory=OnsetConfig)
+
+
+@dataclass(frozen=True)
+class LegAngles:
+    """Per-frame angles of one leg, ``(n_frames,)`` each, degrees."""
+
+    thigh_vs_table_deg: np.ndarray
+    trunk_thigh_deg: np.ndarray
+    knee_flexion_deg: np.ndarray
+
+
+@dataclass(frozen=True)
+class KneeToChestRep:
+    """One analysed raise of one leg."""
+
+    side: str
+    rep: Rep
+    baseline: Baseline | None
+    peak_thigh_angle_deg: float
+    peak_trunk_thigh_angle_deg: float
+    peak_knee_flexion_deg: float
+    tilt_method: str  # "marker" or "markerless"
+    peak_tilt_deg: float | None
+    onset_hip_flexion_deg: float | None
+    onset_thigh_angle_deg: float | None
+    onset_time_s: float | None
+    onset_ci_deg: tuple[float, float] | None
+    borrowing: bool
+    confidence: str
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+
+def _clean(
+    points: np.ndarray, visibility: np.ndarray, time_s: np.ndarray, cfg: KneeToChestConfig
+) -> np.ndarray:
+    pts = mask_low_visibility(points, visibility, cfg.min_visibility)
+    pts = interpolate_gaps(pts, time_s, cfg.max_gap_s)
+    return lowpass(pts, time_s, cfg.cutoff_hz)
+
+
+def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: float = 1.0) -> LegAngles:
+    """Angles of one leg from cleaned ``(n_frames, 33, 2)`` pixel landmarks.
+
+    ``feet_dir`` is the table line's direction towards the feet, in pixels;
+    ``up_sign`` (+1 or -1) turns the on-screen counter-clockwise angle into
+    "positive as the knee rises" (see :func:`lift_sign`).
+    """
+    k = 0 if side == "left" else 1
+    shoulder, hip, knee, ankle = (points[:, _IDX[j][k]] for j in ("shoulder", "hip", "knee", "ankle"))
+    thigh = segment_angle_deg(hip, knee, np.asarray(feet_dir, float)) * up_sign
+    return LegAngles(
+        thigh, flexion_from_straight_deg(shoulder, hip, knee), flexion_from_straight_deg(hip, knee, ankle)
+    )
+
+
+def lift_sign(points: np.ndarray, feet_dir: np.ndarray) -> float:
+    """+1 if raising a thigh turns it counter-clockwise on screen, else -1.
+
+    Decided from the data (the larger one-sided excursion of either thigh), so
+    it holds whichever way the person lies and however the phone is turned.
+    """
+    best, sign = 0.0, 1.0
+    for k in (0, 1):
+        ccw = segment_angle_deg(
+            points[:, _IDX["hip"][k]], points[:, _IDX["knee"][k]], np.asarray(feet_dir, float)
+        )
+        if not np.isfinite(ccw).any():
+            continue
+        rest = np.nanmedian(ccw)
+        up, down = np.nanmax(ccw) - rest, rest - np.nanmin(ccw)
+        if max(up, down) > best:
+            best, sign = max(up, down), (1.0 if up >= down else -1.0)
+    return sign
+
+
+def body_feet_direction(points: np.ndarray) -> np.ndarray:
+    """Direction shoulder-midpoint -> ankle-midpoint: the table line from the resting body.
+
+    The median is taken over the frames' angles (not their x and y separately),
+    so the estimate turns exactly with the image.
+    """
+    shoulders = points[:, list(_IDX["shoulder"])].mean(axis=1)
+    ankles = points[:, list(_IDX["ankle"])].mean(axis=1)
+    v = ankles - shoulders
+    ang = np.arctan2(v[:, 1], v[:, 0])
+    ang = ang[np.isfinite(ang)]
+    if ang.size == 0:
+        raise BadInputError("cannot find the body's long axis: shoulders and ankles are not visible")
+    ref = np.angle(np.mean(np.exp(1j * ang)))
+    a = ref + np.median(np.angle(np.exp(1j * (ang - ref))))
+    return np.array([np.cos(a), np.sin(a)])
+
+
+def check_side_view(feet_dir: np.ndarray, max_slope_deg: float = 35.0) -> None:
+    """Refuse a clip whose body does not lie across the frame (not a side view of a supine test)."""
+    slope = np.degrees(np.arctan2(abs(feet_dir[1]), abs(feet_dir[0])))
+    if slope > max_slope_deg:
+        raise BadInputError(
+            f"wrong camera view: the body's long axis is {slope:.0f} deg from horizontal; film the supine "
+            "knee-to-chest test from the side, phone level, the whole body across the frame"
+        )
+
+
+def analyze_knee_to_chest(
+    time_s: np.ndarray,
+    points_px: np.ndarray,
+    visibility: np.ndarray,
+    *,
+    feet_dir: np.ndarray | None = None,
+    tilt_ccw_deg: np.ndarray | None = None,
+    config: KneeToChestConfig | None = None,
+) -> tuple[list[KneeToChestRep], dict[str, LegAngles]]:
+    """Analyse every rep of either leg.
+
+    Parameters
+    ----------
+    time_s : (n_frames,) array
+    points_px : (n_frames, 33, 2) array
+        Image landmarks (NaN where undetected).
+    visibility : (n_frames, 33) array
+    feet_dir : (2,) array, optional
+        Table line towards the feet (pixels); default: the resting body's long axis.
+    tilt_ccw_deg : (n_frames,) array, optional
+        The printed card's on-screen counter-clockwise angle (marker mode),
+        any offset; oriented here so posterior tilt is positive (the pelvis
+        turns the way the thigh lifts). ``None`` = markerless.
+
+    Returns
+    -------
+    reps : list of KneeToChestRep, in time order
+    angles : dict side -> LegAngles (per-frame series)
+
+    Raises
+    ------
+    BadInputError
+        No rep of either leg (nothing to analyse).
+    """
+    cfg = config or KneeToChestConfig()
+    time_s = np.asarray(time_s, float)
+    pts = _clean(points_px, visibility, time_s, cfg)
+    if feet_dir is None:
+        feet_dir = body_feet_direction(pts)
+    check_side_view(feet_dir)
+    up_sign = lift_sign(pts, feet_dir)
+    angles = {side: leg_angles(pts, side, feet_dir, up_sign) for side in ("left", "right")}
+    tilt = None
+    if tilt_ccw_deg is not None:
+        oriented = np.asarray(tilt_ccw_deg, float) * up_sign
+        tilt = lowpass(interpolate_gaps(oriented, time_s, 0.5), time_s, cfg.cutoff_hz)
+    found: list[KneeToChestRep] = []
+    for side, leg in angles.items():
+        thigh = leg.thigh_vs_table_deg
+        rest = float(np.nanpercentile(thigh, 10)) if np.isfinite(thigh).any() else np.nan
+        for rep in detect_reps(time_s, thigh, rest, min_excursion_deg=cfg.min_excursion_deg):
+            found.append(_analyse_rep(time_s, side, leg, rep, tilt, cfg))
+    if not found:
+        raise BadInputError(
+            "no knee-to-chest movement found: neither thigh rose 30 deg from the table "
+            "(is this a side view of the supine test?)"
+        )
+    found.sort(key=lambda r: r.rep.start_frame)
+    return found, angles
+
+
+def _analyse_rep(time_s, side: str, leg: LegAngles, rep: Rep, tilt, cfg: KneeToChestConfig) -> KneeToChestRep:
+    thigh = leg.thigh_vs_table_deg
+    warnings: list[str] = []
+    baseline = detect_baseline(
+        time_s,
+        thigh,
+        max_speed_deg_s=cfg.baseline_max_speed_deg_s,
+        min_duration_s=cfg.baseline_min_s,
+        before_frame=rep.start_frame + 1,
+    )
+    if baseline is None:
+        warnings.append("no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving")
+        base_thigh = float(np.nanmedian(thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]))
+    else:
+        base_thigh = baseline.value
+    window = slice(rep.start_frame, rep.end_frame + 1)
+    peak_thigh = float(np.nanmax(thigh[window]))
+    peak_gonio = float(np.nanmax(leg.trunk_thigh_deg[window]))
+    peak_knee = float(np.nanmax(leg.knee_flexion_deg[window]))
+    onset = dict(hip=None, thigh=None, time=None, ci=None)
+    peak_tilt = None
+    if tilt is None:
+        method, borrowing, confidence = "markerless", False, "low"
+        reasons = [
+            "pelvic tilt not measured: without the printed pelvis card hiprom cannot separate hip "
+            "flexion from pelvic tilt (see README, Accuracy); strap the card over the iliac crest",
+            f"the thigh reached {peak_thigh:.0f} deg from the table and the goniometer reading "
+            f"(trunk-thigh) was {peak_gonio:.0f} deg; both include any pelvic contribution",
+        ]
+    else:
+        method = "marker"
+        rel_tilt, sd = _relative_tilt(tilt, baseline, rep)
+        hip = (thigh - base_thigh) - rel_tilt
+        peak_tilt = float(np.nanmax(rel_tilt[window]))
+        onset = _onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg)
+        borrowing, confidence, reasons = _judge(onset, peak_thigh, peak_tilt, sd, cfg, baseline is not None)
+    return KneeToChestRep(
+        side=side, rep=rep, baseline=baseline, peak_thigh_angle_deg=peak_thigh,
+        peak_trunk_thigh_angle_deg=peak_gonio, peak_knee_flexion_deg=peak_knee, tilt_method=method,
+        peak_tilt_deg=peak_tilt, onset_hip_flexion_deg=onset["hip"], onset_thigh_angle_deg=onset["thigh"],
+        onset_time_s=onset["time"], onset_ci_deg=onset["ci"], borrowing=borrowing, confidence=confidence,
+        reasons=tuple(reasons), warnings=tuple(warnings),
+    )  # fmt: skip
+
+
+def _relative_tilt(tilt: np.ndarray, baseline: Baseline | None, rep: Rep) -> tuple[np.ndarray, float]:
+    """Tilt relative to the still baseline (or the frames just before the raise) and its noise SD."""
+    if baseline is not None:
+        ref = tilt[baseline.start_frame : baseline.stop_frame]
+    else:
+        ref = tilt[max(0, rep.start_frame - 10) : rep.start_frame + 1]
+    ref = ref[np.isfinite(ref)]
+    if ref.size == 0:
+        return tilt - np.nan, np.nan
+    return tilt - float(np.median(ref)), float(np.std(ref))
+
+
+def _onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: KneeToChestConfig) -> dict:
+    """First sustained excess tilt during the raise, with an interval from the noise."""
+    raise_part = slice(rep.start_frame, rep.peak_frame + 1)
+    excess = excess_tilt_deg(tilt, hip)[raise_part]
+    t = time_s[raise_part]
+    threshold = cfg.onset.threshold_deg(sd)
+    idx = first_sustained(t, excess > threshold, cfg.onset.min_duration_s)
+    if idx < 0:
+        return dict(hip=None, thigh=None, time=None, ci=None)
+    spread = max(sd if np.isfinite(sd) else 0.0, 1.0)  # at least 1 deg: the marker's own resolution
+    lo = first_sustained(t, excess > threshold - spread, cfg.onset.min_duration_s)
+    hi = first_sustained(t, excess > threshold + spread, cfg.onset.min_duration_s)
+    hips = hip[raise_part]
+    ci_lo = float(hips[lo]) if lo >= 0 else float(hips[idx])
+    ci_hi = float(hips[hi]) if hi >= 0 else float(np.nanmax(hips))
+    u = cfg.hip_uncertainty_deg
+    return dict(hip=float(hips[idx]), thigh=float(thigh[raise_part][idx]), time=float(t[idx]),
+                ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u))  # fmt: skip
+
+
+def _judge(
+    onset: dict, peak_thigh: float, peak_tilt: float, sd: float, cfg: KneeToChestConfig, has_baseline: bool
+):
+    if onset["hip"] is None:
+        reasons = [f"no posterior tilt above the normal gradual curve (peak tilt {peak_tilt:.0f} deg "
+                   f"over {peak_thigh:.0f} deg of thigh lift)"]  # fmt: skip
+        return False, ("high" if has_baseline and sd < 1.0 else "moderate"), reasons
+    borrowing = onset["hip"] < cfg.borrowing_hip_deg
+    lo, hi = onset["ci"]
+    margin = min(abs(lo - cfg.borrowing_hip_deg), abs(hi - cfg.borrowing_hip_deg))
+    straddles = lo < cfg.borrowing_hip_deg < hi
+    confidence = (
+        "low" if straddles or not has_baseline else ("high" if margin >= 5 and sd < 1.0 else "moderate")
+    )
+    verb = "began" if borrowing else "only began"
+    reasons = [
+        f"the pelvis {verb} tilting at {onset['hip']:.0f} deg hip flexion "
+        f"(healthy >= {cfg.borrowing_hip_deg:.0f} deg); {peak_tilt:.0f} deg of the {peak_thigh:.0f} deg "
+        "knee-to-chest came from the pelvis and lumbar spine"
+    ]
+    return bool(borrowing), confidence, reasons

@@ -1,0 +1,136 @@
+"""Knee-to-chest analysis on committed truth fixtures (perfect landmarks; no mediapipe)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+from hiprom.errors import BadInputError
+from hiprom.synth.truthfile import load_truth
+
+_LM = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
+
+
+def truth_landmarks(truth):
+    """(n, 33, 2) landmarks and visibility from the truth projections of the joint centres."""
+    n = truth["frame"].shape[0]
+    pts = np.full((n, 33, 2), np.nan)
+    vis = np.zeros((n, 33))
+    for joint, (li, ri) in _LM.items():
+        for side, idx in (("left", li), ("right", ri)):
+            pts[:, idx] = np.stack([truth[f"{joint}_{side}_x_px"], truth[f"{joint}_{side}_y_px"]], axis=1)
+            vis[:, idx] = 1.0
+    return pts, vis
+
+
+@pytest.fixture(scope="module")
+def stiff(samples_dir):
+    truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
+    summary = json.loads((samples_dir / "k2c_left_early_tilt.truth.json").read_text())
+    return truth, summary
+
+
+@pytest.fixture(scope="module")
+def healthy(samples_dir):
+    truth = load_truth(samples_dir / "k2c_right_healthy.truth.csv")
+    summary = json.loads((samples_dir / "k2c_right_healthy.truth.json").read_text())
+    return truth, summary
+
+
+def test_markerless_angles_and_rep(stiff):
+    truth, summary = stiff
+    pts, vis = truth_landmarks(truth)
+    reps, angles = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    assert len(reps) == 1
+    rep = reps[0]
+    assert rep.side == "left" and rep.tilt_method == "markerless"
+    assert rep.borrowing is False and rep.confidence == "low"
+    true_rep = summary["reps"][0]
+    assert rep.peak_thigh_angle_deg == pytest.approx(true_rep["peak_thigh_vs_table_deg"], abs=3.0)
+    assert rep.peak_trunk_thigh_angle_deg == pytest.approx(true_rep["peak_trunk_thigh_deg"], abs=3.0)
+    assert rep.baseline is not None and rep.baseline.stop_s >= 1.0
+    err = angles["left"].thigh_vs_table_deg - truth["thigh_vs_table_deg"]
+    assert np.nanmedian(np.abs(err)) < 3.0
+
+
+def test_marker_mode_finds_the_early_onset(stiff):
+    truth, summary = stiff
+    pts, vis = truth_landmarks(truth)
+    noise = np.random.default_rng(0).normal(0, 0.3, truth["time_s"].size)
+    # the card's on-screen angle: counter-clockwise, any offset; this body lies feet-left
+    ccw = -(truth["pelvic_tilt_deg"] + 7.0 + noise)
+    reps, _ = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw)
+    rep = reps[0]
+    onset = summary["reps"][0]["onset"]
+    assert rep.tilt_method == "marker" and rep.borrowing is True
+    assert rep.onset_hip_flexion_deg == pytest.approx(onset["hip_flexion_deg"], abs=5.0)
+    lo, hi = rep.onset_ci_deg
+    assert lo <= onset["hip_flexion_deg"] <= hi
+    assert rep.peak_tilt_deg == pytest.approx(summary["reps"][0]["peak_pelvic_tilt_deg"], abs=1.0)
+    assert "began tilting at" in rep.reasons[0]
+
+
+def test_marker_mode_healthy_hip_is_not_flagged(healthy):
+    truth, _ = healthy
+    pts, vis = truth_landmarks(truth)
+    feet_right = pts[0, 27, 0] > pts[0, 11, 0]
+    ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+    reps, _ = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw)
+    assert [r.side for r in reps] == ["right"]
+    assert reps[0].borrowing is False and reps[0].onset_hip_flexion_deg is None
+
+
+def _rotate(pts, deg):
+    a = np.radians(deg)
+    r = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return pts @ r.T
+
+
+def test_rotating_scaling_translating_the_skeleton_changes_nothing(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    base, _ = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    moved = _rotate(pts, 17.0) * 1.7 + np.array([300.0, -120.0])
+    again, _ = analyze_knee_to_chest(truth["time_s"], moved, vis)
+    assert again[0].peak_thigh_angle_deg == pytest.approx(base[0].peak_thigh_angle_deg, abs=1e-6)
+    assert again[0].peak_trunk_thigh_angle_deg == pytest.approx(base[0].peak_trunk_thigh_angle_deg, abs=1e-6)
+    assert again[0].rep.peak_frame == base[0].rep.peak_frame
+
+
+def test_mirroring_swaps_sides(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    base, _ = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    mirrored = pts * np.array([-1.0, 1.0])
+    swap = np.arange(33)
+    for left, right in _LM.values():
+        swap[[left, right]] = [right, left]
+    reps, _ = analyze_knee_to_chest(truth["time_s"], mirrored[:, swap], vis[:, swap])
+    assert reps[0].side == "right"
+    assert reps[0].peak_thigh_angle_deg == pytest.approx(base[0].peak_thigh_angle_deg, abs=1e-6)
+
+
+def test_a_body_standing_up_the_frame_is_the_wrong_view(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    with pytest.raises(BadInputError, match="wrong camera view"):
+        analyze_knee_to_chest(truth["time_s"], _rotate(pts, 80.0), vis)
+
+
+def test_no_movement_is_refused(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    still = np.repeat(pts[:1], pts.shape[0], axis=0)
+    with pytest.raises(BadInputError, match="no knee-to-chest movement"):
+        analyze_knee_to_chest(truth["time_s"], still, vis)
+
+
+def test_nan_frames_are_tolerated(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    pts[100:104] = np.nan  # a short dropout mid-raise
+    reps, _ = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    assert len(reps) == 1
