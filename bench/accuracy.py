@@ -163,8 +163,9 @@ def analysis_table(results: list[dict]) -> str:
         failed = len(rows) - len(ok)
         for q in ("peak_thigh_err", "peak_trunk_thigh_err", "peak_tilt_err", "onset_err"):
             groups = {"all": ok}
-            for r, a in ok:
-                groups.setdefault(f"camera={r['camera']}", []).append((r, a))
+            for key in ("camera", "shape"):
+                for r, a in ok:
+                    groups.setdefault(f"{key}={r[key]}", []).append((r, a))
             for name, members in groups.items():
                 vals = [a[q] for _, a in members if a.get(q) is not None]
                 if not vals:

@@ -193,3 +193,39 @@ def test_console_script_end_to_end(tmp_path):
         check=False,
     )
     assert "(cached)" in again.stdout
+
+
+def test_marker_sheet_is_written_at_true_size(tmp_path, capsys):
+    import cv2
+
+    out = tmp_path / "card.png"
+    assert cli.main(["marker", "-o", str(out), "--id", "3"]) == 0
+    page = cv2.imread(str(out), cv2.IMREAD_GRAYSCALE)
+    assert page.shape == (round(297 * 300 / 25.4), round(210 * 300 / 25.4))  # A4 at 300 dpi
+    detector = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50))
+    corners, ids, _ = detector.detectMarkers(page)
+    assert ids is not None and ids.ravel().tolist() == [3]
+    side_mm = np.linalg.norm(corners[0][0][1] - corners[0][0][0]) / (300 / 25.4)
+    assert side_mm == pytest.approx(60.0, abs=0.5)  # 75 % of the 80 mm card
+
+
+def test_marker_id_out_of_range(tmp_path, capsys):
+    code, _, err = run_cli(["marker", "-o", tmp_path / "c.png", "--id", "77"], capsys)
+    assert code == 3
+    assert_one_line_error(err)
+    assert not (tmp_path / "c.png").exists()
+
+
+def test_analyze_missing_clip(tmp_path, capsys):
+    code, _, err = run_cli(["analyze", tmp_path / "nope.mp4", "-o", tmp_path / "out"], capsys)
+    assert code == InputNotFoundError.exit_code
+    assert_one_line_error(err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_synth_bad_shape(tmp_path, capsys):
+    pytest.importorskip("anny", reason="the synth extra is not installed")
+    code, _, err = run_cli(["synth", "knee-to-chest", "--shape", "giant", "-o", tmp_path], capsys)
+    assert code == 3
+    assert_one_line_error(err)
+    assert list(tmp_path.iterdir()) == []

@@ -195,6 +195,7 @@ def _add_synth_parser(sub) -> None:
     g.add_argument("--fps", type=float, default=30.0)
     g.add_argument("--speed", type=float, default=1.0, help="movement speed factor")
     g.add_argument("--background", choices=["plain", "cluttered"], default="plain")
+    g.add_argument("--lighting", choices=["studio", "dim", "window"], default="studio")
     g.add_argument("--noise", type=float, default=2.0, metavar="SD", help="sensor noise, grey levels")
     g.add_argument("--crf", type=int, default=23, help="H.264 quality (lower is better)")
     g.add_argument("--seed", type=int, default=0)

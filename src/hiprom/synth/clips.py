@@ -39,6 +39,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         fps=args.fps,
         speed=args.speed,
         background=args.background,
+        lighting=args.lighting,
         noise_sd=args.noise,
         crf=args.crf,
         seed=args.seed,

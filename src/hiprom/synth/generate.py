@@ -19,7 +19,7 @@ from hiprom.encode import VideoWriter
 from hiprom.synth.camera import Camera, place_camera
 from hiprom.synth.card import card_image, card_rest_corners, paint_card
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
-from hiprom.synth.render import Mesh, background, render
+from hiprom.synth.render import LIGHTING, Mesh, background, render
 from hiprom.synth.scene import (
     SceneBody,
     body_colours,
@@ -67,6 +67,7 @@ class Scenario:
     fps: float = 30.0
     speed: float = 1.0
     background: str = "plain"
+    lighting: str = "studio"  # or "dim", "window" (hiprom.synth.render.LIGHTING)
     noise_sd: float = 2.0
     crf: int = 23
     seed: int = 0
@@ -162,7 +163,7 @@ class Prepared:
     def render(self, frame: int) -> np.ndarray:
         """The noise-free RGB image of one frame."""
         body = Mesh(self.scene.world_vertices(frame), self.scene.posed.faces, self.colours)
-        img = render([body, *self.props], self.camera, self.backdrop)
+        img = render([body, *self.props], self.camera, self.backdrop, self.scenario.lighting)
         if self.card_corners is not None:
             corners = self.card_corners[frame]
             normal = np.cross(corners[3] - corners[0], corners[1] - corners[0])  # outward face
@@ -187,6 +188,7 @@ def prepare(scenario: Scenario) -> Prepared:
     backdrop = background(
         camera.width_px, camera.height_px, scenario.background, np.random.default_rng(scenario.seed)
     )
+    backdrop = np.clip(backdrop * LIGHTING[scenario.lighting][2], 0, 255).astype(np.uint8)
     n_frames = time_s.shape[0]
     sample = np.concatenate(
         [scene.world_vertices(i)[::5] for i in range(0, n_frames, max(1, n_frames // 10))]

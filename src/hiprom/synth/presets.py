@@ -68,6 +68,7 @@ def accuracy_suite() -> list[Scenario]:
                 body_shape=shape,
                 camera=cam,
                 background="cluttered" if m % 3 == 0 else "plain",
+                lighting=("studio", "dim", "window")[m % 3],
                 seed=100 + m,
                 speed=1.5,
                 marker=True,  # the markerless analysis ignores the card; marker mode reads it

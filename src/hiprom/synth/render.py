@@ -11,7 +11,14 @@ import numpy as np
 
 from hiprom.synth.camera import Camera
 
-__all__ = ["Mesh", "background", "render", "shade"]
+__all__ = ["LIGHTING", "Mesh", "background", "render", "shade"]
+
+#: Lighting presets: ambient share, key light direction (towards the light, camera axes), overall gain.
+LIGHTING: dict[str, tuple[float, tuple[float, float, float], float]] = {
+    "studio": (0.38, (-0.35, -0.55, -0.76), 1.0),
+    "dim": (0.30, (-0.35, -0.55, -0.76), 0.6),
+    "window": (0.22, (-0.95, -0.25, -0.2), 1.05),
+}
 
 _SHIFT = 4  # sub-pixel bits for cv2 drawing
 _NEAR_M = 0.05
@@ -27,15 +34,16 @@ class Mesh:
         self.cull = cull
 
 
-def shade(normals_cam: np.ndarray, colours: np.ndarray, ambient: float = 0.38) -> np.ndarray:
-    """Lambert shading with a light above-left of the camera; ``(F, 3)`` colours."""
+def shade(normals_cam: np.ndarray, colours: np.ndarray, lighting: str = "studio") -> np.ndarray:
+    """Lambert shading (a key light, a dim fill, ambient); ``(F, 3)`` colours."""
+    ambient, key, gain = LIGHTING[lighting]
     # directions towards the lights, camera coordinates (x right, y down, z forward)
-    light = np.array([-0.35, -0.55, -0.76])
+    light = np.array(key, dtype=float)
     light /= np.linalg.norm(light)
     lambert = np.clip(normals_cam @ light, 0.0, 1.0)
     # a dim fill light from the other side keeps the unlit side from going black
     fill = np.clip(normals_cam @ np.array([0.6, 0.2, -0.77]), 0.0, 1.0) * 0.18
-    return np.clip(colours * (ambient + (1 - ambient) * lambert + fill)[:, None], 0, 255)
+    return np.clip(colours * (gain * (ambient + (1 - ambient) * lambert + fill))[:, None], 0, 255)
 
 
 def background(width: int, height: int, style: str, rng: np.random.Generator) -> np.ndarray:
@@ -57,7 +65,7 @@ def background(width: int, height: int, style: str, rng: np.random.Generator) ->
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def render(meshes: list[Mesh], camera: Camera, backdrop: np.ndarray) -> np.ndarray:
+def render(meshes: list[Mesh], camera: Camera, backdrop: np.ndarray, lighting: str = "studio") -> np.ndarray:
     """Paint ``meshes`` over ``backdrop`` as seen by ``camera``; RGB uint8."""
     polys, colours, depths = [], [], []
     for mesh in meshes:
@@ -78,7 +86,7 @@ def render(meshes: list[Mesh], camera: Camera, backdrop: np.ndarray) -> np.ndarr
         pix = tri[keep, :, :2] / tri[keep, :, 2:3] * camera.focal_px
         pix += np.array([camera.width_px / 2, camera.height_px / 2])
         polys.append(np.round(pix * (1 << _SHIFT)).astype(np.int32))
-        colours.append(shade(normals[keep], mesh.colours[keep]))
+        colours.append(shade(normals[keep], mesh.colours[keep], lighting))
         depths.append(np.linalg.norm(centre[keep], axis=1))
     img = np.ascontiguousarray(backdrop.copy())
     if not polys:
