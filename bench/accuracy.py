@@ -36,13 +36,26 @@ sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing,
 
 
 def _clip_ready(scenario, cache: Path) -> bool:
-    from hiprom.synth.generate import _jsonable
+    """True when the cached clip was made from this scenario.
+
+    A field added to ``Scenario`` after the clip was made counts as equal when
+    the scenario keeps that field's default (defaults reproduce the old clips).
+    """
+    from hiprom.synth.generate import Scenario, _jsonable
 
     summary = cache / f"{scenario.name}.truth.json"
     if not (summary.is_file() and (cache / f"{scenario.name}.mp4").is_file()):
         return False
-    stored = json.loads(summary.read_text()).get("scenario")
-    return stored == _jsonable(dataclasses.asdict(scenario))
+    stored = json.loads(summary.read_text()).get("scenario") or {}
+    current = _jsonable(dataclasses.asdict(scenario))
+    defaults = _jsonable(dataclasses.asdict(Scenario(name=scenario.name)))
+    for key, value in current.items():
+        if key not in stored:
+            if value != defaults.get(key):
+                return False
+        elif stored[key] != value:
+            return False
+    return True
 
 
 def process(scenario, cache: Path) -> dict:
