@@ -31,6 +31,10 @@ def test_marker_sample_is_flagged_with_the_onset_near_the_truth(samples_dir, tmp
     # MediaPipe's hip and knee points are not the joint centres: README, Accuracy, gives the spread
     assert abs(result["peak_thigh_angle_deg"] - truth["peak_thigh_vs_table_deg"]) <= 8.0
     assert (out / "frames.csv").read_text().startswith("time_s,left_thigh_vs_table_deg")
+    import cv2
+
+    plot = cv2.imread(str(out / "angles.png"))
+    assert plot is not None and plot.shape[0] > 400 and plot.std() > 10  # drawn, not blank
 
 
 def test_markerless_sample_says_what_it_cannot_tell(samples_dir, tmp_path, capsys):

@@ -43,7 +43,8 @@ def healthy(samples_dir):
 def test_markerless_angles_and_rep(stiff):
     truth, summary = stiff
     pts, vis = truth_landmarks(truth)
-    reps, angles = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    analysis = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    reps, angles = analysis.reps, analysis.angles
     assert len(reps) == 1
     rep = reps[0]
     assert rep.side == "left" and rep.tilt_method == "markerless"
@@ -62,7 +63,7 @@ def test_marker_mode_finds_the_early_onset(stiff):
     noise = np.random.default_rng(0).normal(0, 0.3, truth["time_s"].size)
     # the card's on-screen angle: counter-clockwise, any offset; this body lies feet-left
     ccw = -(truth["pelvic_tilt_deg"] + 7.0 + noise)
-    reps, _ = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw)
+    reps = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps
     rep = reps[0]
     onset = summary["reps"][0]["onset"]
     assert rep.tilt_method == "marker" and rep.borrowing is True
@@ -78,7 +79,7 @@ def test_marker_mode_healthy_hip_is_not_flagged(healthy):
     pts, vis = truth_landmarks(truth)
     feet_right = pts[0, 27, 0] > pts[0, 11, 0]
     ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
-    reps, _ = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw)
+    reps = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps
     assert [r.side for r in reps] == ["right"]
     assert reps[0].borrowing is False and reps[0].onset_hip_flexion_deg is None
 
@@ -92,9 +93,9 @@ def _rotate(pts, deg):
 def test_rotating_scaling_translating_the_skeleton_changes_nothing(stiff):
     truth, _ = stiff
     pts, vis = truth_landmarks(truth)
-    base, _ = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    base = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
     moved = _rotate(pts, 17.0) * 1.7 + np.array([300.0, -120.0])
-    again, _ = analyze_knee_to_chest(truth["time_s"], moved, vis)
+    again = analyze_knee_to_chest(truth["time_s"], moved, vis).reps
     assert again[0].peak_thigh_angle_deg == pytest.approx(base[0].peak_thigh_angle_deg, abs=1e-6)
     assert again[0].peak_trunk_thigh_angle_deg == pytest.approx(base[0].peak_trunk_thigh_angle_deg, abs=1e-6)
     assert again[0].rep.peak_frame == base[0].rep.peak_frame
@@ -103,12 +104,12 @@ def test_rotating_scaling_translating_the_skeleton_changes_nothing(stiff):
 def test_mirroring_swaps_sides(stiff):
     truth, _ = stiff
     pts, vis = truth_landmarks(truth)
-    base, _ = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    base = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
     mirrored = pts * np.array([-1.0, 1.0])
     swap = np.arange(33)
     for left, right in _LM.values():
         swap[[left, right]] = [right, left]
-    reps, _ = analyze_knee_to_chest(truth["time_s"], mirrored[:, swap], vis[:, swap])
+    reps = analyze_knee_to_chest(truth["time_s"], mirrored[:, swap], vis[:, swap]).reps
     assert reps[0].side == "right"
     assert reps[0].peak_thigh_angle_deg == pytest.approx(base[0].peak_thigh_angle_deg, abs=1e-6)
 
@@ -132,5 +133,5 @@ def test_nan_frames_are_tolerated(stiff):
     truth, _ = stiff
     pts, vis = truth_landmarks(truth)
     pts[100:104] = np.nan  # a short dropout mid-raise
-    reps, _ = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    reps = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
     assert len(reps) == 1

@@ -102,6 +102,7 @@ def analyze(
     from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
     from hiprom.errors import BadInputError
     from hiprom.markers import detect_marker_angles
+    from hiprom.report.plots import plot_knee_to_chest
     from hiprom.results import knee_to_chest_document, write_frames_csv, write_json
 
     if test != "knee-to-chest":
@@ -122,7 +123,8 @@ def analyze(
             if found < 0.8:
                 warnings.append(f"the pelvis card was found in only {100 * found:.0f}% of frames")
             tilt = angle  # on-screen angle; the analysis orients it with the thigh's lift
-    reps, angles = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility, tilt_ccw_deg=tilt)
+    result = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility, tilt_ccw_deg=tilt)
+    reps, angles = result.reps, result.angles
     if series.detection_rate < 0.9:
         warnings.append(f"the person was detected in only {100 * series.detection_rate:.0f}% of frames")
     meta = {k: series.meta.get(k) for k in ("clip_name", "clip_sha256", "width_px", "height_px",
@@ -131,6 +133,7 @@ def analyze(
     out_dir = Path(out_dir)
     paths = {
         "json": write_json(out_dir / "result.json", document),
-        "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, angles, tilt),
+        "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, angles, result.tilt_deg),
+        "plot": plot_knee_to_chest(out_dir / "angles.png", series.time_s, angles, reps, result.tilt_deg),
     }
     return AnalysisRun(document, paths, run)

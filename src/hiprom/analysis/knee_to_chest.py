@@ -23,6 +23,7 @@ from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_de
 from hiprom.kinematics.filtering import interpolate_gaps, lowpass, mask_low_visibility
 
 __all__ = [
+    "KneeToChestAnalysis",
     "KneeToChestConfig",
     "KneeToChestRep",
     "LegAngles",
@@ -60,6 +61,26 @@ class LegAngles:
     thigh_vs_table_deg: np.ndarray
     trunk_thigh_deg: np.ndarray
     knee_flexion_deg: np.ndarray
+
+
+@dataclass(frozen=True)
+class KneeToChestAnalysis:
+    """Everything :func:`analyze_knee_to_chest` found.
+
+    Attributes
+    ----------
+    reps : list of KneeToChestRep, in time order
+    angles : dict side -> LegAngles (per-frame series)
+    tilt_deg : (n_frames,) array or None
+        The card's tilt, oriented (posterior positive) and filtered; any offset.
+    feet_dir : (2,) array
+        The table line towards the feet, pixels.
+    """
+
+    reps: list
+    angles: dict
+    tilt_deg: np.ndarray | None
+    feet_dir: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -163,7 +184,7 @@ def analyze_knee_to_chest(
     feet_dir: np.ndarray | None = None,
     tilt_ccw_deg: np.ndarray | None = None,
     config: KneeToChestConfig | None = None,
-) -> tuple[list[KneeToChestRep], dict[str, LegAngles]]:
+) -> KneeToChestAnalysis:
     """Analyse every rep of either leg.
 
     Parameters
@@ -181,8 +202,7 @@ def analyze_knee_to_chest(
 
     Returns
     -------
-    reps : list of KneeToChestRep, in time order
-    angles : dict side -> LegAngles (per-frame series)
+    KneeToChestAnalysis
 
     Raises
     ------
@@ -213,7 +233,7 @@ def analyze_knee_to_chest(
             "(is this a side view of the supine test?)"
         )
     found.sort(key=lambda r: r.rep.start_frame)
-    return found, angles
+    return KneeToChestAnalysis(found, angles, tilt, np.asarray(feet_dir, float))
 
 
 def _analyse_rep(time_s, side: str, leg: LegAngles, rep: Rep, tilt, cfg: KneeToChestConfig) -> KneeToChestRep:

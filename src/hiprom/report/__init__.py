@@ -1,0 +1,1 @@
+"""Outputs for people: plots (and, later, the annotated video and documents)."""

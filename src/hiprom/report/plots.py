@@ -1,0 +1,72 @@
+"""Plots of a knee-to-chest analysis (matplotlib, headless)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from hiprom._fs import atomic_output
+from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
+from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
+
+__all__ = ["plot_knee_to_chest"]
+
+
+def plot_knee_to_chest(
+    path: Path,
+    time_s: np.ndarray,
+    angles: dict[str, LegAngles],
+    reps: list[KneeToChestRep],
+    tilt_deg: np.ndarray | None,
+) -> Path:
+    """Angles against time (reps shaded, onsets marked) and, with the card, tilt against hip flexion."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    n_panels = 2 if tilt_deg is not None else 1
+    fig, axes = plt.subplots(n_panels, 1, figsize=(9, 4.2 * n_panels), squeeze=False)
+    ax = axes[0, 0]
+    for side, colour in (("left", "tab:blue"), ("right", "tab:orange")):
+        leg = angles[side]
+        ax.plot(time_s, leg.thigh_vs_table_deg, color=colour, label=f"{side} thigh vs table")
+        ax.plot(
+            time_s, leg.trunk_thigh_deg, color=colour, ls="--", lw=1, label=f"{side} trunk-thigh (goniometer)"
+        )
+    for rep in reps:
+        ax.axvspan(rep.rep.start_s, rep.rep.end_s, color="0.92", zorder=0)
+        if rep.onset_time_s is not None:
+            ax.axvline(rep.onset_time_s, color="red", lw=1)
+            ax.annotate(
+                f"onset {rep.onset_hip_flexion_deg:.0f} deg", (rep.onset_time_s, 5), color="red", fontsize=8
+            )
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("angle (deg)")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title("knee-to-chest: angles over time (shaded: reps)")
+    if tilt_deg is not None:
+        ax2 = axes[1, 0]
+        grid = np.linspace(0, 140, 141)
+        normal = normal_posterior_tilt_deg(grid)
+        ax2.fill_between(grid, normal, normal + 3, color="0.85", label="normal gradual tilt (+3 deg band)")
+        ax2.plot(grid, normal, "k--", lw=1)
+        for rep in reps:
+            window = slice(rep.rep.start_frame, rep.rep.peak_frame + 1)
+            thigh = angles[rep.side].thigh_vs_table_deg
+            base = rep.baseline.value if rep.baseline else thigh[rep.rep.start_frame]
+            t = tilt_deg[window] - np.nanmedian(
+                tilt_deg[max(0, rep.rep.start_frame - 5) : rep.rep.start_frame + 1]
+            )
+            ax2.plot((thigh[window] - base) - t, t, label=f"{rep.side} rep at {rep.rep.start_s:.1f} s")
+            if rep.onset_hip_flexion_deg is not None:
+                ax2.axvline(rep.onset_hip_flexion_deg, color="red", lw=1)
+        ax2.set_xlabel("hip flexion, femur on pelvis (deg)")
+        ax2.set_ylabel("posterior pelvic tilt (deg)")
+        ax2.legend(fontsize=8)
+    fig.tight_layout()
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=110)
+    plt.close(fig)
+    return path
