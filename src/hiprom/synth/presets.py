@@ -58,7 +58,7 @@ def accuracy_suite() -> list[Scenario]:
     for m, (side, (hip_name, limit), (cam_name, cam)) in enumerate(
         itertools.product(("left", "right"), hips.items(), cameras.items())
     ):
-        shape = shapes[m % 2]
+        shape = shapes[(m + m // len(cameras)) % 2]  # every camera setup sees both body shapes
         scenarios.append(
             Scenario(
                 name=f"k2c_{side}_{hip_name}_{cam_name}_{shape}",
