@@ -129,7 +129,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  ! {warning}")
     for warning in doc["quality"]["warnings"]:
         print(f"! {warning}")
-    print(f"-> {run.paths['json']}, {run.paths['csv']}")
+    print(f"-> {run.paths['json']}, {run.paths['csv']}, {run.paths['plot']}")
     return 0
 
 

@@ -92,7 +92,7 @@ def analyze(
     cache_dir: str | Path | None = None,
     progress: ProgressFn | None = None,
 ) -> AnalysisRun:
-    """Analyse a clip end to end and write ``result.json`` and ``frames.csv`` into ``out_dir``.
+    """Analyse a clip end to end; write ``frames.csv``, ``angles.png`` and ``result.json`` into ``out_dir``.
 
     ``marker``: ``"auto"`` (use the printed card when it is in view), ``"on"``
     (require it) or ``"off"`` (markerless).
@@ -131,9 +131,10 @@ def analyze(
                                             "fps_measured", "n_frames", "model_sha256")}  # fmt: skip
     document = knee_to_chest_document(reps, meta, warnings)
     out_dir = Path(out_dir)
+    # result.json last: its presence means the whole set was written
     paths = {
-        "json": write_json(out_dir / "result.json", document),
         "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, angles, result.tilt_deg),
         "plot": plot_knee_to_chest(out_dir / "angles.png", series.time_s, angles, reps, result.tilt_deg),
     }
+    paths["json"] = write_json(out_dir / "result.json", document)
     return AnalysisRun(document, paths, run)
