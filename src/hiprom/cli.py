@@ -42,34 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     lm.add_argument("clip", type=Path, help="video file (phone MP4/MOV, anything FFmpeg decodes)")
     lm.add_argument("-o", "--out", type=Path, help="output .npz (default: ./<clip name>.landmarks.npz)")
     lm.add_argument(
-        "--model", type=Path, help="a PoseLandmarker .task bundle (default: the bundled full model)"
-    )
-    lm.add_argument(
-        "--person",
-        default="auto",
-        help="who to follow when several people are in view: auto (largest, most central, most "
-        "persistent), largest, central, longest, or X,Y (the person nearest that point, "
-        "fractions of the frame, e.g. 0.3,0.5)",
-    )
-    lm.add_argument(
-        "--max-people",
-        type=_positive_int,
-        default=2,
-        help="poses to look for per frame (default 2; 1 is fastest)",
-    )
-    lm.add_argument(
         "--max-size",
         type=_positive_int,
         metavar="PX",
         help="downscale so the longer side is at most PX pixels",
     )
-    lm.add_argument("--no-cache", action="store_true", help="ignore and do not fill the landmark cache")
-    lm.add_argument(
-        "--cache-dir",
-        type=Path,
-        help="landmark cache directory (default: user cache dir or $HIPROM_CACHE_DIR)",
-    )
-    lm.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    _add_pose_options(lm)
     lm.set_defaults(func=_cmd_landmarks)
     _add_analyze_parser(sub)
     _add_synth_parser(sub)
@@ -78,6 +56,33 @@ def build_parser() -> argparse.ArgumentParser:
     mk.add_argument("--id", type=int, default=7, help="ArUco 4x4_50 id (0-49)")
     mk.set_defaults(func=_cmd_marker)
     return parser
+
+
+def _add_pose_options(parser: argparse.ArgumentParser) -> None:
+    """Options of the landmark stage, shared by every command that runs it."""
+    parser.add_argument(
+        "--model", type=Path, help="a PoseLandmarker .task bundle (default: the bundled full model)"
+    )
+    parser.add_argument(
+        "--person",
+        default="auto",
+        help="who to follow when several people are in view: auto (largest, most central, most "
+        "persistent), largest, central, longest, or X,Y (the person nearest that point, "
+        "fractions of the frame, e.g. 0.3,0.5)",
+    )
+    parser.add_argument(
+        "--max-people",
+        type=_positive_int,
+        default=2,
+        help="poses to look for per frame (default 2; 1 is fastest)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="ignore and do not fill the landmark cache")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="landmark cache directory (default: user cache dir or $HIPROM_CACHE_DIR)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
 def _add_analyze_parser(sub) -> None:
@@ -91,11 +96,7 @@ def _add_analyze_parser(sub) -> None:
     an.add_argument("--test", choices=["knee-to-chest"], default="knee-to-chest")
     an.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<clip name>-hiprom)")
     an.add_argument("--marker", choices=["auto", "on", "off"], default="auto", help="use the pelvis card")
-    an.add_argument("--model", type=Path)
-    an.add_argument("--person", default="auto")
-    an.add_argument("--max-people", type=_positive_int, default=2)
-    an.add_argument("--no-cache", action="store_true")
-    an.add_argument("-q", "--quiet", action="store_true")
+    _add_pose_options(an)
     an.set_defaults(func=_cmd_analyze)
 
 
@@ -105,9 +106,18 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     out_dir = args.out_dir or Path.cwd() / f"{args.clip.stem}-hiprom"
     progress, close_bar = _progress_bar(args.quiet, args.clip.name)
     try:
-        run = analyze(args.clip, out_dir, test=args.test, marker=args.marker, model_path=args.model,
-                      max_people=args.max_people, person=args.person, use_cache=not args.no_cache,
-                      progress=progress)  # fmt: skip
+        run = analyze(
+            args.clip,
+            out_dir,
+            test=args.test,
+            marker=args.marker,
+            model_path=args.model,
+            max_people=args.max_people,
+            person=args.person,
+            use_cache=not args.no_cache,
+            cache_dir=args.cache_dir,
+            progress=progress,
+        )
     finally:
         close_bar()
     doc = run.document
