@@ -49,9 +49,16 @@ def _clip_ready(scenario, cache: Path) -> bool:
     stored = json.loads(summary.read_text()).get("scenario") or {}
     current = _jsonable(dataclasses.asdict(scenario))
     defaults = _jsonable(dataclasses.asdict(Scenario(name=scenario.name)))
+    return _same(stored, current, defaults)
+
+
+def _same(stored: dict, current: dict, defaults: dict) -> bool:
     for key, value in current.items():
         if key not in stored:
             if value != defaults.get(key):
+                return False
+        elif isinstance(value, dict) and isinstance(stored[key], dict):
+            if not _same(stored[key], value, defaults.get(key) or {}):
                 return False
         elif stored[key] != value:
             return False

@@ -42,6 +42,15 @@ def test_knee_to_chest_truth_matches_the_posed_angles(limit):
     np.testing.assert_allclose(gonio, sched["lift_deg"], atol=4.0)
 
 
+def test_camera_height_sets_the_lens_above_the_table():
+    scenario = dataclasses.replace(_k2c(side="left"), camera=CameraSetup(height_above_table_m=0.9))
+    prep = prepare(scenario)
+    assert prep.camera.position[1] == pytest.approx(0.9, abs=1e-6)  # the plinth top is at Y = 0
+    # and the body is still framed
+    pix = prep.camera.project(prep.scene.world_joints()["hip_left"])
+    assert ((pix >= 0) & (pix <= [prep.camera.width_px, prep.camera.height_px])).all()
+
+
 def test_thomas_positive_variant_lifts_the_other_thigh():
     prep = prepare(_k2c(side="right", peak_lift_deg=120.0, hip_limit_deg=85.0, other_leg_lift=1.0))
     truth = prep.truth()

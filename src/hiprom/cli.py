@@ -200,6 +200,9 @@ def _add_synth_parser(sub) -> None:
     g.add_argument("--roll", type=float, default=0.0, metavar="DEG")
     g.add_argument("--hfov", type=float, default=65.0, metavar="DEG", help="horizontal field of view")
     g.add_argument("--distance", type=float, metavar="M", help="camera distance (default: frame the body)")
+    g.add_argument(
+        "--height", type=float, metavar="M", help="lens height above the plinth top (overrides --tilt)"
+    )
     g.add_argument("--portrait", action="store_true")
     g.add_argument("--size", type=_positive_int, nargs=2, default=[1280, 720], metavar=("LONG", "SHORT"))
     g.add_argument("--fps", type=float, default=30.0)

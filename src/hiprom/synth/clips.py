@@ -29,6 +29,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         roll_deg=args.roll,
         hfov_deg=args.hfov,
         distance_m=args.distance,
+        height_above_table_m=args.height,
         portrait=args.portrait,
         long_side_px=args.size[0],
         short_side_px=args.size[1],

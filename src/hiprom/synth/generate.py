@@ -52,6 +52,9 @@ class CameraSetup:
     portrait: bool = False
     long_side_px: int = 1280
     short_side_px: int = 720
+    # side/front/foot-end views: the lens height above the plinth top, metres; when set it
+    # overrides tilt_deg (the camera looks at the body's centre from that height)
+    height_above_table_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,16 @@ def _fit_camera(scene: SceneBody, setup: CameraSetup, view: str) -> Camera:
     kwargs = dict(pan_deg=setup.pan_deg, tilt_deg=setup.tilt_deg, roll_deg=setup.roll_deg,
                   hfov_deg=setup.hfov_deg, width_px=width, height_px=height)  # fmt: skip
     distance = setup.distance_m or 2.5
+
+    def tilt_for(d: float) -> float:
+        if setup.height_above_table_m is None or view == "overhead":
+            return setup.tilt_deg
+        rise = np.clip((setup.height_above_table_m - target[1]) / d, -0.95, 0.95)
+        return float(np.degrees(np.arcsin(rise)))
+
     if setup.distance_m is None:
         for _ in range(5):
+            kwargs["tilt_deg"] = tilt_for(distance)
             cam = place_camera(target, view, distance_m=distance, **kwargs)
             pix = cam.project(sample)
             extent = max(
@@ -111,6 +122,7 @@ def _fit_camera(scene: SceneBody, setup: CameraSetup, view: str) -> Camera:
                 np.abs(pix[:, 1] - height / 2).max() / (height / 2),
             )
             distance *= extent / setup.fill
+    kwargs["tilt_deg"] = tilt_for(distance)
     return place_camera(target, view, distance_m=distance, **kwargs)
 
 
