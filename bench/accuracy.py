@@ -112,7 +112,9 @@ def _analysis_rows(scenario, cache: Path, summary: dict) -> dict:
         try:
             clip = cache / f"{scenario.name}.mp4"
             out = cache / "out" / f"{scenario.name}-{key}"
-            doc = analyze(clip, out, marker=mode, max_people=1, cache_dir=cache / "landmarks").document
+            doc = analyze(
+                clip, out, marker=mode, max_people=1, cache_dir=cache / "landmarks", video=False
+            ).document
         except HipromError as exc:
             rows["analysis"][key] = {"error": str(exc)}
             continue

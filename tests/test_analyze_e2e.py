@@ -35,11 +35,21 @@ def test_marker_sample_is_flagged_with_the_onset_near_the_truth(samples_dir, tmp
 
     plot = cv2.imread(str(out / "angles.png"))
     assert plot is not None and plot.shape[0] > 400 and plot.std() > 10  # drawn, not blank
+    import av
+
+    with av.open(str(out / "annotated.mp4")) as video:
+        stream = video.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
+        frames = [f.to_ndarray(format="rgb24") for f in video.decode(stream)]
+    source = json.loads((samples_dir / "k2c_left_early_tilt.truth.json").read_text())
+    assert len(frames) == source["n_frames"]
 
 
 def test_markerless_sample_says_what_it_cannot_tell(samples_dir, tmp_path, capsys):
     out = tmp_path / "out"
-    assert cli.main(["analyze", str(samples_dir / "k2c_right_healthy.mp4"), "-o", str(out), "-q"]) == 0
+    clip = str(samples_dir / "k2c_right_healthy.mp4")
+    assert cli.main(["analyze", clip, "-o", str(out), "-q", "--no-video"]) == 0
+    assert not (out / "annotated.mp4").exists()
     (result,) = json.loads((out / "result.json").read_text())["results"]
     assert result["side"] == "right"
     assert result["pelvic_tilt"]["method"] == "markerless" and result["pelvic_tilt"]["peak_deg"] is None

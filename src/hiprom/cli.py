@@ -96,6 +96,7 @@ def _add_analyze_parser(sub) -> None:
     an.add_argument("--test", choices=["knee-to-chest"], default="knee-to-chest")
     an.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<clip name>-hiprom)")
     an.add_argument("--marker", choices=["auto", "on", "off"], default="auto", help="use the pelvis card")
+    an.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
     _add_pose_options(an)
     an.set_defaults(func=_cmd_analyze)
 
@@ -117,6 +118,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_dir=args.cache_dir,
             progress=progress,
+            video=not args.no_video,
         )
     finally:
         close_bar()
@@ -139,7 +141,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  ! {warning}")
     for warning in doc["quality"]["warnings"]:
         print(f"! {warning}")
-    print(f"-> {run.paths['json']}, {run.paths['csv']}, {run.paths['plot']}")
+    print("-> " + ", ".join(str(p) for p in run.paths.values()))
     return 0
 
 
@@ -271,6 +273,7 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_dir=args.cache_dir,
             progress=progress,
+            video=not args.no_video,
         )
     finally:
         close_bar()

@@ -91,11 +91,12 @@ def analyze(
     use_cache: bool = True,
     cache_dir: str | Path | None = None,
     progress: ProgressFn | None = None,
+    video: bool = True,
 ) -> AnalysisRun:
     """Analyse a clip end to end; write ``frames.csv``, ``angles.png`` and ``result.json`` into ``out_dir``.
 
     ``marker``: ``"auto"`` (use the printed card when it is in view), ``"on"``
-    (require it) or ``"off"`` (markerless).
+    (require it) or ``"off"`` (markerless). ``video``: also write ``annotated.mp4``.
     """
     import numpy as np
 
@@ -136,5 +137,9 @@ def analyze(
         "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, angles, result.tilt_deg),
         "plot": plot_knee_to_chest(out_dir / "angles.png", series.time_s, angles, reps, result.tilt_deg),
     }
+    if video:
+        from hiprom.report.overlay import write_knee_to_chest_video
+
+        paths["video"] = write_knee_to_chest_video(clip, series, result, out_dir / "annotated.mp4")
     paths["json"] = write_json(out_dir / "result.json", document)
     return AnalysisRun(document, paths, run)
