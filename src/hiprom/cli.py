@@ -273,7 +273,6 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             cache_dir=args.cache_dir,
             progress=progress,
-            video=not args.no_video,
         )
     finally:
         close_bar()
