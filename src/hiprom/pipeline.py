@@ -124,7 +124,13 @@ def analyze(
             if found < 0.8:
                 warnings.append(f"the pelvis card was found in only {100 * found:.0f}% of frames")
             tilt = angle  # on-screen angle; the analysis orients it with the thigh's lift
-    result = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility, tilt_ccw_deg=tilt)
+    result = analyze_knee_to_chest(
+        series.time_s,
+        series.image_px,
+        series.visibility,
+        tilt_ccw_deg=tilt,
+        image_size_px=series.image_size_px,
+    )
     reps, angles = result.reps, result.angles
     if series.detection_rate < 0.9:
         warnings.append(f"the person was detected in only {100 * series.detection_rate:.0f}% of frames")

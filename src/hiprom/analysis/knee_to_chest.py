@@ -18,6 +18,7 @@ import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
 from hiprom.analysis.onset import OnsetConfig, excess_tilt_deg, first_sustained
+from hiprom.analysis.quality import rep_quality_warnings
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.filtering import interpolate_gaps, lowpass, mask_low_visibility
@@ -183,6 +184,7 @@ def analyze_knee_to_chest(
     *,
     feet_dir: np.ndarray | None = None,
     tilt_ccw_deg: np.ndarray | None = None,
+    image_size_px: tuple[int, int] | None = None,
     config: KneeToChestConfig | None = None,
 ) -> KneeToChestAnalysis:
     """Analyse every rep of either leg.
@@ -199,6 +201,8 @@ def analyze_knee_to_chest(
         The printed card's on-screen counter-clockwise angle (marker mode),
         any offset; oriented here so posterior tilt is positive (the pelvis
         turns the way the thigh lifts). ``None`` = markerless.
+    image_size_px : (width, height), optional
+        For the out-of-frame warning.
 
     Returns
     -------
@@ -225,8 +229,13 @@ def analyze_knee_to_chest(
     for side, leg in angles.items():
         thigh = leg.thigh_vs_table_deg
         rest = float(np.nanpercentile(thigh, 10)) if np.isfinite(thigh).any() else np.nan
+        k = 0 if side == "left" else 1
+        chain = [_IDX[j][k] for j in ("shoulder", "hip", "knee", "ankle")]
         for rep in detect_reps(time_s, thigh, rest, min_excursion_deg=cfg.min_excursion_deg):
-            found.append(_analyse_rep(time_s, side, leg, rep, tilt, cfg))
+            chain_px = np.asarray(points_px, float)[:, chain]
+            chain_vis = np.asarray(visibility, float)[:, chain]
+            gates = rep_quality_warnings(time_s, thigh, chain_px, chain_vis, rep, image_size_px)
+            found.append(_analyse_rep(time_s, side, leg, rep, tilt, cfg, gates))
     if not found:
         raise BadInputError(
             "no knee-to-chest movement found: neither thigh rose 30 deg from the table "
@@ -236,9 +245,11 @@ def analyze_knee_to_chest(
     return KneeToChestAnalysis(found, angles, tilt, np.asarray(feet_dir, float))
 
 
-def _analyse_rep(time_s, side: str, leg: LegAngles, rep: Rep, tilt, cfg: KneeToChestConfig) -> KneeToChestRep:
+def _analyse_rep(
+    time_s, side: str, leg: LegAngles, rep: Rep, tilt, cfg: KneeToChestConfig, gates: list[str]
+) -> KneeToChestRep:
     thigh = leg.thigh_vs_table_deg
-    warnings: list[str] = []
+    warnings: list[str] = list(gates)
     baseline = detect_baseline(
         time_s,
         thigh,

@@ -1,0 +1,68 @@
+"""Quality gates on one rep: warnings a clinician can act on (pure numpy)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hiprom.analysis.events import Rep
+
+__all__ = ["rep_quality_warnings"]
+
+
+def rep_quality_warnings(
+    time_s: np.ndarray,
+    thigh_deg: np.ndarray,
+    chain_px: np.ndarray,
+    chain_visibility: np.ndarray,
+    rep: Rep,
+    image_size_px: tuple[int, int] | None,
+    *,
+    max_step_deg: float = 6.0,
+    max_outside_fraction: float = 0.1,
+    min_visibility: float = 0.6,
+) -> list[str]:
+    """Warnings for one rep.
+
+    Parameters
+    ----------
+    time_s, thigh_deg : (n_frames,) arrays
+    chain_px : (n_frames, 4, 2) array
+        Tested side's shoulder, hip, knee, ankle (raw landmarks, NaN = unseen).
+    chain_visibility : (n_frames, 4) array
+    rep : Rep
+    image_size_px : (width, height) or None
+
+    Returns
+    -------
+    list of str
+        Too fast for the frame rate (the thigh turns more than ``max_step_deg``
+        between frames); the leg out of frame or unseen in more than
+        ``max_outside_fraction`` of the rep; low landmark visibility.
+    """
+    warnings: list[str] = []
+    window = slice(rep.start_frame, rep.end_frame + 1)
+    steps = np.abs(np.diff(thigh_deg[window]))
+    if steps.size and np.nanmax(steps) > max_step_deg:
+        fps = 1.0 / np.median(np.diff(time_s))
+        warnings.append(
+            f"movement too fast for {fps:.0f} fps: the thigh turned up to {np.nanmax(steps):.0f} deg between "
+            "frames; raise the leg more slowly or film at 60 fps"
+        )
+    pts = chain_px[window]
+    unseen = ~np.isfinite(pts).all(axis=(1, 2))
+    if image_size_px is not None:
+        w, h = image_size_px
+        with np.errstate(invalid="ignore"):
+            outside = ((pts[..., 0] < 0) | (pts[..., 0] > w) | (pts[..., 1] < 0) | (pts[..., 1] > h)).any(
+                axis=1
+            )
+        unseen |= outside
+    if unseen.mean() > max_outside_fraction:
+        warnings.append(
+            f"the tested leg or trunk was out of frame or not found in {100 * unseen.mean():.0f}% "
+            "of the rep; keep the whole body, head included, in frame"
+        )
+    vis = np.nanmean(chain_visibility[window])
+    if np.isfinite(vis) and vis < min_visibility:
+        warnings.append(f"low landmark visibility ({vis:.2f}): light the body evenly, wear tight clothing")
+    return warnings
