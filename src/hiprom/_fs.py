@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sys
 import tempfile
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from hiprom.errors import OutputError
 
-__all__ = ["atomic_output", "quiet_native_stderr"]
+__all__ = ["atomic_output", "quiet_native_stderr", "write_csv_columns", "write_json"]
 
 
 def _umask() -> int:
@@ -43,6 +44,23 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_json(path: str | Path, data: dict) -> Path:
+    """Write ``data`` as indented JSON, atomically; returns the path."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(data, indent=1))
+    return Path(path)
+
+
+def write_csv_columns(path: str | Path, columns: dict, fmt: str | list[str] = "%.3f") -> Path:
+    """Write equal-length 1-D columns as a CSV with a header row, atomically; returns the path."""
+    import numpy as np
+
+    table = np.column_stack([np.asarray(v, float) for v in columns.values()])
+    with atomic_output(path) as tmp:
+        np.savetxt(tmp, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
+    return Path(path)
 
 
 @contextlib.contextmanager

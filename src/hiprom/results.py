@@ -7,14 +7,13 @@ and ``results``, one entry per analysed rep and side.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from hiprom._fs import atomic_output
+from hiprom._fs import write_csv_columns, write_json
 from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
 
 __all__ = ["SCHEMA", "knee_to_chest_document", "write_frames_csv", "write_json"]
@@ -77,12 +76,6 @@ def knee_to_chest_document(reps: list[KneeToChestRep], meta: dict[str, Any], war
     }
 
 
-def write_json(path: Path, document: dict) -> Path:
-    with atomic_output(path) as tmp:
-        tmp.write_text(json.dumps(document, indent=1))
-    return path
-
-
 def write_frames_csv(
     path: Path, time_s: np.ndarray, angles: dict[str, LegAngles], tilt_deg: np.ndarray | None
 ) -> Path:
@@ -94,7 +87,4 @@ def write_frames_csv(
         columns[f"{side}_knee_flexion_deg"] = leg.knee_flexion_deg
     if tilt_deg is not None:
         columns["pelvic_tilt_marker_deg"] = tilt_deg
-    table = np.column_stack([np.asarray(v, float) for v in columns.values()])
-    with atomic_output(path) as tmp:
-        np.savetxt(tmp, table, delimiter=",", header=",".join(columns), comments="", fmt="%.3f")
-    return path
+    return write_csv_columns(path, columns, "%.3f")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hiprom.kinematics.filtering import runs
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 
 __all__ = ["OnsetConfig", "excess_tilt_deg", "first_sustained"]
@@ -56,9 +57,7 @@ def first_sustained(time_s: np.ndarray, above: np.ndarray, min_duration_s: float
     above = np.asarray(above, dtype=bool)
     if not above.any():
         return -1
-    edges = np.diff(np.concatenate([[0], above.view(np.int8), [0]]))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1) - 1  # inclusive
-    spans = time_s[ends] - time_s[starts]
+    starts, stops = runs(above).T
+    spans = time_s[stops - 1] - time_s[starts]
     ok = np.flatnonzero(spans >= min_duration_s - 1e-9)
     return int(starts[ok[0]]) if ok.size else -1

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from hiprom.encode import VideoWriter
+from hiprom.kinematics.filtering import runs
 from hiprom.synth.camera import Camera, place_camera
 from hiprom.synth.card import card_image, card_rest_corners, paint_card
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
@@ -127,11 +128,8 @@ def _fit_camera(scene: SceneBody, setup: CameraSetup, view: str) -> Camera:
 
 
 def _rep_windows(progress: np.ndarray) -> list[tuple[int, int]]:
-    moving = np.concatenate([[0], (progress > 0.01).astype(np.int8), [0]])
-    edges = np.diff(moving)
-    return list(
-        zip(np.flatnonzero(edges == 1).tolist(), (np.flatnonzero(edges == -1) - 1).tolist(), strict=True)
-    )
+    """(start, stop inclusive) frames of each movement in the schedule."""
+    return [(int(a), int(b) - 1) for a, b in runs(progress > 0.01)]
 
 
 def build(scenario: Scenario):
@@ -252,7 +250,8 @@ def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: 
 
     reps = []
     progress = schedule.get("progress", np.abs(schedule.get("rotation_deg", np.zeros_like(time_s))))
-    for start, stop in _rep_windows(progress):
+    windows = _rep_windows(progress)
+    for start, stop in windows:
         window = slice(start, stop + 1)
         rep = {"start_s": float(time_s[start]), "end_s": float(time_s[stop])}
         for key, values in truth.items():
@@ -284,7 +283,7 @@ def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: 
         "fps": scenario.fps,
         "n_frames": int(time_s.shape[0]),
         "camera": camera.as_dict(),
-        "baseline_still_s": float(time_s[_rep_windows(progress)[0][0]]) if reps else None,
+        "baseline_still_s": float(time_s[windows[0][0]]) if windows else None,
         "reps": reps,
         **summary_ir,
         "definitions": "see hiprom.synth.truth",

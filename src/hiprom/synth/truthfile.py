@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hiprom._fs import atomic_output
+from hiprom._fs import write_csv_columns, write_json
 
 __all__ = ["load_truth", "load_truth_summary", "write_truth_csv", "write_truth_json"]
 
@@ -25,8 +25,7 @@ TRUTH_JOINTS = ("pelvis", "hip_left", "hip_right", "knee_left", "knee_right", "a
 
 
 def write_truth_json(path: Path, data: dict) -> None:
-    with atomic_output(path) as tmp:
-        tmp.write_text(json.dumps(data, indent=1))
+    write_json(path, data)
 
 
 def write_truth_csv(
@@ -36,10 +35,7 @@ def write_truth_csv(
     for name in TRUTH_JOINTS:
         columns[f"{name}_x_px"] = joints_2d[name][:, 0]
         columns[f"{name}_y_px"] = joints_2d[name][:, 1]
-    table = np.column_stack([np.asarray(v, float) for v in columns.values()])
-    fmt = ["%d"] + ["%.4f"] * (table.shape[1] - 1)
-    with atomic_output(path) as tmp:
-        np.savetxt(tmp, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
+    write_csv_columns(path, columns, ["%d"] + ["%.4f"] * (len(columns) - 1))
 
 
 def load_truth(path: str | Path) -> dict[str, np.ndarray]:
