@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("anny", reason="the synthetic-clip extra is not installed (pip install '.[synth]')")
 
-from hiprom.synth.generate import CameraSetup, Scenario, generate_clip, prepare
+from hiprom.synth.generate import CameraSetup, Scenario, _jsonable, generate_clip, prepare
 from hiprom.synth.motion import IRMotion, KneeToChestMotion
 from hiprom.synth.presets import SAMPLE_SCENARIOS, accuracy_suite
 
@@ -151,5 +151,7 @@ def test_committed_samples_match_their_scenarios(samples_dir):
         summary = json.loads((samples_dir / f"{scenario.name}.truth.json").read_text())
         assert summary["scenario"]["name"] == scenario.name
         assert summary["scenario"]["seed"] == scenario.seed
+        # the whole scenario, so a generator change that is not re-rendered into the samples shows up
+        assert summary["scenario"] == _jsonable(dataclasses.asdict(scenario))
         assert summary["test"] == scenario.test
         assert (samples_dir / f"{scenario.name}.mp4").stat().st_size < 2_000_000
