@@ -7,13 +7,14 @@ prints, per quantity, the mean absolute error, bias and maximum error over
 all frames where the person was detected, broken down by camera setup and
 body shape.
 
-What it measures today (the analyses of issues 4 and 5 will add their
-outputs here): person detection; 2D error of the tested side's hip, knee,
-ankle and shoulder against the true joint-centre projections; and two
-landmark angles of the knee-to-chest test computed with
-``hiprom.kinematics.angles`` straight from the raw landmarks (no filtering, no
-table-line estimate): the thigh against the image horizontal, and the
-goniometer-style trunk-thigh angle.
+What it measures: person detection; 2D error of the tested side's hip, knee,
+ankle and shoulder against the true joint-centre projections; two raw
+landmark angles of the knee-to-chest test; the knee-to-chest analysis per rep
+(peak angles, card tilt, onset, lumbar-borrowing flag; markerless and marker
+mode); the hip-rotation analysis per clip (peak IR/ER, limited flag) by
+position and camera offset; and the hip-rotation quality gates on the clips of
+:func:`hiprom.synth.presets.ir_gate_suite` (wrong views must be refused,
+pelvic compensation must be warned).
 
 Usage: ``python bench/accuracy.py [--cache-dir DIR] [--jobs N] [--only SUBSTRING]``
 """
@@ -67,6 +68,7 @@ def _same(stored: dict, current: dict, defaults: dict) -> bool:
 
 def process(scenario, cache: Path) -> dict:
     """Generate (if needed) and measure one clip; returns per-frame errors."""
+    from hiprom.errors import HipromError
     from hiprom.pipeline import get_landmarks
     from hiprom.synth.compare import joint_errors_px, raw_knee_to_chest_angles
     from hiprom.synth.generate import generate_clip
@@ -76,26 +78,111 @@ def process(scenario, cache: Path) -> dict:
         generate_clip(scenario, cache)
     truth = load_truth(cache / f"{scenario.name}.truth.csv")
     summary = load_truth_summary(cache / f"{scenario.name}.truth.json")
-    series = get_landmarks(cache / f"{scenario.name}.mp4", max_people=1, cache_dir=cache / "landmarks").series
     side = summary["side"]
-    width = series.image_size_px[0]
     out = {
         "name": scenario.name,
         "test": scenario.test,
         "side": side,
         "shape": scenario.body_shape,
         "camera": f"pan{scenario.camera.pan_deg:g}/tilt{scenario.camera.tilt_deg:g}",
+        "offset": f"pan{scenario.camera.pan_deg:g}",
         "position": summary["position"],
-        "detection": series.detection_rate,
+        "detection": 0.0,
         "errors": {},
     }
+    try:
+        series = get_landmarks(
+            cache / f"{scenario.name}.mp4", max_people=1, cache_dir=cache / "landmarks"
+        ).series
+    except HipromError as exc:
+        if scenario.test != "hip-ir":
+            raise
+        return {**out, "ir": {"error": str(exc)}}  # refused at the landmark stage (e.g. no person)
+    width = series.image_size_px[0]
+    out["detection"] = series.detection_rate
     for joint, err in joint_errors_px(series, truth, side).items():
         out["errors"][f"{joint}_2d_pct_width"] = (100 * err / width).tolist()
     if scenario.test == "knee-to-chest":
         for name, measured in raw_knee_to_chest_angles(series, side).items():
             out["errors"][f"raw_{name}"] = (measured - truth[name]).tolist()
         out.update(_analysis_rows(scenario, cache, summary))
+    else:
+        out.update(_ir_rows(scenario, cache, summary))
     return out
+
+
+def _ir_rows(scenario, cache: Path, summary: dict) -> dict:
+    """Run ``hiprom analyze --test hip-ir``; compare the peaks with the truth (or note the refusal)."""
+    from hiprom.errors import HipromError
+    from hiprom.pipeline import analyze
+
+    clip = cache / f"{scenario.name}.mp4"
+    try:
+        doc = analyze(clip, cache / "out" / scenario.name, test="hip-ir", position=summary["position"],
+                      max_people=1, cache_dir=cache / "landmarks", video=False).document  # fmt: skip
+    except HipromError as exc:
+        return {"ir": {"error": str(exc)}}
+    sides = {r["side"]: r for r in doc["results"]}
+    r = sides.get(summary["side"])
+    if r is None:
+        return {"ir": {"error": f"tested side not found (found {sorted(sides)})"}}
+
+    def err(measured, true):
+        return None if measured is None else measured - true
+
+    return {
+        "ir": {
+            "peak_ir_err": err(r["peak_ir_deg"], summary["peak_ir_deg"]),
+            "peak_er_err": err(r["peak_er_deg"], summary["peak_er_deg"]),
+            "limited_ok": r["limited"] == (summary["peak_ir_deg"] <= 20.0),
+            "extra_sides": sorted(set(sides) - {summary["side"]}),
+            "warnings": r["quality"]["warnings"],
+        }
+    }
+
+
+def ir_table(results: list[dict]) -> str:
+    """Peak IR/ER errors per position and camera offset, and the gate clips' outcomes."""
+    header = (
+        "| position | camera | clips | peak IR MAE | IR bias | IR max | peak ER MAE | limited ok | refused |"
+    )
+    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
+    suite = [r for r in results if not r["name"].startswith("irgate_")]
+    groups: dict[tuple, list[dict]] = {}
+    for r in suite:
+        groups.setdefault((r["position"], r["offset"]), []).append(r)
+        groups.setdefault((r["position"], "within 15 deg"), []).append(r)
+    for (position, offset), members in sorted(groups.items()):
+        ok = [r["ir"] for r in members if "error" not in r["ir"]]
+        ir = _stats([a["peak_ir_err"] for a in ok if a["peak_ir_err"] is not None])
+        er = _stats([a["peak_er_err"] for a in ok if a["peak_er_err"] is not None])
+        limited = sum(a["limited_ok"] for a in ok)
+        refused = len(members) - len(ok)
+
+        def num(x: float, sign: str = "") -> str:
+            return "n/a" if not np.isfinite(x) else f"{x:{sign}.1f}"
+
+        lines.append(f"| {position} | {offset} | {len(members)} | {num(ir[0])} | {num(ir[1], '+')} | "
+                     f"{num(ir[2])} | {num(er[0])} | {limited}/{len(members)} | {refused} |")  # fmt: skip
+    lines += ["", "| gate clip | expected | outcome |", "|---|---|---|"]
+    for r in results:
+        if not r["name"].startswith("irgate_"):
+            continue
+        expected = "refused" if "_refuse_" in r["name"] else "compensation warning"
+        if "_limit_" in r["name"]:
+            expected = "documented limit"
+        a = r["ir"]
+        if "error" in a:
+            outcome = f"refused: {a['error']}"
+            passed = expected == "refused"
+        else:
+            comp = [w for w in a["warnings"] if "compensation" in w]
+            ir_err = "n/a" if a["peak_ir_err"] is None else f"{a['peak_ir_err']:+.1f} deg"
+            outcome = f"measured (IR error {ir_err}); " + ("; ".join(comp) or "no compensation warning")
+            passed = expected != "refused" and bool(comp)
+        verdict = "reported" if expected == "documented limit" else ("PASS" if passed else "FAIL")
+        lines.append(f"| {r['name']} | {expected} | {verdict}: {outcome} |")
+    return "\n".join(lines)
 
 
 def _analysis_rows(scenario, cache: Path, summary: dict) -> dict:
@@ -151,6 +238,8 @@ def _stats(values: list[float]) -> tuple[float, float, float, int]:
 
 
 def scoreboard(results: list[dict]) -> str:
+    if not results:
+        return "(no accuracy-suite clips selected)"
     lines = []
     quantities = sorted({q for r in results for q in r["errors"]})
     detection = [r["detection"] for r in results]
@@ -218,16 +307,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the per-clip results here")
     args = parser.parse_args(argv)
-    from hiprom.synth.presets import accuracy_suite
+    from hiprom.synth.presets import accuracy_suite, ir_gate_suite
 
-    suite = [s for s in accuracy_suite() if args.only in s.name]
+    suite = [s for s in accuracy_suite() + ir_gate_suite() if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process, suite, [args.cache_dir] * len(suite)))
-    print(scoreboard(results))
+    print(scoreboard([r for r in results if not r["name"].startswith("irgate_")]))
     print()
     print(analysis_table([r for r in results if r["test"] == "knee-to-chest"]))
+    print()
+    print(ir_table([r for r in results if r["test"] == "hip-ir"]))
     print(f"\n({len(suite)} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
     if args.json:
         args.json.write_text(json.dumps(results))

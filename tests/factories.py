@@ -50,3 +50,55 @@ def two_people_candidates(n_frames: int = 40, swap_every: int = 3, k: int = 3):
             vis[f, slot] = 0.9
             truth[f, slot] = who
     return cand, vis, truth
+
+
+def rotation_profile(fps: float = 30.0, ir_deg: float = 30.0, er_deg: float = 25.0) -> tuple:
+    """Time and a rest -> IR hold -> rest -> ER hold -> rest rotation series (deg, IR positive)."""
+    knots_s = [0.0, 1.2, 2.2, 3.4, 4.4, 5.0, 6.0, 7.2, 8.2, 9.0]
+    knots_deg = [0.0, 0.0, ir_deg, ir_deg, 0.0, 0.0, -er_deg, -er_deg, 0.0, 0.0]
+    time_s = np.arange(0.0, knots_s[-1], 1.0 / fps)
+    return time_s, np.interp(time_s, knots_s, knots_deg)
+
+
+def ir_pose(position: str, rotation_deg: dict, n_frames: int) -> np.ndarray:
+    """``(n_frames, 33, 2)`` landmarks of a hip-rotation test seen from its position's ideal view.
+
+    ``rotation_deg`` maps a side to its ``(n_frames,)`` rotation (IR positive);
+    other legs rest at 0. Joint centres only (no noise): supine 90/90 from
+    overhead (head at the left, the person's left side at the top), seated from
+    the front (the person's left on the image's right), prone from the foot
+    end (the back seen, the person's left on the image's left, shanks upright).
+    """
+    pts = np.full((n_frames, N_LANDMARKS, 2), np.nan)
+    if position == "seated":
+        shoulder = {"left": (680, 200), "right": (520, 200)}
+        hip = {"left": (650, 400), "right": (550, 400)}
+        thigh = (0.0, 25.0)
+        rest, lateral = (0.0, 1.0), {"left": (1.0, 0.0), "right": (-1.0, 0.0)}
+        shank_px = 250.0
+    elif position == "supine":
+        shoulder = {"left": (300, 300), "right": (300, 420)}
+        hip = {"left": (560, 310), "right": (560, 410)}
+        thigh = (18.0, 0.0)
+        rest, lateral = (1.0, 0.0), {"left": (0.0, -1.0), "right": (0.0, 1.0)}
+        shank_px = 230.0
+    elif position == "prone":
+        shoulder = {"left": (560, 150), "right": (720, 150)}
+        hip = {"left": (590, 300), "right": (690, 300)}
+        thigh = (0.0, 110.0)
+        rest, lateral = (0.0, -1.0), {"left": (-1.0, 0.0), "right": (1.0, 0.0)}
+        shank_px = 200.0
+    else:
+        raise ValueError(position)
+    for side, k in (("left", 0), ("right", 1)):
+        angle = np.radians(rotation_deg.get(side, np.zeros(n_frames)))
+        knee = np.add(hip[side], thigh)
+        if position == "prone" and side not in rotation_deg:
+            shank = np.tile([0.0, 200.0], (n_frames, 1))  # the untested leg lies flat, towards the camera
+        else:
+            shank = shank_px * (np.cos(angle)[:, None] * rest + np.sin(angle)[:, None] * lateral[side])
+        pts[:, 11 + k] = shoulder[side]
+        pts[:, 23 + k] = hip[side]
+        pts[:, 25 + k] = knee
+        pts[:, 27 + k] = knee + shank
+    return pts

@@ -64,3 +64,71 @@ def test_wrong_test_clip_is_refused_in_one_line(samples_dir, tmp_path, capsys):
     assert code == 3
     assert err.count("\n") == 1 and err.startswith("hiprom: error: ") and "Traceback" not in err
     assert not (out / "result.json").exists()
+
+
+def test_ir_sample_end_to_end(samples_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    clip = samples_dir / "ir_seated_left.mp4"
+    code = cli.main(["analyze", str(clip), "--test", "hip-ir", "--position", "seated", "-o", str(out), "-q"])
+    stdout = capsys.readouterr().out
+    assert code == 0
+    assert "left hip, seated: internal rotation" in stdout and "LIMITED" in stdout
+    truth = json.loads((samples_dir / "ir_seated_left.truth.json").read_text())
+    doc = json.loads((out / "result.json").read_text())
+    assert doc["schema"] == "hiprom.result/1" and doc["test"] == "hip-ir" and doc["position"] == "seated"
+    (result,) = doc["results"]
+    assert result["side"] == "left" and result["position"] == "seated"
+    # peak IR/ER within the seated benchmark's worst case (README, Accuracy)
+    assert abs(result["peak_ir_deg"] - truth["peak_ir_deg"]) <= 5.0
+    assert abs(result["peak_er_deg"] - truth["peak_er_deg"]) <= 5.0
+    assert result["limited"] is True  # truth 18 deg
+    assert result["mdc_deg"] == 9.0 and result["measurement_error_deg"] is not None
+    assert [h["kind"] for h in result["holds"]] == ["ir", "er"]
+    assert isinstance(result["quality"]["warnings"], list)
+    assert (out / "frames.csv").read_text().startswith("time_s,left_hip_rotation_deg")
+    import cv2
+
+    plot = cv2.imread(str(out / "rotation.png"))
+    assert plot is not None and plot.std() > 10
+    import av
+
+    with av.open(str(out / "annotated.mp4")) as video:
+        stream = video.streams.video[0]
+        assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
+        assert sum(1 for _ in video.decode(stream)) == truth["n_frames"]
+
+
+@pytest.mark.parametrize(
+    ("clip", "position", "message"),
+    [
+        ("ir_seated_left.mp4", "prone", "points away from the head"),
+        ("k2c_left_early_tilt.mp4", "seated", "wrong camera view: the hips overlap"),
+        ("k2c_right_healthy.mp4", "supine", "wrong camera view: the hips overlap"),
+    ],
+)
+def test_ir_wrong_view_is_refused_in_one_line(samples_dir, tmp_path, capsys, clip, position, message):
+    out = tmp_path / "out"
+    args = [
+        "analyze",
+        str(samples_dir / clip),
+        "--test",
+        "hip-ir",
+        "--position",
+        position,
+        "-o",
+        str(out),
+        "-q",
+    ]
+    code = cli.main(args)
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1 and err.startswith("hiprom: error: ") and message in err
+    assert not out.exists() or not (out / "result.json").exists()
+
+
+def test_ir_needs_a_position(samples_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = cli.main(["analyze", str(samples_dir / "ir_seated_left.mp4"), "--test", "hip-ir", "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 3 and "--position" in err and err.count("\n") == 1
+    assert not out.exists()

@@ -95,3 +95,31 @@ def test_takei_curve():
     assert np.isnan(normal_posterior_tilt_deg(np.nan))
     grid = np.linspace(0, 150, 301)
     assert (np.diff(normal_posterior_tilt_deg(grid)) >= 0).all()
+
+
+def test_signed_rotation_is_positive_towards_the_given_side():
+    from hiprom.kinematics.rotation import signed_rotation_deg
+
+    angles = np.radians([0.0, 30.0, -45.0, 170.0])
+    seg = np.stack([np.cos(angles), np.sin(angles)], axis=1) * 80.0
+    np.testing.assert_allclose(signed_rotation_deg(seg, np.array([1.0, 0.0]), np.array([0.0, 1.0])),
+                               [0.0, 30.0, -45.0, 170.0], atol=1e-9)  # fmt: skip
+    np.testing.assert_allclose(signed_rotation_deg(seg, np.array([1.0, 0.0]), np.array([0.3, -2.0])),
+                               [0.0, -30.0, 45.0, -170.0], atol=1e-9)  # fmt: skip
+    assert np.isnan(signed_rotation_deg(np.array([[np.nan, 1.0]]), np.array([1.0, 0.0]), np.array([0, 1.0])))[
+        0
+    ]
+    with pytest.raises(ValueError, match="parallel"):
+        signed_rotation_deg(seg, np.array([1.0, 0.0]), np.array([-2.0, 0.0]))
+
+
+def test_median_direction_ignores_length_and_nan_and_wraps():
+    from hiprom.kinematics.rotation import median_direction, perpendicular_towards
+
+    a = np.radians([179.0, -179.0, 178.0, np.nan])
+    v = np.stack([np.cos(a), np.sin(a)], axis=1) * np.array([[1.0], [50.0], [3.0], [1.0]])
+    d = median_direction(v)
+    assert np.degrees(np.arctan2(d[1], d[0])) == pytest.approx(179.0, abs=1e-6)
+    assert np.isnan(median_direction(np.full((3, 2), np.nan))).all()
+    p = perpendicular_towards(np.array([2.0, 0.0]), np.array([0.1, -5.0]))
+    np.testing.assert_allclose(p, [0.0, -1.0], atol=1e-12)

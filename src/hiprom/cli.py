@@ -89,11 +89,22 @@ def _add_analyze_parser(sub) -> None:
     an = sub.add_parser(
         "analyze",
         help="analyse a clinical test clip",
-        description="Analyse a supine knee-to-chest clip filmed from the side: thigh and goniometer "
-        "angles per rep, pelvic-tilt onset (with the printed pelvis card), lumbar-borrowing finding.",
+        description="Analyse a supine knee-to-chest clip filmed from the side (thigh and goniometer "
+        "angles per rep, pelvic-tilt onset with the printed pelvis card, lumbar-borrowing finding) or a "
+        "hip internal-rotation clip (--test hip-ir --position supine|seated|prone: peak IR and ER per "
+        "side, limited IR, side-to-side difference).",
     )
     an.add_argument("clip", type=Path)
-    an.add_argument("--test", choices=["knee-to-chest"], default="knee-to-chest")
+    an.add_argument("--test", choices=["knee-to-chest", "hip-ir"], default="knee-to-chest")
+    an.add_argument(
+        "--position",
+        choices=["supine", "seated", "prone"],
+        help="hip-ir: supine 90/90 filmed from overhead, seated filmed from the front, prone filmed "
+        "from the foot end",
+    )
+    an.add_argument(
+        "--side", choices=["left", "right"], help="analyse only this leg (default: every tested leg)"
+    )
     an.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<clip name>-hiprom)")
     an.add_argument("--marker", choices=["auto", "on", "off"], default="auto", help="use the pelvis card")
     an.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
@@ -111,6 +122,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             args.clip,
             out_dir,
             test=args.test,
+            position=args.position,
+            side=args.side,
             marker=args.marker,
             model_path=args.model,
             max_people=args.max_people,
@@ -123,6 +136,17 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     finally:
         close_bar()
     doc = run.document
+    if doc["test"] == "hip-ir":
+        _print_hip_ir(doc)
+    else:
+        _print_knee_to_chest(doc)
+    for warning in doc["quality"]["warnings"]:
+        print(f"! {warning}")
+    print("-> " + ", ".join(str(p) for p in run.paths.values()))
+    return 0
+
+
+def _print_knee_to_chest(doc: dict) -> None:
     for r in doc["results"]:
         tilt = r["pelvic_tilt"]
         onset = tilt["onset"]
@@ -139,10 +163,25 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  - {reason}")
         for warning in r["quality"]["warnings"]:
             print(f"  ! {warning}")
-    for warning in doc["quality"]["warnings"]:
-        print(f"! {warning}")
-    print("-> " + ", ".join(str(p) for p in run.paths.values()))
-    return 0
+
+
+def _print_hip_ir(doc: dict) -> None:
+    for r in doc["results"]:
+        err = r["measurement_error_deg"]
+        accuracy = (
+            f" (+/- {err} deg on the accuracy benchmark)"
+            if err is not None
+            else " (accuracy not established in this view)"
+        )
+        ir = "not found" if r["peak_ir_deg"] is None else f"{r['peak_ir_deg']} deg"
+        er = "not found" if r["peak_er_deg"] is None else f"{r['peak_er_deg']} deg"
+        verdict = {True: "LIMITED", False: "not limited", None: "IR not measured"}[r["limited"]]
+        head = f"{r['side']} hip, {r['position']}: internal rotation {ir}, external rotation {er}"
+        print(f"{head}{accuracy}; {verdict}")
+        for warning in r["quality"]["warnings"]:
+            print(f"  ! {warning}")
+    for statement in doc["findings"]["statements"]:
+        print(f"- {statement}")
 
 
 def _cmd_marker(args: argparse.Namespace) -> int:

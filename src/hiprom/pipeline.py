@@ -1,7 +1,7 @@
 """The one place that wires hiprom's stages together.
 
-``clip -> landmarks`` (cached) today; the analyses plug in here, and the CLI
-and web app call only these functions.
+``clip -> landmarks`` (cached) ``-> analysis -> result files``; the CLI and
+the web app call only these functions.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from hiprom.pose import ProgressFn, extract_landmarks, resolve_model
 from hiprom.tracking import check_person_rule
 from hiprom.video import open_video, sha256_file
 
-__all__ = ["LandmarkRun", "get_landmarks"]
+__all__ = ["AnalysisRun", "LandmarkRun", "analyze", "get_landmarks"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ def analyze(
     out_dir: str | Path,
     *,
     test: str = "knee-to-chest",
+    position: str | None = None,
+    side: str | None = None,
     marker: str = "auto",
     model_path: str | Path | None = None,
     max_people: int = 2,
@@ -93,11 +95,51 @@ def analyze(
     progress: ProgressFn | None = None,
     video: bool = True,
 ) -> AnalysisRun:
-    """Analyse a clip end to end; write ``frames.csv``, ``angles.png`` and ``result.json`` into ``out_dir``.
+    """Analyse a clip end to end; write ``frames.csv``, a plot and ``result.json`` into ``out_dir``.
 
-    ``marker``: ``"auto"`` (use the printed card when it is in view), ``"on"``
-    (require it) or ``"off"`` (markerless). ``video``: also write ``annotated.mp4``.
+    ``test``: ``"knee-to-chest"`` or ``"hip-ir"`` (which needs ``position``:
+    supine, seated or prone; ``side`` restricts it to one leg). ``marker``
+    (knee-to-chest): ``"auto"`` (use the printed card when it is in view),
+    ``"on"`` (require it) or ``"off"`` (markerless). ``video``: also write
+    ``annotated.mp4``. ``result.json`` is written last: its presence means
+    the whole set is complete.
     """
+    from hiprom.errors import BadInputError
+
+    if test not in ("knee-to-chest", "hip-ir"):
+        raise BadInputError(f"unknown test {test!r}: use knee-to-chest or hip-ir")
+    if test == "hip-ir" and position is None:
+        raise BadInputError("the hip-ir test needs --position supine, seated or prone")
+    if test == "knee-to-chest" and position not in (None, "supine"):
+        raise BadInputError("the knee-to-chest test is done supine; --position does not apply")
+    if side not in (None, "left", "right"):
+        raise BadInputError(f"--side must be left or right, got {side!r}")
+    if marker not in ("auto", "on", "off"):
+        raise BadInputError(f"--marker must be auto, on or off, got {marker!r}")
+    if test == "hip-ir":
+        from hiprom.analysis.hip_ir import POSITIONS
+
+        if position not in POSITIONS:  # before the slow landmark pass
+            raise BadInputError(f"--position must be one of {', '.join(POSITIONS)}, got {position!r}")
+    run = get_landmarks(clip, model_path=model_path, max_people=max_people, person=person,
+                        use_cache=use_cache, cache_dir=cache_dir, progress=progress)  # fmt: skip
+    warnings: list[str] = []
+    if run.series.detection_rate < 0.9:
+        warnings.append(f"the person was detected in only {100 * run.series.detection_rate:.0f}% of frames")
+    out_dir = Path(out_dir)
+    if test == "hip-ir":
+        document, paths = _hip_ir(clip, run.series, out_dir, position, side, warnings, video)
+    else:
+        document, paths = _knee_to_chest(clip, run.series, out_dir, marker, side, warnings, video)
+    return AnalysisRun(document, paths, run)
+
+
+def _meta(series: LandmarkSeries) -> dict:
+    return {k: series.meta.get(k) for k in ("clip_name", "clip_sha256", "width_px", "height_px",
+                                            "fps_measured", "n_frames", "model_sha256")}  # fmt: skip
+
+
+def _knee_to_chest(clip, series: LandmarkSeries, out_dir: Path, marker: str, side, warnings, video: bool):
     import numpy as np
 
     from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
@@ -106,15 +148,7 @@ def analyze(
     from hiprom.report.plots import plot_knee_to_chest
     from hiprom.results import knee_to_chest_document, write_frames_csv, write_json
 
-    if test != "knee-to-chest":
-        raise BadInputError(f"test {test!r} is not available yet; only knee-to-chest is")
-    if marker not in ("auto", "on", "off"):
-        raise BadInputError(f"--marker must be auto, on or off, got {marker!r}")
-    run = get_landmarks(clip, model_path=model_path, max_people=max_people, person=person,
-                        use_cache=use_cache, cache_dir=cache_dir, progress=progress)  # fmt: skip
-    series = run.series
     tilt = None
-    warnings: list[str] = []
     if marker != "off":
         angle, _ = detect_marker_angles(clip)
         if angle is None and marker == "on":
@@ -131,21 +165,40 @@ def analyze(
         tilt_ccw_deg=tilt,
         image_size_px=series.image_size_px,
     )
-    reps, angles = result.reps, result.angles
-    if series.detection_rate < 0.9:
-        warnings.append(f"the person was detected in only {100 * series.detection_rate:.0f}% of frames")
-    meta = {k: series.meta.get(k) for k in ("clip_name", "clip_sha256", "width_px", "height_px",
-                                            "fps_measured", "n_frames", "model_sha256")}  # fmt: skip
-    document = knee_to_chest_document(reps, meta, warnings)
-    out_dir = Path(out_dir)
-    # result.json last: its presence means the whole set was written
+    reps = [r for r in result.reps if side is None or r.side == side]
+    if not reps:
+        raise BadInputError(f"no knee-to-chest rep of the {side} leg found (found: "
+                            f"{', '.join(sorted({r.side for r in result.reps}))})")  # fmt: skip
+    document = knee_to_chest_document(reps, _meta(series), warnings)
     paths = {
-        "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, angles, result.tilt_deg),
-        "plot": plot_knee_to_chest(out_dir / "angles.png", series.time_s, angles, reps, result.tilt_deg),
+        "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, result.angles, result.tilt_deg),
+        "plot": plot_knee_to_chest(
+            out_dir / "angles.png", series.time_s, result.angles, reps, result.tilt_deg
+        ),
     }
     if video:
         from hiprom.report.overlay import write_knee_to_chest_video
 
         paths["video"] = write_knee_to_chest_video(clip, series, result, out_dir / "annotated.mp4")
     paths["json"] = write_json(out_dir / "result.json", document)
-    return AnalysisRun(document, paths, run)
+    return document, paths
+
+
+def _hip_ir(clip, series: LandmarkSeries, out_dir: Path, position: str, side, warnings, video: bool):
+    from hiprom.analysis.hip_ir import BENCH_PEAK_IR_MAE_DEG, analyze_hip_ir
+    from hiprom.report.plots import plot_hip_ir
+    from hiprom.results import hip_ir_document, write_ir_frames_csv, write_json
+
+    result = analyze_hip_ir(series.time_s, series.image_px, series.visibility, position, side=side,
+                            image_size_px=series.image_size_px)  # fmt: skip
+    document = hip_ir_document(result, _meta(series), warnings, BENCH_PEAK_IR_MAE_DEG.get(position))
+    paths = {
+        "csv": write_ir_frames_csv(out_dir / "frames.csv", series.time_s, result.rotation_deg),
+        "plot": plot_hip_ir(out_dir / "rotation.png", series.time_s, result),
+    }
+    if video:
+        from hiprom.report.overlay import write_hip_ir_video
+
+        paths["video"] = write_hip_ir_video(clip, series, result, out_dir / "annotated.mp4")
+    paths["json"] = write_json(out_dir / "result.json", document)
+    return document, paths

@@ -1,8 +1,10 @@
 """Result documents: the versioned JSON of an analysis and its per-frame CSV.
 
-Schema ``hiprom.result/1`` (documented in docs/knee-to-chest.md): a top-level
-object with ``schema``, ``test``, ``clip``, ``hiprom_version``, ``quality``
-and ``results``, one entry per analysed rep and side.
+Schema ``hiprom.result/1`` (documented in docs/knee-to-chest.md and
+docs/hip-ir.md): a top-level object with ``schema``, ``test``, ``clip``,
+``hiprom_version``, ``quality`` and ``results``, one entry per analysed rep
+and side (knee-to-chest) or per tested side (hip-ir, which adds ``position``
+and ``findings``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,17 @@ from typing import Any
 import numpy as np
 
 from hiprom._fs import write_csv_columns, write_json
+from hiprom.analysis.hip_ir import MDC_DEG, HipIRAnalysis, HipIRSide
 from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
 
-__all__ = ["SCHEMA", "knee_to_chest_document", "write_frames_csv", "write_json"]
+__all__ = [
+    "SCHEMA",
+    "hip_ir_document",
+    "knee_to_chest_document",
+    "write_frames_csv",
+    "write_ir_frames_csv",
+    "write_json",
+]
 
 SCHEMA = "hiprom.result/1"
 
@@ -87,4 +97,66 @@ def write_frames_csv(
         columns[f"{side}_knee_flexion_deg"] = leg.knee_flexion_deg
     if tilt_deg is not None:
         columns["pelvic_tilt_marker_deg"] = tilt_deg
+    return write_csv_columns(path, columns, "%.3f")
+
+
+def ir_entry(side: HipIRSide, accuracy_mae_deg: float | None = None) -> dict[str, Any]:
+    """One element of ``results`` in the hip-ir schema (one tested side)."""
+    return {
+        "test": "hip-ir",
+        "position": side.position,
+        "side": side.side,
+        "peak_ir_deg": _num(side.peak_ir_deg),
+        "peak_er_deg": _num(side.peak_er_deg),
+        "limited": side.limited,
+        "holds": [
+            {
+                "kind": h.kind,
+                "start_s": _num(h.rep.start_s, 3),
+                "peak_s": _num(h.rep.peak_s, 3),
+                "end_s": _num(h.rep.end_s, 3),
+                "value_deg": _num(h.value_deg),
+            }
+            for h in side.holds
+        ],
+        "baseline": None
+        if side.baseline is None
+        else {"start_s": _num(side.baseline.start_s, 3), "end_s": _num(side.baseline.stop_s, 3)},
+        "rest_offset_deg": _num(side.rest_offset_deg),
+        "mdc_deg": MDC_DEG[side.position],
+        "measurement_error_deg": _num(accuracy_mae_deg),
+        "quality": {"warnings": list(side.warnings)},
+    }
+
+
+def hip_ir_document(
+    analysis: HipIRAnalysis,
+    meta: dict[str, Any],
+    warnings: list[str],
+    accuracy_mae_deg: float | None = None,
+) -> dict:
+    """The result document of a hip-rotation clip."""
+    from hiprom import __version__
+
+    return {
+        "schema": SCHEMA,
+        "test": "hip-ir",
+        "position": analysis.position,
+        "hiprom_version": __version__,
+        "clip": meta,
+        "quality": {"warnings": warnings},
+        "findings": {
+            "asymmetry_deg": _num(analysis.asymmetry_deg),
+            "asymmetric": analysis.asymmetric,
+            "statements": list(analysis.findings),
+        },
+        "results": [ir_entry(s, accuracy_mae_deg) for s in analysis.sides],
+    }
+
+
+def write_ir_frames_csv(path: Path, time_s: np.ndarray, rotation_deg: dict[str, np.ndarray]) -> Path:
+    """Per-frame hip rotation of each tested side (IR positive, ER negative)."""
+    columns: dict[str, np.ndarray] = {"time_s": time_s}
+    for side, rotation in rotation_deg.items():
+        columns[f"{side}_hip_rotation_deg"] = rotation
     return write_csv_columns(path, columns, "%.3f")

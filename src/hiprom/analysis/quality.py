@@ -20,15 +20,19 @@ def rep_quality_warnings(
     max_step_deg: float = 6.0,
     max_outside_fraction: float = 0.1,
     min_visibility: float = 0.6,
+    segment: str = "thigh",
+    body_part: str = "the tested leg or trunk",
 ) -> list[str]:
     """Warnings for one rep.
 
     Parameters
     ----------
     time_s, thigh_deg : (n_frames,) arrays
-    chain_px : (n_frames, 4, 2) array
-        Tested side's shoulder, hip, knee, ankle (raw landmarks, NaN = unseen).
-    chain_visibility : (n_frames, 4) array
+        Time and the moving segment's angle (named ``segment`` in the messages).
+    chain_px : (n_frames, k, 2) array
+        The landmarks that must stay in view, e.g. the tested side's shoulder,
+        hip, knee and ankle (raw landmarks, NaN = unseen).
+    chain_visibility : (n_frames, k) array
     rep : Rep
     image_size_px : (width, height) or None
 
@@ -45,8 +49,8 @@ def rep_quality_warnings(
     if steps.size and np.nanmax(steps) > max_step_deg:
         fps = 1.0 / np.median(np.diff(time_s))
         warnings.append(
-            f"movement too fast for {fps:.0f} fps: the thigh turned up to {np.nanmax(steps):.0f} deg between "
-            "frames; raise the leg more slowly or film at 60 fps"
+            f"movement too fast for {fps:.0f} fps: the {segment} turned up to {np.nanmax(steps):.0f} deg "
+            "between frames; move more slowly or film at 60 fps"
         )
     pts = chain_px[window]
     unseen = ~np.isfinite(pts).all(axis=(1, 2))
@@ -59,7 +63,7 @@ def rep_quality_warnings(
         unseen |= outside
     if unseen.mean() > max_outside_fraction:
         warnings.append(
-            f"the tested leg or trunk was out of frame or not found in {100 * unseen.mean():.0f}% "
+            f"{body_part} was out of frame or not found in {100 * unseen.mean():.0f}% "
             "of the rep; keep the whole body, head included, in frame"
         )
     vis = np.nanmean(chain_visibility[window])

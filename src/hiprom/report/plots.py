@@ -1,4 +1,4 @@
-"""Plots of a knee-to-chest analysis (matplotlib, headless)."""
+"""Plots of the analyses (matplotlib, headless)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,28 @@ from pathlib import Path
 import numpy as np
 
 from hiprom._fs import atomic_output
+from hiprom.analysis.hip_ir import HipIRAnalysis
 from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 
-__all__ = ["plot_knee_to_chest"]
+__all__ = ["plot_hip_ir", "plot_knee_to_chest"]
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _save(fig, path: Path) -> Path:
+    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
+        fig.savefig(fh, format="png", dpi=110)
+    fig.clf()
+    _pyplot().close(fig)
+    return path
 
 
 def plot_knee_to_chest(
@@ -21,11 +39,7 @@ def plot_knee_to_chest(
     tilt_deg: np.ndarray | None,
 ) -> Path:
     """Angles against time (reps shaded, onsets marked) and, with the card, tilt against hip flexion."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     n_panels = 2 if tilt_deg is not None else 1
     fig, axes = plt.subplots(n_panels, 1, figsize=(9, 4.2 * n_panels), squeeze=False)
     ax = axes[0, 0]
@@ -66,7 +80,32 @@ def plot_knee_to_chest(
         ax2.set_ylabel("posterior pelvic tilt (deg)")
         ax2.legend(fontsize=8)
     fig.tight_layout()
-    with atomic_output(path) as tmp, open(tmp, "wb") as fh:
-        fig.savefig(fh, format="png", dpi=110)
-    plt.close(fig)
-    return path
+    return _save(fig, path)
+
+
+def plot_hip_ir(
+    path: Path, time_s: np.ndarray, analysis: HipIRAnalysis, limited_ir_deg: float = 20.0
+) -> Path:
+    """Hip rotation against time per tested side: holds marked, the limited line and the healthy band."""
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 4.2))
+    ax.axhspan(40, 50, color="tab:green", alpha=0.12, label="healthy IR 40-50 deg")
+    ax.axhline(limited_ir_deg, color="red", lw=1, ls="--", label=f"limited IR <= {limited_ir_deg:.0f} deg")
+    ax.axhline(0, color="0.5", lw=0.8)
+    colours = {"left": "tab:blue", "right": "tab:orange"}
+    for side in analysis.sides:
+        ax.plot(time_s, analysis.rotation_deg[side.side], color=colours[side.side], label=f"{side.side} hip")
+        for hold in side.holds:
+            sign = 1 if hold.kind == "ir" else -1
+            ax.axvspan(
+                time_s[hold.rep.hold_start_frame], time_s[hold.rep.hold_stop_frame], color="0.9", zorder=0
+            )
+            ax.annotate(f"{hold.kind.upper()} {hold.value_deg:.0f}", (hold.rep.peak_s, sign * hold.value_deg),
+                        textcoords="offset points", xytext=(0, 6 * sign), ha="center", fontsize=8,
+                        color=colours[side.side])  # fmt: skip
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("hip rotation (deg): + internal, - external")
+    ax.set_title(f"hip rotation, {analysis.position} (shaded: holds)")
+    ax.legend(fontsize=8, loc="upper right")
+    fig.tight_layout()
+    return _save(fig, path)

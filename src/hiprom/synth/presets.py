@@ -8,7 +8,7 @@ import itertools
 from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import IRMotion, KneeToChestMotion
 
-__all__ = ["SAMPLE_SCENARIOS", "accuracy_suite"]
+__all__ = ["SAMPLE_SCENARIOS", "accuracy_suite", "ir_gate_suite"]
 
 #: The small seeded clips committed under sample_videos/ (regenerate: hiprom synth samples).
 SAMPLE_SCENARIOS: tuple[Scenario, ...] = (
@@ -89,6 +89,38 @@ def accuracy_suite() -> list[Scenario]:
                 )
             )
     return scenarios
+
+
+def ir_gate_suite() -> list[Scenario]:
+    """Hip-rotation clips the quality gates must catch (``bench/accuracy.py`` checks each one).
+
+    The name says what is expected: ``refuse_*`` clips are filmed from the
+    wrong view for their position and must be refused; ``comp_*`` clips have
+    the pelvis rolling with the rotation (compensation) and must warn;
+    ``limit_*`` clips show a documented limitation (reported, not judged).
+    """
+
+    def ir(name, position, view=None, pelvis_shift_deg=0.0, **camera):
+        return Scenario(
+            name=name,
+            test="hip-ir",
+            ir=IRMotion(side="left", position=position, peak_ir_deg=30.0, peak_er_deg=30.0,
+                        pelvis_shift_deg=pelvis_shift_deg),
+            camera=CameraSetup(view=view, **camera),
+            seed=300 + len(name),
+            speed=1.5,
+        )  # fmt: skip
+
+    return [
+        ir("irgate_refuse_supine_from_foot_end", "supine", view="foot_end", tilt_deg=10.0),
+        ir("irgate_refuse_supine_from_foot_end_high", "supine", view="foot_end", tilt_deg=30.0),
+        # the seated body faces +z, so its side is the "foot_end" direction (-x) of the camera table
+        ir("irgate_refuse_seated_from_side", "seated", view="foot_end", tilt_deg=4.0),
+        ir("irgate_refuse_supine_from_side", "supine", view="side", tilt_deg=10.0),
+        # documented limit: from overhead the hip landmarks cannot show a pelvic roll (docs/hip-ir.md)
+        ir("irgate_limit_supine_pelvis_roll", "supine", pelvis_shift_deg=10.0, tilt_deg=4.0),
+        ir("irgate_comp_seated_pelvis_roll", "seated", pelvis_shift_deg=10.0, tilt_deg=4.0),
+    ]
 
 
 def replace(scenario: Scenario, **changes) -> Scenario:

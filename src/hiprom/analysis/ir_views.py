@@ -1,0 +1,209 @@
+"""Quality gates of the hip-rotation test: the view, the start position, pelvic compensation.
+
+Pure numpy. Each position has one view in which the shank swings across the
+image plane (clinical notes): supine 90/90 from overhead, seated from the
+front, prone from the foot end. The gates read the rest pose's on-screen
+proportions, which do not depend on the image's size, rotation or mirroring:
+
+- shank length / pelvis width (hip to hip): small when the shank points at the
+  camera (foreshortened, e.g. a supine test filmed from the foot end), large
+  when the hips overlap (the pelvis seen edge-on, a side view);
+- pelvis width / trunk length (hip midpoint to shoulder midpoint): small in a
+  side view (measured: 0.08-0.17 in side views, 0.39-0.72 in the IR views);
+- which way the shank points relative to the trunk: away from the shoulders
+  when supine or seated, towards them when prone (the shank stands up);
+- thigh length / shank length: the femur should point along the camera's
+  axis when supine or seated (hip and knee at 90 deg);
+- the pelvis line's turn and sideways shift during a hold: compensation
+  (seated and prone; not detectable from landmarks in the supine overhead view).
+
+Thresholds were set on the synthetic accuracy suite and its wrong-view clips
+(``bench/accuracy.py``; see docs/hip-ir.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hiprom.analysis.events import Rep
+from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
+
+__all__ = ["ViewGeometry", "check_view", "compensation_warnings", "view_warnings"]
+
+_VIEW = {"supine": "from overhead (phone above the body, screen parallel to the ceiling, head in frame)",
+         "seated": "from the front at knee height",
+         "prone": "from the foot end, lens at about the height of the raised foot"}  # fmt: skip
+MIN_SHANK_TO_PELVIS = 0.9  # below: the shank points at the camera
+MAX_SHANK_TO_PELVIS = 4.0  # above: the hips overlap on screen (side view)
+MIN_PELVIS_TO_TRUNK = 0.25  # below: the hips overlap on screen (side view)
+MIN_AXIS_COS = 0.3  # the shank must point clearly away from (or, prone, towards) the shoulders
+MAX_THIGH_TO_SHANK = 0.75  # supine/seated: above this the femur is not along the camera axis
+MAX_REST_OFFSET_DEG = 12.0
+# the pelvis line's on-screen turn during a hold that means compensation. Seated: 0.6-2.1 deg with a
+# still pelvis, 5.0 deg with a 10 deg pelvic roll (synthetic suite). Supine from overhead it is not
+# checked: MediaPipe's hip points follow the rotating femur (up to 12 deg of turn with a still pelvis,
+# 4.7 deg with a 10 deg roll), so the landmarks cannot tell compensation apart.
+MAX_PELVIS_TURN_DEG = {"seated": 3.5, "prone": 5.0}
+MAX_PELVIS_SHIFT = 0.15  # fraction of the pelvis width (seated: <= 0.04 still, 0.10 with a 10 deg roll)
+
+
+@dataclass(frozen=True)
+class ViewGeometry:
+    """Median on-screen proportions of the rest pose (pixels and unit vectors)."""
+
+    pelvis_width_px: float
+    shank_px: float
+    thigh_px: float
+    trunk_px: float
+    shank_dir: np.ndarray  # (2,) knee -> ankle
+    pelvis_line: np.ndarray  # (2,) right hip -> left hip
+    trunk_dir: np.ndarray  # (2,) hip midpoint -> shoulder midpoint (NaN if unseen)
+
+    @classmethod
+    def measure(cls, rest_pts: np.ndarray, side: str) -> ViewGeometry:
+        """From cleaned ``(n_rest_frames, 33, 2)`` landmarks of the still rest pose."""
+        k = 0 if side == "left" else 1
+        hips, shoulders = rest_pts[:, [23, 24]], rest_pts[:, [11, 12]]
+        hip, knee, ankle = rest_pts[:, 23 + k], rest_pts[:, 25 + k], rest_pts[:, 27 + k]
+
+        def med(v: np.ndarray) -> np.ndarray:
+            return np.nanmedian(v, axis=0) if np.isfinite(v).any() else np.full(v.shape[1:], np.nan)
+
+        def unit(v: np.ndarray) -> np.ndarray:
+            return v / np.linalg.norm(v)
+
+        def length(v: np.ndarray) -> float:
+            return float(med(np.linalg.norm(v, axis=-1)[:, None])[0])
+
+        return cls(
+            pelvis_width_px=length(hips[:, 0] - hips[:, 1]),
+            shank_px=length(ankle - knee),
+            thigh_px=length(knee - hip),
+            trunk_px=length(shoulders.mean(axis=1) - hips.mean(axis=1)),
+            shank_dir=unit(med(ankle - knee)),
+            pelvis_line=unit(med(hips[:, 0] - hips[:, 1])),
+            trunk_dir=unit(med(shoulders.mean(axis=1) - hips.mean(axis=1))),
+        )
+
+    @property
+    def shank_to_pelvis(self) -> float:
+        return self.shank_px / self.pelvis_width_px
+
+    @property
+    def pelvis_to_trunk(self) -> float:
+        """Pelvis width / shoulder-to-hip distance (NaN if the shoulders are unseen)."""
+        return self.pelvis_width_px / self.trunk_px
+
+    @property
+    def pelvis_trunk_cos(self) -> float:
+        """|cos| of the angle between the pelvis line and the trunk (0 when square, as in every IR view)."""
+        return float(abs(self.pelvis_line @ self.trunk_dir))
+
+    @property
+    def thigh_to_shank(self) -> float:
+        return self.thigh_px / self.shank_px
+
+    @property
+    def axis_cos(self) -> float:
+        """cos of the angle between the shank and the trunk direction (NaN if the shoulders are unseen)."""
+        return float(self.shank_dir @ self.trunk_dir)
+
+    def rest_offset_deg(self, lateral: np.ndarray) -> float:
+        """The rest shank's angle from the perpendicular to the pelvis line, positive laterally (IR)."""
+        neutral = perpendicular_towards(self.pelvis_line, self.shank_dir)
+        return float(signed_rotation_deg(self.shank_dir[None], neutral, lateral)[0])
+
+
+def check_view(view: ViewGeometry, position: str) -> str | None:
+    """Why the clip cannot be measured in ``position`` (one line saying what to change), or ``None``."""
+    how = f"film the {position} test {_VIEW[position]}"
+    ratio = view.shank_to_pelvis
+    if not np.isfinite(ratio):
+        return (
+            f"the hips, knee or ankle of the tested leg are not visible at rest; {how}, whole body in frame"
+        )
+    if ratio < MIN_SHANK_TO_PELVIS:
+        return (
+            f"wrong camera view: the shank points at the camera (it looks {ratio:.1f}x the pelvis width, "
+            f"expected >= {MIN_SHANK_TO_PELVIS}) so its rotation is not visible in 2D; {how}"
+        )
+    if ratio > MAX_SHANK_TO_PELVIS or view.pelvis_to_trunk < MIN_PELVIS_TO_TRUNK:
+        return (
+            f"wrong camera view: the hips overlap on screen (the pelvis is seen edge-on, as from the side); "
+            f"{how}"
+        )
+    cos = view.axis_cos
+    if np.isfinite(cos):
+        towards_head = cos > MIN_AXIS_COS
+        away = cos < -MIN_AXIS_COS
+        if position == "prone" and away:
+            return (
+                "the shank points away from the head: this is not a prone test with the knee bent "
+                f"90 deg (check --position); {how}"
+            )
+        if position != "prone" and towards_head:
+            return (
+                "the shank points towards the head, as in a prone test filmed from the foot end "
+                f"(check --position); {how}"
+            )
+    return None
+
+
+def view_warnings(view: ViewGeometry, position: str) -> list[str]:
+    """Warnings about the start position and camera that still allow a measurement."""
+    warnings = []
+    if position in ("supine", "seated") and view.thigh_to_shank > MAX_THIGH_TO_SHANK:
+        warnings.append(
+            f"the thigh looks {view.thigh_to_shank:.1f}x the shank's length: the hip is far from 90 deg "
+            f"or the camera is not {_VIEW[position].split(' (')[0]}; set hip and knee at 90 deg"
+        )
+    return warnings
+
+
+def rest_offset_warning(offset_deg: float) -> list[str]:
+    """A warning when the rest shank is far from perpendicular to the pelvis line."""
+    if abs(offset_deg) <= MAX_REST_OFFSET_DEG:
+        return []
+    return [
+        f"the shank rested {abs(offset_deg):.0f} deg {'medially' if offset_deg < 0 else 'laterally'} of "
+        "perpendicular to the pelvis line: start from neutral rotation (rotation is measured from the "
+        "rest position) and keep the camera square to the test"
+    ]
+
+
+def compensation_warnings(pts: np.ndarray, rest: slice, rep: Rep, motion: str, position: str) -> list[str]:
+    """Pelvic compensation during one hold: the pelvis line turning or shifting on screen.
+
+    ``pts`` are the cleaned ``(n_frames, 33, 2)`` landmarks, ``rest`` the rest
+    frames, ``motion`` a word for the message ("internal", "external"). Not
+    checked for ``position="supine"`` (see ``MAX_PELVIS_TURN_DEG``).
+    """
+    if position not in MAX_PELVIS_TURN_DEG:
+        return []
+    hips = pts[:, [23, 24]]
+    line = hips[:, 0] - hips[:, 1]
+    mid = hips.mean(axis=1)
+    rest_line = np.nanmedian(line[rest], axis=0)
+    rest_width = float(np.hypot(*rest_line))
+    rest_mid = np.nanmedian(mid[rest], axis=0)
+    window = slice(rep.start_frame, rep.end_frame + 1)
+    if not (np.isfinite(rest_width) and rest_width > 0):
+        return []
+    warnings = []
+    with np.errstate(invalid="ignore"):
+        normal = np.array([-rest_line[1], rest_line[0]])
+        turn = np.abs(signed_rotation_deg(line[window], rest_line, normal))
+        shift = np.abs((mid[window] - rest_mid) @ (rest_line / rest_width)) / rest_width
+    if np.isfinite(turn).any() and np.nanmax(turn) > MAX_PELVIS_TURN_DEG[position]:
+        warnings.append(
+            f"the pelvis tilted sideways by {np.nanmax(turn):.0f} deg during {motion} rotation "
+            "(compensation): stabilise the pelvis and repeat"
+        )
+    if np.isfinite(shift).any() and np.nanmax(shift) > MAX_PELVIS_SHIFT:
+        warnings.append(
+            f"the pelvis shifted sideways by {100 * np.nanmax(shift):.0f}% of its width during {motion} "
+            "rotation (compensation): stabilise the pelvis and repeat"
+        )
+    return warnings

@@ -1,0 +1,187 @@
+"""Hip-rotation analysis on exact landmark series built per position (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hiprom.analysis.hip_ir import MDC_DEG, analyze_hip_ir
+from hiprom.errors import BadInputError
+from tests.factories import ir_pose, rotation_profile
+
+POSITIONS = ("supine", "seated", "prone")
+
+
+def _run(position, rotations, time_s, **kwargs):
+    pts = ir_pose(position, rotations, time_s.size)
+    vis = np.ones(pts.shape[:2])
+    return analyze_hip_ir(time_s, pts, vis, position, **kwargs)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_peak_ir_and_er_recovered_in_each_position(position, side):
+    time_s, rotation = rotation_profile(ir_deg=32.0, er_deg=24.0)
+    result = _run(position, {side: rotation}, time_s)
+    assert [s.side for s in result.sides] == [side]
+    s = result.sides[0]
+    assert s.peak_ir_deg == pytest.approx(32.0, abs=0.5)
+    assert s.peak_er_deg == pytest.approx(24.0, abs=0.5)
+    assert s.limited is False
+    assert [h.kind for h in s.holds] == ["ir", "er"]
+    assert s.holds[0].rep.start_s == pytest.approx(1.2, abs=0.3)
+    assert np.nanmax(np.abs(result.rotation_deg[side] - rotation)) < 0.5
+    assert abs(s.rest_offset_deg) < 1.0
+    if position == "prone":
+        assert len(s.warnings) == 1 and "accuracy is not established" in s.warnings[0]
+    else:
+        assert not s.warnings
+
+
+def test_limited_ir_is_flagged_at_or_below_20_deg():
+    time_s, rotation = rotation_profile(ir_deg=15.0, er_deg=35.0)
+    s = _run("seated", {"left": rotation}, time_s).sides[0]
+    assert s.limited is True
+    assert s.peak_ir_deg == pytest.approx(15.0, abs=0.5)
+
+
+def test_both_sides_and_asymmetry_finding():
+    time_s, left = rotation_profile(ir_deg=42.0, er_deg=30.0)
+    _, right = rotation_profile(ir_deg=18.0, er_deg=30.0)
+    result = _run("supine", {"left": left, "right": right}, time_s)
+    assert sorted(s.side for s in result.sides) == ["left", "right"]
+    assert result.asymmetry_deg == pytest.approx(24.0, abs=1.0)
+    assert result.asymmetric is True
+    assert any("SIDE-TO-SIDE DIFFERENCE 24 deg" in f and "right hip" in f for f in result.findings)
+    assert any(f"{MDC_DEG['supine']:.1f} deg" in f for f in result.findings)
+    _, right_close = rotation_profile(ir_deg=35.0, er_deg=30.0)
+    close = _run("supine", {"left": left, "right": right_close}, time_s)
+    assert close.asymmetric is False
+
+
+def _transform(pts: np.ndarray, angle_deg: float, scale: float, shift) -> np.ndarray:
+    a = np.radians(angle_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return pts @ rot.T * scale + np.asarray(shift)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_rotating_scaling_translating_the_image_changes_nothing(position):
+    time_s, rotation = rotation_profile(ir_deg=28.0, er_deg=33.0)
+    pts = ir_pose(position, {"right": rotation}, time_s.size)
+    vis = np.ones(pts.shape[:2])
+    base = analyze_hip_ir(time_s, pts, vis, position).sides[0]
+    moved = analyze_hip_ir(time_s, _transform(pts, 37.0, 1.7, (-300, 90)), vis, position).sides[0]
+    assert moved.peak_ir_deg == pytest.approx(base.peak_ir_deg, abs=1e-6)
+    assert moved.peak_er_deg == pytest.approx(base.peak_er_deg, abs=1e-6)
+
+
+def test_mirroring_the_image_swaps_the_sides():
+    time_s, rotation = rotation_profile(ir_deg=28.0, er_deg=33.0)
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    mirrored = pts.copy()
+    mirrored[..., 0] = 1280 - mirrored[..., 0]
+    # a mirror image of a left leg is a right leg: the model labels it so
+    swap = np.arange(33)
+    for a, b in ((11, 12), (23, 24), (25, 26), (27, 28)):
+        swap[a], swap[b] = b, a
+    mirrored = mirrored[:, swap]
+    vis = np.ones(pts.shape[:2])
+    s = analyze_hip_ir(time_s, mirrored, vis, "seated").sides[0]
+    assert s.side == "right"
+    assert s.peak_ir_deg == pytest.approx(28.0, abs=0.5)
+    assert s.peak_er_deg == pytest.approx(33.0, abs=0.5)
+
+
+def test_short_gaps_are_bridged():
+    time_s, rotation = rotation_profile()
+    pts = ir_pose("supine", {"left": rotation}, time_s.size)
+    pts[50:54] = np.nan
+    s = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine").sides[0]
+    assert s.peak_ir_deg == pytest.approx(30.0, abs=0.5)
+
+
+def test_requested_side_only():
+    time_s, rotation = rotation_profile()
+    result = _run("seated", {"left": rotation, "right": rotation}, time_s, side="right")
+    assert [s.side for s in result.sides] == ["right"]
+
+
+def test_no_rotation_is_refused():
+    time_s, rotation = rotation_profile()
+    with pytest.raises(BadInputError, match="no hip rotation found"):
+        _run("seated", {"left": rotation * 0.05}, time_s)
+
+
+def test_unknown_position_is_refused():
+    time_s, rotation = rotation_profile()
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    with pytest.raises(BadInputError, match="--position"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "standing")
+
+
+@pytest.mark.parametrize(
+    ("filmed", "declared", "message"),
+    [("seated", "prone", "points away from the head"), ("prone", "seated", "points towards the head")],
+)
+def test_wrong_position_for_the_view_is_refused(filmed, declared, message):
+    time_s, rotation = rotation_profile()
+    pts = ir_pose(filmed, {"left": rotation}, time_s.size)
+    with pytest.raises(BadInputError, match=message):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), declared)
+
+
+def test_shank_pointing_at_the_camera_is_refused():
+    """A supine 90/90 test filmed from the foot end: the shank is a short stub on screen."""
+    time_s, rotation = rotation_profile()
+    pts = ir_pose("supine", {"left": rotation}, time_s.size)
+    for k in (0, 1):
+        pts[:, 27 + k] = pts[:, 25 + k] + (pts[:, 27 + k] - pts[:, 25 + k]) * 0.25
+    with pytest.raises(BadInputError, match="shank points at the camera"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine")
+
+
+def test_hips_seen_edge_on_are_refused():
+    """A seated test filmed from the side: the hips overlap."""
+    time_s, rotation = rotation_profile()
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    pts[:, 23, 0] = pts[:, 24, 0] + 8.0
+    pts[:, 11, 0] = pts[:, 12, 0] + 8.0
+    with pytest.raises(BadInputError, match="hips overlap"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated")
+
+
+@pytest.mark.parametrize(("position", "turn_deg", "warned"), [
+    ("prone", 9.0, True), ("seated", 5.0, True), ("seated", 2.4, False), ("supine", 9.0, False)
+])  # fmt: skip
+def test_pelvis_compensation_is_warned(position, turn_deg, warned):
+    time_s, rotation = rotation_profile(ir_deg=30.0, er_deg=25.0)
+    pts = ir_pose(position, {"left": rotation}, time_s.size)
+    # the pelvis rolls with internal rotation: the hip line turns up to turn_deg on screen
+    roll = np.radians(turn_deg / 30.0 * np.clip(rotation, 0, None))
+    mid = pts[:, [23, 24]].mean(axis=1)
+    for j in (23, 24):
+        d = pts[:, j] - mid
+        pts[:, j] = mid + np.stack([d[:, 0] * np.cos(roll) - d[:, 1] * np.sin(roll),
+                                    d[:, 0] * np.sin(roll) + d[:, 1] * np.cos(roll)], axis=1)  # fmt: skip
+    s = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position).sides[0]
+    message = f"pelvis tilted sideways by {turn_deg:.0f} deg during internal rotation"
+    assert any(message in w for w in s.warnings) == warned
+    assert not any("external rotation" in w for w in s.warnings)
+
+
+def test_start_away_from_neutral_is_warned():
+    time_s, rotation = rotation_profile()
+    s = _run("seated", {"left": rotation + 20.0}, time_s).sides[0]
+    assert any("rested 20 deg laterally" in w for w in s.warnings)
+    assert s.peak_ir_deg == pytest.approx(30.0, abs=0.5)  # measured from the rest position
+
+
+def test_hip_not_at_90_is_warned():
+    time_s, rotation = rotation_profile()
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    shank = pts[:, 27] - pts[:, 25]
+    pts[:, 25] = pts[:, 23] + (0.0, 220.0)  # the thigh lies in the image plane
+    pts[:, 27] = pts[:, 25] + shank
+    s = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated").sides[0]
+    assert any("hip is far from 90 deg" in w for w in s.warnings)
