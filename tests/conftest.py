@@ -46,3 +46,75 @@ def real_runs():
 def samples_dir() -> Path:
     """The bundled synthetic sample clips (committed)."""
     return ROOT / "sample_videos"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_store(tmp_path, monkeypatch):
+    """Never read or write the user's real athlete store."""
+    monkeypatch.setenv("HIPROM_DB", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+
+def _pg_bin() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real, throwaway PostgreSQL server (Debian's postgresql package), or $HIPROM_TEST_PG_URL.
+
+    Started once per test session on a free loopback port with trust
+    authentication in a temporary data directory, stopped at the end.
+    Skips, saying why, where no server binaries exist (``.ci/run`` installs them).
+    """
+    import shutil
+    import socket
+    import subprocess
+
+    if url := os.environ.get("HIPROM_TEST_PG_URL"):
+        yield url
+        return
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not found (apt install postgresql; .ci/run does)")
+    import tempfile
+
+    # not under pytest's tmp dirs: they are private to this user, and the server runs as "postgres"
+    root = Path(tempfile.mkdtemp(prefix="hiprom-test-pg-"))
+    data, sock = root / "data", root / "sock"
+    sock.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(root, "postgres")
+        shutil.chown(sock, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, text=True)  # noqa: E731
+    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-w", "-l", str(root / "log"), "-o",
+        f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off", "start")  # fmt: skip
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """Each store test runs on SQLite and on a real PostgreSQL server (a fresh database each time)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hiprom.sqlite3'}"
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    base = request.getfixturevalue("postgres_url")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.rsplit("/", 1)[0] + f"/{name}"

@@ -185,3 +185,17 @@ def test_hip_not_at_90_is_warned():
     pts[:, 27] = pts[:, 25] + shank
     s = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated").sides[0]
     assert any("hip is far from 90 deg" in w for w in s.warnings)
+
+
+def test_a_knee_point_sliding_with_the_rotation_does_not_shrink_it():
+    """MediaPipe's knee point slides laterally with the shank; the knee's centre does not move."""
+    from hiprom.analysis.hip_ir import HipIRConfig
+
+    time_s, rotation = rotation_profile(ir_deg=32.0, er_deg=30.0)
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    pts[:, 25, 0] += 0.8 * rotation  # up to 26 px of drift towards the foot's side (shank 250 px)
+    vis = np.ones(pts.shape[:2])
+    s = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
+    assert s.peak_ir_deg == pytest.approx(32.0, abs=0.5)
+    moving = analyze_hip_ir(time_s, pts, vis, "seated", config=HipIRConfig(fixed_knee=False)).sides[0]
+    assert moving.peak_ir_deg < 28.0  # what following the knee point would report

@@ -14,7 +14,9 @@ from hiprom.video import open_video
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("name", ["k2c_left_early_tilt", "k2c_right_healthy", "ir_seated_left"])
+@pytest.mark.parametrize(
+    "name", ["k2c_left_early_tilt", "k2c_right_healthy", "ir_seated_left", "ir_seated_left_followup"]
+)
 def test_sample_clip_plays_and_the_person_is_found(samples_dir, name):
     clip = samples_dir / f"{name}.mp4"
     with open_video(clip) as reader:

@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_pose_options(lm)
     lm.set_defaults(func=_cmd_landmarks)
     _add_analyze_parser(sub)
+    from hiprom.cli_store import add_store_parsers
+
+    add_store_parsers(sub)
     _add_synth_parser(sub)
     mk = sub.add_parser("marker", help="write the printable pelvis card (PNG at its true size on A4)")
     mk.add_argument("-o", "--out", type=Path, default=Path("hiprom-pelvis-card.png"))
@@ -108,6 +111,14 @@ def _add_analyze_parser(sub) -> None:
     an.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<clip name>-hiprom)")
     an.add_argument("--marker", choices=["auto", "on", "off"], default="auto", help="use the pelvis card")
     an.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    an.add_argument("--blur-faces", action="store_true", help="blur faces in the annotated video")
+    rec = an.add_argument_group("record the result in the athlete store")
+    rec.add_argument("--athlete", metavar="NAME", help="record under this athlete")
+    rec.add_argument("--session", metavar="DATE", help="the session's date, YYYY-MM-DD (default today)")
+    rec.add_argument("--notes", default="", help="clinician's notes for the session")
+    from hiprom.cli_store import add_db_option
+
+    add_db_option(rec)
     _add_pose_options(an)
     an.set_defaults(func=_cmd_analyze)
 
@@ -132,6 +143,11 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             cache_dir=args.cache_dir,
             progress=progress,
             video=not args.no_video,
+            blur_faces=args.blur_faces,
+            athlete=args.athlete,
+            session_date=args.session,
+            notes=args.notes,
+            db=args.db,
         )
     finally:
         close_bar()
@@ -142,7 +158,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         _print_knee_to_chest(doc)
     for warning in doc["quality"]["warnings"]:
         print(f"! {warning}")
-    print("-> " + ", ".join(str(p) for p in run.paths.values()))
+    print("-> " + ", ".join(str(p) for p in run.paths.values() if not p.name.startswith("key_")))
+    if args.athlete:
+        print(f"recorded for {' '.join(args.athlete.split())}, session {args.session or 'today'}")
     return 0
 
 

@@ -72,3 +72,9 @@ class LandmarkFileError(BadInputError):
     """A saved landmark file is unreadable or of an unknown format."""
 
     exit_code = 11
+
+
+class StoreError(HipromError):
+    """The athlete store cannot be opened or written (bad URL, server down, locked file)."""
+
+    exit_code = 12

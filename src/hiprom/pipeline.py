@@ -94,6 +94,11 @@ def analyze(
     cache_dir: str | Path | None = None,
     progress: ProgressFn | None = None,
     video: bool = True,
+    blur_faces: bool = False,
+    athlete: str | None = None,
+    session_date: str | None = None,
+    notes: str = "",
+    db: str | None = None,
 ) -> AnalysisRun:
     """Analyse a clip end to end; write ``frames.csv``, a plot and ``result.json`` into ``out_dir``.
 
@@ -101,10 +106,18 @@ def analyze(
     supine, seated or prone; ``side`` restricts it to one leg). ``marker``
     (knee-to-chest): ``"auto"`` (use the printed card when it is in view),
     ``"on"`` (require it) or ``"off"`` (markerless). ``video``: also write
-    ``annotated.mp4``. ``result.json`` is written last: its presence means
-    the whole set is complete.
+    ``annotated.mp4`` (faces blurred with ``blur_faces``); key frames
+    (``key_*.jpg``, faces always blurred) are written for reports.
+    ``result.json`` is written last: its presence means the whole set is
+    complete. With ``athlete``, the result is then recorded in the store
+    (``db`` URL, default :func:`hiprom.store.db.default_url`) under the
+    session of ``session_date`` (YYYY-MM-DD, default today), in one
+    transaction.
     """
     from hiprom.errors import BadInputError
+    from hiprom.store.records import parse_date
+
+    date = parse_date(session_date)  # refuse a bad date before the slow part
 
     if test not in ("knee-to-chest", "hip-ir"):
         raise BadInputError(f"unknown test {test!r}: use knee-to-chest or hip-ir")
@@ -127,11 +140,30 @@ def analyze(
     if run.series.detection_rate < 0.9:
         warnings.append(f"the person was detected in only {100 * run.series.detection_rate:.0f}% of frames")
     out_dir = Path(out_dir)
+    if athlete is not None:
+        from hiprom.store.db import open_store
+
+        open_store(db).close()  # a store that cannot be opened fails now, not after the analysis
     if test == "hip-ir":
-        document, paths = _hip_ir(clip, run.series, out_dir, position, side, warnings, video)
+        document, paths = _hip_ir(clip, run.series, out_dir, position, side, warnings, video, blur_faces)
     else:
-        document, paths = _knee_to_chest(clip, run.series, out_dir, marker, side, warnings, video)
+        document, paths = _knee_to_chest(clip, run.series, out_dir, marker, side, warnings, video, blur_faces)
+    if athlete is not None:
+        from hiprom.store.db import open_store
+        from hiprom.store.records import record_analysis
+
+        store = open_store(db)
+        try:
+            record_analysis(store, athlete, document, paths, date=date, notes=notes)
+        finally:
+            store.close()
     return AnalysisRun(document, paths, run)
+
+
+def _frame_at(series: LandmarkSeries, time_s: float) -> int:
+    import numpy as np
+
+    return int(min(np.searchsorted(series.time_s, time_s), series.n_frames - 1))
 
 
 def _meta(series: LandmarkSeries) -> dict:
@@ -139,12 +171,15 @@ def _meta(series: LandmarkSeries) -> dict:
                                             "fps_measured", "n_frames", "model_sha256")}  # fmt: skip
 
 
-def _knee_to_chest(clip, series: LandmarkSeries, out_dir: Path, marker: str, side, warnings, video: bool):
+def _knee_to_chest(
+    clip, series: LandmarkSeries, out_dir: Path, marker: str, side, warnings, video: bool, blur_faces: bool
+):
     import numpy as np
 
     from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
     from hiprom.errors import BadInputError
     from hiprom.markers import detect_marker_angles
+    from hiprom.report.keyframes import write_key_frames
     from hiprom.report.plots import plot_knee_to_chest
     from hiprom.results import knee_to_chest_document, write_frames_csv, write_json
 
@@ -179,13 +214,26 @@ def _knee_to_chest(clip, series: LandmarkSeries, out_dir: Path, marker: str, sid
     if video:
         from hiprom.report.overlay import write_knee_to_chest_video
 
-        paths["video"] = write_knee_to_chest_video(clip, series, result, out_dir / "annotated.mp4")
+        paths["video"] = write_knee_to_chest_video(
+            clip, series, result, out_dir / "annotated.mp4", blur_faces=blur_faces
+        )
+    frames = {}
+    for j, r in enumerate(reps, 1):
+        frames[f"key_{r.side}_peak_{j}"] = (r.rep.peak_frame, f"{r.side} rep {j}: peak, thigh "
+                                            f"{r.peak_thigh_angle_deg:.0f} deg")  # fmt: skip
+        if r.onset_time_s is not None:
+            caption = f"{r.side} rep {j}: pelvis starts tilting at {r.onset_hip_flexion_deg:.0f} deg"
+            frames[f"key_{r.side}_onset_{j}"] = (_frame_at(series, r.onset_time_s), caption)
+    paths.update(write_key_frames(clip, series, frames, out_dir))
     paths["json"] = write_json(out_dir / "result.json", document)
     return document, paths
 
 
-def _hip_ir(clip, series: LandmarkSeries, out_dir: Path, position: str, side, warnings, video: bool):
+def _hip_ir(
+    clip, series: LandmarkSeries, out_dir: Path, position: str, side, warnings, video: bool, blur_faces: bool
+):
     from hiprom.analysis.hip_ir import BENCH_PEAK_IR_MAE_DEG, analyze_hip_ir
+    from hiprom.report.keyframes import write_key_frames
     from hiprom.report.plots import plot_hip_ir
     from hiprom.results import hip_ir_document, write_ir_frames_csv, write_json
 
@@ -199,6 +247,14 @@ def _hip_ir(clip, series: LandmarkSeries, out_dir: Path, position: str, side, wa
     if video:
         from hiprom.report.overlay import write_hip_ir_video
 
-        paths["video"] = write_hip_ir_video(clip, series, result, out_dir / "annotated.mp4")
+        paths["video"] = write_hip_ir_video(
+            clip, series, result, out_dir / "annotated.mp4", blur_faces=blur_faces
+        )
+    frames = {}
+    for s in result.sides:
+        for j, h in enumerate(s.holds, 1):
+            frames[f"key_{s.side}_{h.kind}_{j}"] = (h.rep.peak_frame, f"{s.side} {h.kind.upper()} hold: "
+                                                    f"{h.value_deg:.0f} deg")  # fmt: skip
+    paths.update(write_key_frames(clip, series, frames, out_dir))
     paths["json"] = write_json(out_dir / "result.json", document)
     return document, paths

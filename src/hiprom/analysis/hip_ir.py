@@ -64,6 +64,7 @@ class HipIRConfig:
     baseline_min_s: float = 0.5
     limited_ir_deg: float = 20.0  # IR <= this is limited (clinical notes)
     asymmetry_deg: float = 15.0  # side-to-side IR difference flagged (APTA 2017)
+    fixed_knee: bool = True  # pivot about the knee's rest position (see analyze_hip_ir)
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,10 @@ def analyze_hip_ir(
             continue
         neutral = median_direction(shank[rest])
         lateral = np.nanmedian(pts[rest, _HIP[leg]] - pts[rest, _HIP[other]], axis=0)
+        if cfg.fixed_knee:
+            # the femur does not move in this test, so neither does the knee's centre: pivot the shank
+            # about the rest position of the knee point (MediaPipe's slides with the shank's rotation)
+            shank = ankle - np.nanmedian(knee[rest], axis=0)
         rotation = signed_rotation_deg(shank, neutral, lateral)
         holds = _holds(time_s, rotation, cfg)
         if not holds:

@@ -17,6 +17,7 @@ from hiprom.analysis.hip_ir import HipIRAnalysis
 from hiprom.analysis.knee_to_chest import KneeToChestAnalysis
 from hiprom.encode import VideoWriter
 from hiprom.landmarks import LandmarkSeries
+from hiprom.report.privacy import blur_face
 from hiprom.video import open_video
 
 __all__ = ["write_hip_ir_video", "write_knee_to_chest_video"]
@@ -59,7 +60,9 @@ def _skeleton(img, pts: np.ndarray, tested: set, scale: float) -> dict:
     return joints_by_side
 
 
-def _write(clip: str | Path, series: LandmarkSeries, out_path: str | Path, draw: DrawFn) -> Path:
+def _write(
+    clip: str | Path, series: LandmarkSeries, out_path: str | Path, draw: DrawFn, blur_faces: bool = False
+) -> Path:
     """Decode ``clip``, call ``draw(image, frame_index, scale)`` on each frame, encode to ``out_path``."""
     fps = float(series.meta.get("fps_measured") or series.meta.get("fps_nominal") or 30.0)
     with open_video(clip) as reader, VideoWriter(out_path, fps, crf=23) as writer:
@@ -68,6 +71,8 @@ def _write(clip: str | Path, series: LandmarkSeries, out_path: str | Path, draw:
             if i >= series.n_frames:
                 break
             img = np.ascontiguousarray(rgb[: rgb.shape[0] // 2 * 2, : rgb.shape[1] // 2 * 2])
+            if blur_faces:
+                blur_face(img, series.image_px[i])
             draw(img, i, scale)
             _text(img, f"t = {series.time_s[i]:5.2f} s", (round(16 * scale), round(36 * scale)), 0.8 * scale)
             writer.write(img, float(series.time_s[i]))
@@ -75,7 +80,12 @@ def _write(clip: str | Path, series: LandmarkSeries, out_path: str | Path, draw:
 
 
 def write_knee_to_chest_video(
-    clip: str | Path, series: LandmarkSeries, analysis: KneeToChestAnalysis, out_path: str | Path
+    clip: str | Path,
+    series: LandmarkSeries,
+    analysis: KneeToChestAnalysis,
+    out_path: str | Path,
+    *,
+    blur_faces: bool = False,
 ) -> Path:
     """Write ``out_path`` (H.264 MP4): the knee-to-chest clip with the analysis drawn on every frame."""
     tested = {r.side for r in analysis.reps}
@@ -109,11 +119,16 @@ def write_knee_to_chest_video(
                 _text(img, f"{side}: pelvis began tilting at {hip_on:.0f} deg hip flexion",
                       (round(16 * scale), y), 0.75 * scale, (255, 60, 60))  # fmt: skip
 
-    return _write(clip, series, out_path, draw)
+    return _write(clip, series, out_path, draw, blur_faces)
 
 
 def write_hip_ir_video(
-    clip: str | Path, series: LandmarkSeries, analysis: HipIRAnalysis, out_path: str | Path
+    clip: str | Path,
+    series: LandmarkSeries,
+    analysis: HipIRAnalysis,
+    out_path: str | Path,
+    *,
+    blur_faces: bool = False,
 ) -> Path:
     """Write ``out_path`` (H.264 MP4): the hip-rotation clip with the neutral line, arc and live angle."""
     tested = {s.side for s in analysis.sides}
@@ -141,4 +156,4 @@ def write_hip_ir_video(
             _text(img, f"{s.side}: {label} {abs(value):5.1f} deg   {peaks}", (round(16 * scale), y),
                   0.75 * scale, _COLOUR[s.side])  # fmt: skip
 
-    return _write(clip, series, out_path, draw)
+    return _write(clip, series, out_path, draw, blur_faces)

@@ -36,6 +36,14 @@ SAMPLE_SCENARIOS: tuple[Scenario, ...] = (
         camera=CameraSetup(tilt_deg=3.0),
         seed=13,
     ),
+    Scenario(  # the same athlete a few weeks later: IR improved (for the store/compare/report demo)
+        name="ir_seated_left_followup",
+        test="hip-ir",
+        ir=IRMotion(side="left", position="seated", peak_ir_deg=32.0, peak_er_deg=36.0),
+        body_shape="athletic_male",
+        camera=CameraSetup(tilt_deg=3.0),
+        seed=14,
+    ),
 )
 
 
@@ -44,7 +52,8 @@ def accuracy_suite() -> list[Scenario]:
 
     Knee-to-chest (24): 2 sides x {healthy, stiff at 90, stiff at 100} x
     camera {ideal, pan 10, pan 15 + tilt 15, pan 25}, body shapes alternating;
-    IR (12): 3 positions x {ideal view, 15 deg off} x 2 sides.
+    IR (12): 3 positions x {ideal view, 15 deg off} x 2 sides; plus 8 supine and
+    seated clips over body shapes, IR 10-45 deg and pans of -15..10 deg.
     """
     cameras = {
         "ideal": CameraSetup(tilt_deg=5.0),
@@ -85,6 +94,26 @@ def accuracy_suite() -> list[Scenario]:
                         tilt_deg=(20.0 if position == "prone" else 4.0) + off / 2, pan_deg=off
                     ),
                     seed=200 + len(scenarios),
+                    speed=1.5,
+                )
+            )
+    # more bodies, IR ranges and camera offsets (within 15 deg) for the two measurable views
+    variants = (
+        ("left", 25.0, "heavy", -10.0, 0.0),
+        ("right", 30.0, "slim_female", 5.0, 8.0),
+        ("left", 10.0, "athletic_male", -15.0, 4.0),
+        ("right", 45.0, "average", 10.0, -2.0),
+    )
+    for position in ("supine", "seated"):
+        for side, peak, shape, pan, dtilt in variants:
+            scenarios.append(
+                Scenario(
+                    name=f"ir_{position}_{side}_ir{int(peak)}_{shape}_pan{int(pan)}",
+                    test="hip-ir",
+                    ir=IRMotion(side=side, position=position, peak_ir_deg=peak, peak_er_deg=35.0),
+                    body_shape=shape,
+                    camera=CameraSetup(tilt_deg=4.0 + dtilt, pan_deg=pan),
+                    seed=260 + len(scenarios),
                     speed=1.5,
                 )
             )

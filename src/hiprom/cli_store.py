@@ -1,0 +1,181 @@
+"""``hiprom`` commands over the athlete store: athletes, history, compare, export, report, backup."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+__all__ = ["add_db_option", "add_store_parsers"]
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the store's database URL (default: $HIPROM_DB, else a SQLite file in the user data folder; "
+        "PostgreSQL: postgresql+psycopg://user@host/db)",
+    )
+
+
+def _range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", metavar="DATE", help="first session date (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", help="last session date (YYYY-MM-DD)")
+
+
+def add_store_parsers(sub) -> None:
+    p = sub.add_parser("athletes", help="list the athletes in the store")
+    add_db_option(p)
+    p.set_defaults(func=_cmd_athletes)
+    p = sub.add_parser("history", help="an athlete's sessions and results")
+    p.add_argument("name")
+    add_db_option(p)
+    _range(p)
+    p.set_defaults(func=_cmd_history)
+    p = sub.add_parser(
+        "compare", help="change between sessions against measurement error; left vs right; trend"
+    )
+    p.add_argument("name")
+    add_db_option(p)
+    _range(p)
+    p.set_defaults(func=_cmd_compare)
+    p = sub.add_parser("export", help="export an athlete's results as CSV or a FHIR R4 Bundle (JSON)")
+    p.add_argument("name")
+    p.add_argument("--format", choices=["csv", "fhir"], default="csv")
+    p.add_argument("-o", "--out", type=Path, help="output file (default: standard output)")
+    add_db_option(p)
+    _range(p)
+    p.set_defaults(func=_cmd_export)
+    p = sub.add_parser("report", help="an athlete's report: report.html and report.pdf")
+    p.add_argument("name")
+    p.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<name>-report)")
+    add_db_option(p)
+    _range(p)
+    p.set_defaults(func=_cmd_report)
+    p = sub.add_parser("backup", help="back up the store (SQLite copy, or JSON for any database)")
+    p.add_argument(
+        "-o", "--out", type=Path, help="backup file (default: ./hiprom-backup-<time>.sqlite3|json)"
+    )
+    p.add_argument(
+        "--format", choices=["sqlite", "json"], help="default: sqlite for a SQLite store, else json"
+    )
+    add_db_option(p)
+    p.set_defaults(func=_cmd_backup)
+
+
+def _results(args):
+    from hiprom.store.db import open_store
+    from hiprom.store.records import parse_date, results_of
+
+    date_from, date_to = (
+        parse_date(getattr(args, "date_from", None)),
+        parse_date(getattr(args, "date_to", None)),
+    )
+    store = open_store(args.db)
+    try:
+        return results_of(store, args.name, date_from=date_from, date_to=date_to)
+    finally:
+        store.close()
+
+
+def _cmd_athletes(args) -> int:
+    from hiprom.store.db import open_store
+    from hiprom.store.records import athletes
+
+    store = open_store(args.db)
+    try:
+        rows = athletes(store)
+    finally:
+        store.close()
+    if not rows:
+        print(f"no athletes yet in {store.safe_url} (record one: hiprom analyze CLIP --athlete NAME)")
+    for name, sessions, last in rows:
+        print(f"{name}: {sessions} session(s), last {last or '-'}")
+    return 0
+
+
+def _entry_line(r) -> str:
+    e = r.result
+    if r.test == "hip-ir":
+        return (f"IR {e.get('peak_ir_deg')} deg, ER {e.get('peak_er_deg')} deg"
+                + (", LIMITED" if e.get("limited") else ""))  # fmt: skip
+    tilt = e.get("pelvic_tilt") or {}
+    onset = (tilt.get("onset") or {}).get("hip_flexion_deg")
+    flag = (e.get("lumbar_borrowing") or {}).get("flag")
+    text = f"thigh {e.get('peak_thigh_angle_deg')} deg, goniometer {e.get('peak_trunk_thigh_angle_deg')} deg"
+    if onset is not None:
+        text += f", tilt onset at {onset} deg hip flexion"
+    return text + (", LUMBAR BORROWING" if flag else "")
+
+
+def _cmd_history(args) -> int:
+    results = _results(args)
+    current = None
+    for r in results:
+        if r.date != current:
+            current = r.date
+            notes = f" - {r.notes}" if r.notes else ""
+            print(f"{r.date}{notes}")
+        print(f"  {r.test} {r.position} {r.side} (rep {r.rep_index + 1}, {r.clip_name}): {_entry_line(r)}")
+    if not results:
+        print("no results in that date range")
+    return 0
+
+
+def _cmd_compare(args) -> int:
+    from hiprom.store.compare import compare
+
+    comparisons, asymmetry = compare(_results(args))
+    for c in comparisons:
+        m = c.measure
+        values = ", ".join(f"{d}: {v:.1f}" for d, v in zip(c.dates, c.values_deg, strict=True))
+        change = "; " if c.change_deg is None else f"; change {c.change_deg:+.1f} deg (MDC {m.mdc_deg:.1f}): "
+        trend = "" if c.slope_deg_per_month is None else f"; trend {c.slope_deg_per_month:+.1f} deg/month"
+        print(f"{m.test} {m.position} {m.side} {m.label}: {values}{change}{c.verdict}{trend}")
+    for a in asymmetry:
+        flag = " FLAGGED" if a["flagged"] else ""
+        print(f"{a['date']} {a['test']} {a['position']} {a['measure']}: left {a['left_deg']:.1f} / right "
+              f"{a['right_deg']:.1f} deg, difference {a['left_minus_right_deg']:+.1f} "
+              f"(threshold {a['threshold_deg']:.1f}){flag}")  # fmt: skip
+    return 0
+
+
+def _cmd_export(args) -> int:
+    from hiprom._fs import atomic_output
+    from hiprom.store.export import to_csv, to_fhir_bundle
+
+    results = _results(args)
+    text = (
+        to_csv(results) if args.format == "csv" else json.dumps(to_fhir_bundle(args.name, results), indent=1)
+    )
+    if args.out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
+    with atomic_output(args.out) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from hiprom.report.athlete import write_report
+
+    results = _results(args)
+    out_dir = args.out_dir or Path.cwd() / f"{'-'.join(args.name.split())}-report"
+    paths = write_report(args.name, results, out_dir)
+    print("wrote " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def _cmd_backup(args) -> int:
+    from hiprom.store.backup import backup
+    from hiprom.store.db import open_store
+
+    store = open_store(args.db)
+    try:
+        path = backup(store, args.out, args.format)
+    finally:
+        store.close()
+    print(f"wrote {path}")
+    return 0

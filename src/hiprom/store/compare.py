@@ -1,0 +1,138 @@
+"""Compare an athlete's sessions: change against the minimal detectable change, left vs right, trend.
+
+Pure functions over :class:`hiprom.store.records.StoredResult` lists.
+
+Minimal detectable change (MDC, clinical notes): hip IR 7.8 deg supine
+(Friesenbichler et al. 2020), 9 deg seated/prone (upper end of 6-9 deg, Gradoz
+et al. 2018); hip flexion 9.7 deg = 1.96 x sqrt(2) x the goniometric
+intra-rater SE of 3.5 deg (PubMed 18503813). A change smaller than the MDC is
+"within measurement error", whatever its sign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from hiprom.analysis.hip_ir import MDC_DEG as IR_MDC_DEG
+from hiprom.store.records import StoredResult
+
+__all__ = ["FLEXION_MDC_DEG", "Comparison", "Measure", "compare", "measures_by_session"]
+
+FLEXION_MDC_DEG = round(1.96 * np.sqrt(2) * 3.5, 1)  # 9.7
+ASYMMETRY_IR_DEG = 15.0
+
+
+@dataclass(frozen=True)
+class Measure:
+    """What is compared: one quantity of one test, position and side."""
+
+    test: str
+    position: str
+    side: str
+    key: str  # field of the result entry (dotted for nested)
+    label: str
+    mdc_deg: float
+
+
+def _measures(test: str, position: str, side: str) -> list[Measure]:
+    if test == "hip-ir":
+        mdc = IR_MDC_DEG.get(position, 9.0)
+        return [Measure(test, position, side, "peak_ir_deg", "internal rotation", mdc),
+                Measure(test, position, side, "peak_er_deg", "external rotation", mdc)]  # fmt: skip
+    return [
+        Measure(test, position, side, "peak_thigh_angle_deg", "thigh angle", FLEXION_MDC_DEG),
+        Measure(test, position, side, "peak_trunk_thigh_angle_deg", "goniometer angle", FLEXION_MDC_DEG),
+        Measure(test, position, side, "pelvic_tilt.onset.hip_flexion_deg", "hip flexion at tilt onset",
+                FLEXION_MDC_DEG),
+    ]  # fmt: skip
+
+
+def _get(entry: dict, dotted: str) -> float | None:
+    value = entry
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return float(value) if isinstance(value, int | float) else None
+
+
+def measures_by_session(results: list[StoredResult]) -> dict[Measure, dict[dt.date, float]]:
+    """Per measure, per session date: the median over that session's reps (NaN-free)."""
+    values: dict[Measure, dict[dt.date, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for r in results:
+        for m in _measures(r.test, r.position, r.side):
+            v = _get(r.result, m.key)
+            if v is not None:
+                values[m][r.date].append(v)
+    return {m: {d: float(np.median(v)) for d, v in sorted(by_date.items())} for m, by_date in values.items()}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One measure over the selected sessions."""
+
+    measure: Measure
+    dates: tuple[dt.date, ...]
+    values_deg: tuple[float, ...]
+    change_deg: float | None  # last - first
+    verdict: str  # "improved beyond measurement error" | "worsened beyond measurement error" | ...
+    slope_deg_per_month: float | None  # least squares, >= 3 sessions
+    steps: tuple[tuple[dt.date, dt.date, float, str], ...]  # consecutive sessions: change and verdict
+
+
+def _verdict(change: float, mdc: float) -> str:
+    if abs(change) < mdc:
+        return "within measurement error"
+    return "improved beyond measurement error" if change > 0 else "worsened beyond measurement error"
+
+
+def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
+    """Comparisons per measure, and left/right asymmetry per session and measure.
+
+    Higher is better for every measure here (range of motion, and the hip
+    flexion reached before the pelvis tilts), so a rise beyond the MDC is an
+    improvement.
+    """
+    series = measures_by_session(results)
+    comparisons = []
+    for m, by_date in sorted(
+        series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
+    ):
+        dates, values = tuple(by_date), tuple(by_date.values())
+        change = values[-1] - values[0] if len(values) >= 2 else None
+        verdict = "one session only" if change is None else _verdict(change, m.mdc_deg)
+        slope = None
+        if len(values) >= 3:
+            days = np.array([(d - dates[0]).days for d in dates], float)
+            if np.ptp(days) > 0:
+                slope = float(np.polyfit(days, np.asarray(values), 1)[0] * 30.44)
+        steps = tuple(
+            (
+                dates[i],
+                dates[i + 1],
+                values[i + 1] - values[i],
+                _verdict(values[i + 1] - values[i], m.mdc_deg),
+            )
+            for i in range(len(values) - 1)
+        )
+        comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps))
+    asymmetry = []
+    by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
+    for m, by_date in series.items():
+        by_key[(m.test, m.position, m.key, m.label, m.mdc_deg)][m.side] = by_date
+    for (test, position, _key, label, mdc), sides in sorted(by_key.items()):
+        if {"left", "right"} <= set(sides):
+            # IR: the clinical 15 deg side-to-side criterion (APTA 2017); otherwise the MDC
+            threshold = ASYMMETRY_IR_DEG if test == "hip-ir" else mdc
+            for date in sorted(set(sides["left"]) & set(sides["right"])):
+                left, right = sides["left"][date], sides["right"][date]
+                asymmetry.append({
+                    "test": test, "position": position, "measure": label, "date": date, "left_deg": left,
+                    "right_deg": right, "left_minus_right_deg": left - right, "threshold_deg": threshold,
+                    "flagged": abs(left - right) >= threshold,
+                })  # fmt: skip
+    return comparisons, asymmetry

@@ -1,0 +1,201 @@
+"""Export an athlete's stored results: CSV (one row per rep/side) and an HL7 FHIR R4 Bundle.
+
+The FHIR Bundle (type ``collection``) holds the athlete as a Patient and one
+Observation per measurement: the value in UCUM degrees, the hip joint as the
+body site with its laterality, the test position (core extension
+``observation-bodyPosition``), the session date, and hiprom's warnings as
+notes. Measurement codes come from hiprom's own code system (there are no
+LOINC codes for these video measures).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from hiprom.store.records import StoredResult
+
+__all__ = ["MEASURE_SYSTEM", "to_csv", "to_fhir_bundle"]
+
+MEASURE_SYSTEM = "https://github.com/hiprom/hiprom/fhir/CodeSystem/measure"
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+_LATERALITY_EXT = "https://github.com/hiprom/hiprom/fhir/StructureDefinition/laterality"
+_LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+_POSITION = {
+    "supine": ("40199007", "Supine body position"),
+    "seated": ("33586001", "Sitting position"),
+    "prone": ("1240000", "Prone body position"),
+}
+_MEASURES = {
+    "knee-to-chest": [
+        ("peak_thigh_angle_deg", "k2c-thigh-angle", "Knee-to-chest: peak thigh angle from the table"),
+        (
+            "peak_trunk_thigh_angle_deg",
+            "k2c-trunk-thigh-angle",
+            "Knee-to-chest: peak trunk-thigh (goniometer) angle",
+        ),
+        ("pelvic_tilt.peak_deg", "k2c-pelvic-tilt", "Knee-to-chest: peak posterior pelvic tilt"),
+        (
+            "pelvic_tilt.onset.hip_flexion_deg",
+            "k2c-onset-hip-flexion",
+            "Knee-to-chest: hip flexion at the onset of posterior pelvic tilt",
+        ),
+    ],
+    "hip-ir": [
+        ("peak_ir_deg", "hip-internal-rotation", "Hip internal rotation, peak"),
+        ("peak_er_deg", "hip-external-rotation", "Hip external rotation, peak"),
+    ],
+}
+_CSV_FIELDS = [
+    "athlete",
+    "date",
+    "test",
+    "position",
+    "side",
+    "rep_index",
+    "peak_thigh_angle_deg",
+    "peak_trunk_thigh_angle_deg",
+    "pelvic_tilt_method",
+    "pelvic_tilt_peak_deg",
+    "onset_hip_flexion_deg",
+    "lumbar_borrowing",
+    "peak_ir_deg",
+    "peak_er_deg",
+    "ir_limited",
+    "warnings",
+    "clip_name",
+    "clip_sha256",
+    "session_notes",
+]
+
+
+def _get(entry: dict, dotted: str):
+    value = entry
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def to_csv(results: list[StoredResult]) -> str:
+    """One row per stored result; empty cells where a measure does not apply."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, _CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for r in results:
+        e = r.result
+        borrowing = _get(e, "lumbar_borrowing.flag")
+        writer.writerow(
+            {
+                "athlete": r.athlete,
+                "date": r.date.isoformat(),
+                "test": r.test,
+                "position": r.position,
+                "side": r.side,
+                "rep_index": r.rep_index,
+                "peak_thigh_angle_deg": e.get("peak_thigh_angle_deg"),
+                "peak_trunk_thigh_angle_deg": e.get("peak_trunk_thigh_angle_deg"),
+                "pelvic_tilt_method": _get(e, "pelvic_tilt.method"),
+                "pelvic_tilt_peak_deg": _get(e, "pelvic_tilt.peak_deg"),
+                "onset_hip_flexion_deg": _get(e, "pelvic_tilt.onset.hip_flexion_deg"),
+                "lumbar_borrowing": "" if borrowing is None else borrowing,
+                "peak_ir_deg": e.get("peak_ir_deg"),
+                "peak_er_deg": e.get("peak_er_deg"),
+                "ir_limited": "" if e.get("limited") is None else e["limited"],
+                "warnings": " | ".join(_get(e, "quality.warnings") or []),
+                "clip_name": r.clip_name,
+                "clip_sha256": r.clip_sha256,
+                "session_notes": r.notes,
+            }
+        )
+    return out.getvalue()
+
+
+def _uuid(*parts: object) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'hiprom:' + ':'.join(map(str, parts)))}"
+
+
+def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
+    """A FHIR R4 ``Bundle`` (collection) of the athlete's Observations, as a JSON-ready dict.
+
+    Identifiers are stable UUIDs derived from the stored result ids, so
+    exporting twice gives the same Bundle.
+    """
+    patient_url = _uuid("patient", athlete)
+    entries = [
+        {
+            "fullUrl": patient_url,
+            "resource": {"resourceType": "Patient", "name": [{"text": athlete}]},
+        }
+    ]
+    for r in results:
+        for key, code, display in _MEASURES.get(r.test, []):
+            value = _get(r.result, key)
+            if not isinstance(value, int | float):
+                continue
+            lat_code, lat_display = _LATERALITY[r.side]
+            pos_code, pos_display = _POSITION.get(r.position, _POSITION["supine"])
+            observation = {
+                "resourceType": "Observation",
+                "status": "final",
+                "category": [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                "code": "exam",
+                                "display": "Exam",
+                            }
+                        ]
+                    }
+                ],
+                "code": {
+                    "coding": [{"system": MEASURE_SYSTEM, "code": code, "display": display}],
+                    "text": display,
+                },
+                "subject": {"reference": patient_url, "display": athlete},
+                "effectiveDateTime": r.date.isoformat(),
+                "valueQuantity": {"value": float(value), "unit": "deg", "system": UCUM, "code": "deg"},
+                "bodySite": {
+                    "coding": [{"system": SNOMED, "code": "24136001", "display": "Hip joint structure"}],
+                    "text": f"{r.side} hip joint",
+                    "extension": [
+                        {
+                            "url": _LATERALITY_EXT,
+                            "valueCodeableConcept": {
+                                "coding": [{"system": SNOMED, "code": lat_code, "display": lat_display}]
+                            },
+                        }
+                    ],
+                },
+                "extension": [
+                    {
+                        "url": "http://hl7.org/fhir/StructureDefinition/observation-bodyPosition",
+                        "valueCodeableConcept": {
+                            "coding": [{"system": SNOMED, "code": pos_code, "display": pos_display}]
+                        },
+                    }
+                ],
+                "method": {
+                    "text": f"hiprom {r.document.get('hiprom_version', '')} video analysis "
+                    "(MediaPipe pose landmarks); see the hiprom README for its measured error"
+                },
+            }
+            if r.test == "hip-ir" and key == "peak_ir_deg" and r.result.get("limited") is not None:
+                observation["interpretation"] = [
+                    {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                                "code": "L" if r.result["limited"] else "N",
+                                "display": "Low" if r.result["limited"] else "Normal",
+                            }
+                        ]
+                    }
+                ]
+            warnings = _get(r.result, "quality.warnings") or []
+            if warnings:
+                observation["note"] = [{"text": w} for w in warnings]
+            entries.append({"fullUrl": _uuid("observation", r.id, key), "resource": observation})
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}

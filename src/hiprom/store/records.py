@@ -1,0 +1,169 @@
+"""Record analyses and read them back (the store's whole API for the CLI and the web app).
+
+Every write is one transaction: the athlete, the session and all results of a
+clip are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from hiprom.errors import BadInputError
+from hiprom.store.db import Store
+from hiprom.store.models import Athlete, Result, TestSession
+
+__all__ = ["StoredResult", "athletes", "parse_date", "record_analysis", "results_of"]
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    """One stored result, detached from the database."""
+
+    id: int
+    athlete: str
+    date: dt.date
+    notes: str
+    clip_name: str
+    clip_sha256: str
+    test: str
+    position: str
+    side: str
+    rep_index: int
+    result: dict
+    document: dict
+    artefacts: dict
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """``YYYY-MM-DD`` -> date (None passes through); one-line error otherwise."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise BadInputError(f"dates are YYYY-MM-DD, got {text!r}") from exc
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name or len(name) > 200:
+        raise BadInputError("the athlete's name must be 1-200 characters")
+    return name
+
+
+def record_analysis(
+    store: Store,
+    athlete: str,
+    document: dict,
+    artefacts: dict[str, str | Path],
+    *,
+    date: dt.date | None = None,
+    notes: str = "",
+) -> list[int]:
+    """Store every entry of a result document under ``athlete`` and the session of ``date``.
+
+    The athlete and the session (one per athlete and date) are created when
+    new; notes are appended to the session's. Re-recording the same clip in
+    the same session replaces its results. Returns the new result ids.
+    """
+    name = _clean_name(athlete)
+    date = date or dt.date.today()
+    clip = document.get("clip") or {}
+    sha = str(clip.get("clip_sha256") or "")
+    paths = {k: str(Path(v).resolve()) for k, v in artefacts.items()}
+    with store.transaction() as s:
+        person = s.scalar(select(Athlete).where(Athlete.name == name))
+        if person is None:
+            person = Athlete(name=name)
+            s.add(person)
+            s.flush()
+        visit = s.scalar(
+            select(TestSession).where(TestSession.athlete_id == person.id, TestSession.date == date)
+        )
+        if visit is None:
+            visit = TestSession(athlete_id=person.id, date=date, notes=notes.strip())
+            s.add(visit)
+            s.flush()
+        elif notes.strip() and notes.strip() not in visit.notes:
+            visit.notes = f"{visit.notes}\n{notes.strip()}".strip()
+        for old in s.scalars(
+            select(Result).where(
+                Result.session_id == visit.id, Result.clip_sha256 == sha, Result.test == document["test"]
+            )
+        ):
+            s.delete(old)
+        s.flush()
+        rows = []
+        for index, entry in enumerate(document["results"]):
+            row = Result(
+                session_id=visit.id,
+                clip_sha256=sha,
+                clip_name=str(clip.get("clip_name") or ""),
+                test=document["test"],
+                position=entry.get("position") or "supine",
+                side=entry["side"],
+                rep_index=index,
+                result=entry,
+                document=document,
+                artefacts=paths,
+            )
+            s.add(row)
+            rows.append(row)
+        s.flush()
+        return [r.id for r in rows]
+
+
+def athletes(store: Store) -> list[tuple[str, int, dt.date | None]]:
+    """Every athlete with the number of sessions and the last session's date."""
+    with store.transaction() as s:
+        query = (
+            select(Athlete.name, func.count(TestSession.id), func.max(TestSession.date))
+            .outerjoin(TestSession)
+            .group_by(Athlete.id, Athlete.name)
+            .order_by(Athlete.name)
+        )
+        return [(name, int(n), last) for name, n, last in s.execute(query)]
+
+
+def results_of(
+    store: Store, athlete: str, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> list[StoredResult]:
+    """An athlete's results in date order (inclusive bounds); unknown athlete -> BadInputError."""
+    name = _clean_name(athlete)
+    with store.transaction() as s:
+        person = s.scalar(select(Athlete).where(Athlete.name == name))
+        if person is None:
+            known = ", ".join(a for a, *_ in athletes(store)) or "none yet"
+            raise BadInputError(f"no athlete called {name!r} in the store (athletes: {known})")
+        query = (
+            select(Result, TestSession)
+            .join(TestSession)
+            .where(TestSession.athlete_id == person.id)
+            .order_by(TestSession.date, Result.id)
+        )
+        if date_from is not None:
+            query = query.where(TestSession.date >= date_from)
+        if date_to is not None:
+            query = query.where(TestSession.date <= date_to)
+        return [
+            StoredResult(
+                r.id,
+                name,
+                v.date,
+                v.notes,
+                r.clip_name,
+                r.clip_sha256,
+                r.test,
+                r.position,
+                r.side,
+                r.rep_index,
+                r.result,
+                r.document,
+                r.artefacts,
+            )
+            for r, v in s.execute(query)
+        ]

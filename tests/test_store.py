@@ -1,0 +1,255 @@
+"""The athlete store on SQLite and on a real PostgreSQL server: records, comparisons, exports, crashes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from hiprom.errors import BadInputError, StoreError
+from hiprom.store.compare import FLEXION_MDC_DEG, compare
+from hiprom.store.db import open_store
+from hiprom.store.export import to_csv, to_fhir_bundle
+from hiprom.store.records import athletes, record_analysis, results_of
+from tests.store_docs import ir_document, k2c_document
+
+D1, D2, D3 = dt.date(2026, 9, 1), dt.date(2026, 10, 1), dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
+def _count(store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def test_record_and_read_back(store, tmp_path):
+    ids = record_analysis(store, "  Sam   Runner ", ir_document(14.0), {"json": tmp_path / "r.json"}, date=D1,
+                          notes="first visit")  # fmt: skip
+    assert len(ids) == 1
+    record_analysis(store, "Sam Runner", k2c_document(120.0, 95.0), {}, date=D1, notes="knee ok")
+    (row,) = [r for r in results_of(store, "Sam Runner") if r.test == "hip-ir"]
+    assert row.athlete == "Sam Runner" and row.date == D1 and row.position == "seated" and row.side == "left"
+    assert row.result["peak_ir_deg"] == pytest.approx(14.0, abs=0.5)
+    assert row.artefacts["json"] == str((tmp_path / "r.json").resolve())
+    assert row.notes == "first visit\nknee ok"
+    assert athletes(store) == [("Sam Runner", 1, D1)]
+
+
+def test_re_recording_a_clip_replaces_it(store):
+    doc = ir_document(14.0)
+    record_analysis(store, "Sam", doc, {}, date=D1)
+    record_analysis(store, "Sam", doc, {}, date=D1)
+    assert _count(store, "results") == 1 and _count(store, "sessions") == 1
+    record_analysis(store, "Sam", doc, {}, date=D2)
+    assert _count(store, "results") == 2 and _count(store, "sessions") == 2
+
+
+def test_unknown_athlete_and_date_range(store):
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1)
+    record_analysis(store, "Sam", ir_document(30.0, sha="c" * 64), {}, date=D2)
+    assert [r.date for r in results_of(store, "Sam", date_from=D2)] == [D2]
+    assert [r.date for r in results_of(store, "Sam", date_to=D1)] == [D1]
+    with pytest.raises(BadInputError, match=r"no athlete called 'Kim'.*Sam"):
+        results_of(store, "Kim")
+
+
+def test_a_failing_write_leaves_nothing(store):
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1)
+    broken = k2c_document(120.0, 95.0)
+    broken["results"].append({"test": "knee-to-chest"})  # no side: fails after the first insert
+    with pytest.raises(KeyError):
+        record_analysis(store, "Kim", broken, {}, date=D2)
+    assert [a for a, *_ in athletes(store)] == ["Sam"]
+    assert _count(store, "sessions") == 1 and _count(store, "results") == 1
+
+
+def test_comparison_against_the_minimal_detectable_change(store):
+    record_analysis(store, "Sam", ir_document(14.0, 32.0), {}, date=D1)
+    record_analysis(store, "Sam", ir_document(20.0, 33.0, sha="c" * 64), {}, date=D2)
+    record_analysis(store, "Sam", ir_document(30.0, 34.0, sha="d" * 64), {}, date=D3)
+    comparisons, asymmetry = compare(results_of(store, "Sam"))
+    ir_left = next(c for c in comparisons if c.measure.key == "peak_ir_deg" and c.measure.side == "left")
+    assert ir_left.values_deg == pytest.approx((14.0, 20.0, 30.0), abs=0.5)
+    assert ir_left.verdict == "improved beyond measurement error"  # +16 > MDC 9 (seated)
+    assert [step[3] for step in ir_left.steps] == [
+        "within measurement error",
+        "improved beyond measurement error",
+    ]
+    assert ir_left.slope_deg_per_month == pytest.approx(7.9, abs=0.5)
+    ir_right = next(c for c in comparisons if c.measure.key == "peak_ir_deg" and c.measure.side == "right")
+    assert ir_right.verdict == "within measurement error"
+    first = next(a for a in asymmetry if a["date"] == D1 and a["measure"] == "internal rotation")
+    assert first["left_minus_right_deg"] == pytest.approx(-18.0, abs=1.0) and first["flagged"] is True
+    last = next(a for a in asymmetry if a["date"] == D3 and a["measure"] == "internal rotation")
+    assert last["flagged"] is False
+
+
+def test_flexion_worsening_beyond_error():
+    from hiprom.store.records import StoredResult
+
+    visits = [(D1, 125.0, 112.0), (D2, 110.0, 100.0)]
+    rows = [
+        StoredResult(
+            i,
+            "Sam",
+            d,
+            "",
+            "c.mp4",
+            str(i) * 64,
+            "knee-to-chest",
+            "supine",
+            "left",
+            0,
+            k2c_document(thigh, onset)["results"][0],
+            {},
+            {},
+        )
+        for i, (d, thigh, onset) in enumerate(visits)
+    ]
+    comparisons, _ = compare(rows)
+    by_key = {c.measure.key: c for c in comparisons}
+    assert by_key["peak_thigh_angle_deg"].verdict == "worsened beyond measurement error"  # -15 vs 9.7
+    assert by_key["pelvic_tilt.onset.hip_flexion_deg"].verdict == "worsened beyond measurement error"
+    assert by_key["peak_trunk_thigh_angle_deg"].measure.mdc_deg == FLEXION_MDC_DEG == 9.7
+
+
+def test_fhir_bundle_validates_as_r4(store):
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.observation import Observation
+
+    record_analysis(store, "Sam", ir_document(14.0, 40.0), {}, date=D1)
+    record_analysis(store, "Sam", k2c_document(120.0, 95.0), {}, date=D2)
+    bundle = to_fhir_bundle("Sam", results_of(store, "Sam"))
+    parsed = Bundle.model_validate(bundle)
+    assert parsed.type == "collection"
+    observations = [e.resource for e in parsed.entry if e.resource.get_resource_type() == "Observation"]
+    # IR + ER for two sides, thigh + goniometer + tilt + onset for one rep
+    assert len(observations) == 8
+    for obs in observations:
+        Observation.model_validate(obs.model_dump())
+        assert obs.valueQuantity.system == "http://unitsofmeasure.org" and obs.valueQuantity.code == "deg"
+        assert obs.bodySite.coding[0].code == "24136001"
+    lateralities = {o.bodySite.extension[0].valueCodeableConcept.coding[0].code for o in observations}
+    assert lateralities == {"7771000", "24028007"}
+    ir_left = next(
+        o for o in observations
+        if o.code.coding[0].code == "hip-internal-rotation" and o.bodySite.text == "left hip joint"
+    )  # fmt: skip
+    assert ir_left.interpretation[0].coding[0].code == "L"
+    assert ir_left.extension[0].valueCodeableConcept.coding[0].code == "33586001"  # sitting
+    assert json.loads(json.dumps(bundle)) == to_fhir_bundle("Sam", results_of(store, "Sam"))  # stable
+
+
+def test_csv_export(store):
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1, notes='a, "quoted" note')
+    record_analysis(store, "Sam", k2c_document(120.0, 95.0), {}, date=D2)
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(to_csv(results_of(store, "Sam")))))
+    assert [r["test"] for r in rows] == ["hip-ir", "knee-to-chest"]
+    assert float(rows[0]["peak_ir_deg"]) == pytest.approx(14.0, abs=0.5) and rows[0]["ir_limited"] == "True"
+    assert rows[0]["session_notes"] == 'a, "quoted" note'
+    assert rows[1]["onset_hip_flexion_deg"] == "95.0" and rows[1]["lumbar_borrowing"] == "True"
+    assert "no still baseline" in rows[1]["warnings"]
+
+
+def test_backup(store, tmp_path):
+    from hiprom.store.backup import backup
+
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1)
+    dump = json.loads(backup(store, tmp_path / "b.json", "json").read_text())
+    assert dump["format"] == "hiprom.backup/1"
+    assert [a["name"] for a in dump["athletes"]] == ["Sam"] and len(dump["results"]) == 1
+    if store.is_sqlite:
+        copy = backup(store, tmp_path / "b.sqlite3")
+        other = open_store(f"sqlite:///{copy}")
+        assert [r.athlete for r in results_of(other, "Sam")] == ["Sam"]
+        other.close()
+    else:
+        with pytest.raises(BadInputError, match="SQLite stores only"):
+            backup(store, tmp_path / "b.sqlite3", "sqlite")
+
+
+def test_schema_comes_from_the_migration(store, store_url):
+    again = open_store(store_url)  # a second open is a no-op upgrade
+    with again.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0001"
+    again.close()
+
+
+def test_bad_store_urls_are_one_line_errors(tmp_path):
+    with pytest.raises(StoreError, match="not a database URL"):
+        open_store("no-such-scheme")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot"):
+        open_store(f"sqlite:///{blocker}/sub/db.sqlite3")
+    with pytest.raises(StoreError, match="cannot open the store"):
+        open_store("postgresql+psycopg://nobody@127.0.0.1:1/none")
+
+
+_CHILD = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+    from hiprom.store.db import open_store
+    from hiprom.store.records import record_analysis
+    from tests.store_docs import ir_document
+
+    url, marker = sys.argv[1], Path(sys.argv[2])
+    store = open_store(url)
+
+    @event.listens_for(Session, "before_commit")
+    def _hang(session):  # every row is inserted, the transaction is still open: get killed here
+        marker.write_text("in transaction")
+        time.sleep(120)
+
+    record_analysis(store, "Killed Mid-Write", ir_document(25.0), {})
+""")
+
+
+def test_killing_a_write_leaves_the_store_consistent(store, store_url, tmp_path):
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1)
+    marker = tmp_path / "marker"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    child = subprocess.Popen([sys.executable, "-c", _CHILD, store_url, str(marker)], env=env,
+                             cwd=os.path.dirname(os.path.dirname(__file__)))  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, "the writer ended before reaching its transaction"
+            assert time.monotonic() < deadline, "the writer never reached its transaction"
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(10)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == -signal.SIGKILL
+    reopened = open_store(store_url)
+    assert [a for a, *_ in athletes(reopened)] == ["Sam"]
+    assert _count(reopened, "sessions") == 1 and _count(reopened, "results") == 1
+    if reopened.is_sqlite:
+        engine = create_engine(store_url)
+        with engine.connect() as conn:
+            assert conn.execute(text("PRAGMA integrity_check")).scalar_one() == "ok"
+        engine.dispose()
+    record_analysis(reopened, "Kim", ir_document(20.0), {}, date=D2)  # still writable
+    assert len(athletes(reopened)) == 2
+    reopened.close()

@@ -1,0 +1,131 @@
+"""The store from the command line, end to end: two sessions, compare, export, report (real model)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from hiprom import cli
+from hiprom.errors import StoreError
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args, capsys):
+    code = cli.main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_two_sessions_compared_and_reported(samples_dir, tmp_path, capsys):
+    """The README's store walk-through: the seated IR sample, then its follow-up three weeks later."""
+    db = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    for clip, date in (("ir_seated_left.mp4", "2026-10-01"), ("ir_seated_left_followup.mp4", "2026-10-22")):
+        args = [
+            "analyze",
+            samples_dir / clip,
+            "--test",
+            "hip-ir",
+            "--position",
+            "seated",
+            "--athlete",
+            "Sam Runner",
+            "--session",
+            date,
+            "--notes",
+            "IR focus",
+            "--db",
+            db,
+            "-o",
+            tmp_path / date,
+        ]
+        code, out, err = _run([*args, "-q", "--no-video"], capsys)
+        assert code == 0, err
+        assert "recorded for Sam Runner" in out
+        keys = sorted(p.name for p in (tmp_path / date).glob("key_*.jpg"))
+        assert keys == ["key_left_er_2.jpg", "key_left_ir_1.jpg"]
+    code, out, _ = _run(["athletes", "--db", db], capsys)
+    assert code == 0 and "Sam Runner: 2 session(s), last 2026-10-22" in out
+    code, out, _ = _run(["history", "Sam Runner", "--db", db], capsys)
+    assert code == 0 and "2026-10-01 - IR focus" in out and "LIMITED" in out
+    code, out, _ = _run(["compare", "Sam Runner", "--db", db], capsys)
+    assert code == 0
+    ir_line = next(line for line in out.splitlines() if "left internal rotation" in line)
+    assert "improved beyond measurement error" in ir_line and "(MDC 9.0)" in ir_line  # truth 18 -> 32 deg
+    code, out, _ = _run(["compare", "Sam Runner", "--db", db, "--to", "2026-10-01"], capsys)
+    assert "one session only" in out
+    code, _, _ = _run(
+        ["export", "Sam Runner", "--format", "fhir", "--db", db, "-o", tmp_path / "b.json"], capsys
+    )
+    from fhir.resources.R4B.bundle import Bundle
+
+    bundle = Bundle.model_validate(json.loads((tmp_path / "b.json").read_text()))
+    assert len(bundle.entry) == 1 + 4  # patient + IR and ER of two sessions
+    code, out, _ = _run(["report", "Sam Runner", "--db", db, "-o", tmp_path / "report"], capsys)
+    assert code == 0
+    html = (tmp_path / "report" / "report.html").read_text()
+    assert "improved beyond measurement error" in html and html.count("data:image/") >= 3
+    _check_pdf(tmp_path / "report" / "report.pdf")
+    code, out, _ = _run(["backup", "--db", db, "-o", tmp_path / "backup.sqlite3"], capsys)
+    assert code == 0 and (tmp_path / "backup.sqlite3").stat().st_size > 0
+
+
+def _check_pdf(path) -> None:
+    """Render every page to pixels: several pages, none blank, the key frames in there."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        assert len(pdf) >= 4  # summary, trends, left/right, key frames, warnings + method
+        for i in range(len(pdf)):
+            image = np.asarray(pdf[i].render(scale=1.0).to_pil().convert("L"), float)
+            assert image.std() > 5.0, f"page {i + 1} is blank"
+            assert (image < 128).mean() > 0.002, f"page {i + 1} has almost no ink"
+    finally:
+        pdf.close()
+
+
+def test_store_errors_are_one_line(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'clinic.sqlite3'}"
+    code, _, err = _run(["history", "Nobody", "--db", db], capsys)
+    assert code == 3 and "no athlete called 'Nobody'" in err and err.count("\n") == 1
+    code, _, err = _run(["compare", "Nobody", "--db", db, "--from", "01/10/2026"], capsys)
+    assert code == 3 and "YYYY-MM-DD" in err
+    code, _, err = _run(["athletes", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"], capsys)
+    assert (
+        code == StoreError.exit_code
+        and err.startswith("hiprom: error: cannot open the store")
+        and err.count("\n") == 1
+    )
+
+
+def test_a_bad_session_date_is_refused_before_the_analysis(samples_dir, tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["analyze", samples_dir / "ir_seated_left.mp4", "--test", "hip-ir", "--position", "seated"]
+    code, _, err = _run([*args, "--athlete", "Sam", "--session", "yesterday", "-o", out], capsys)
+    assert code == 3 and "YYYY-MM-DD" in err
+    assert not out.exists()
+
+
+def test_annotated_video_faces_can_be_blurred(samples_dir, tmp_path, capsys):
+    import av
+
+    clip = samples_dir / "ir_seated_left.mp4"
+    frames = {}
+    for blur in (False, True):
+        out = tmp_path / f"blur{blur}"
+        args = ["analyze", clip, "--test", "hip-ir", "--position", "seated", "-o", out, "-q"]
+        code, _, _ = _run([*args, "--blur-faces"] if blur else args, capsys)
+        assert code == 0
+        with av.open(str(out / "annotated.mp4")) as video:
+            frames[blur] = next(iter(video.decode(video=0))).to_ndarray(format="rgb24").astype(float)
+    from hiprom.pipeline import get_landmarks
+
+    face = get_landmarks(clip).series.image_px[0, 0:11]
+    (x0, y0), (x1, y1) = np.nanmin(face, axis=0).astype(int), np.nanmax(face, axis=0).astype(int)
+    sharp, blurred = frames[False][y0:y1, x0:x1], frames[True][y0:y1, x0:x1]
+    detail = lambda a: np.abs(np.diff(a, axis=1)).mean()  # noqa: E731
+    assert detail(blurred) < 0.5 * detail(sharp)
+    assert np.abs(frames[True][-50:] - frames[False][-50:]).mean() < 2.0  # the feet: unchanged
