@@ -118,3 +118,63 @@ def store_url(request, tmp_path):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return base.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A real Redis server (Debian's redis-server, installed by .ci/run), or $HIPROM_TEST_REDIS_URL."""
+    import shutil
+    import subprocess
+    import time
+
+    if url := os.environ.get("HIPROM_TEST_REDIS_URL"):
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not found (apt install redis-server; .ci/run does)")
+    port = _free_port()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    from redis import Redis
+
+    client = Redis(port=port)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            client.ping()
+            break
+        except Exception:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise
+            time.sleep(0.05)
+    client.close()
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def web_app(tmp_path):
+    """The web app on a fresh data folder, with two clinicians (ana, ben) and its test client."""
+    from hiprom.web.app import create_app
+    from hiprom.web.auth import add_clinician
+
+    app = create_app(tmp_path / "web", max_upload_mb=5, max_duration_s=60.0)
+    store = app.extensions["hiprom"]["store"]
+    add_clinician(store, "ana", "ana-password-1")
+    add_clinician(store, "ben", "ben-password-1")
+    yield app
+    app.extensions["hiprom"]["runner"].shutdown()
+    store.close()

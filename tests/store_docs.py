@@ -17,7 +17,7 @@ def ir_document(ir_left: float, ir_right: float | None = None, position: str = "
     pts = ir_pose(position, rotations, time_s.size)
     analysis = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position)
     meta = {"clip_name": f"ir_{sha[:6]}.mp4", "clip_sha256": sha}
-    return hip_ir_document(analysis, meta, [], 2.1)
+    return hip_ir_document(analysis, meta, [], (0.9, 2.6))
 
 
 def k2c_document(thigh: float, onset: float | None, side: str = "left", sha: str = "b" * 64) -> dict:

@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     from hiprom.cli_store import add_store_parsers
 
     add_store_parsers(sub)
+    from hiprom.cli_web import add_web_parsers
+
+    add_web_parsers(sub)
     _add_synth_parser(sub)
     mk = sub.add_parser("marker", help="write the printable pelvis card (PNG at its true size on A4)")
     mk.add_argument("-o", "--out", type=Path, default=Path("hiprom-pelvis-card.png"))
@@ -186,8 +189,9 @@ def _print_knee_to_chest(doc: dict) -> None:
 def _print_hip_ir(doc: dict) -> None:
     for r in doc["results"]:
         err = r["measurement_error_deg"]
+        worst = r.get("measurement_error_max_deg")
         accuracy = (
-            f" (+/- {err} deg on the accuracy benchmark)"
+            f" (benchmark error in this view: mean {err}, worst {worst} deg)"
             if err is not None
             else " (accuracy not established in this view)"
         )
@@ -360,6 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hiprom: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if os.environ.get("HIPROM_DEBUG"):
             raise

@@ -232,14 +232,14 @@ def _knee_to_chest(
 def _hip_ir(
     clip, series: LandmarkSeries, out_dir: Path, position: str, side, warnings, video: bool, blur_faces: bool
 ):
-    from hiprom.analysis.hip_ir import BENCH_PEAK_IR_MAE_DEG, analyze_hip_ir
+    from hiprom.analysis.hip_ir import BENCH_PEAK_IR_ERROR_DEG, analyze_hip_ir
     from hiprom.report.keyframes import write_key_frames
     from hiprom.report.plots import plot_hip_ir
     from hiprom.results import hip_ir_document, write_ir_frames_csv, write_json
 
     result = analyze_hip_ir(series.time_s, series.image_px, series.visibility, position, side=side,
                             image_size_px=series.image_size_px)  # fmt: skip
-    document = hip_ir_document(result, _meta(series), warnings, BENCH_PEAK_IR_MAE_DEG.get(position))
+    document = hip_ir_document(result, _meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position))
     paths = {
         "csv": write_ir_frames_csv(out_dir / "frames.csv", series.time_s, result.rotation_deg),
         "plot": plot_hip_ir(out_dir / "rotation.png", series.time_s, result),

@@ -100,7 +100,7 @@ def write_frames_csv(
     return write_csv_columns(path, columns, "%.3f")
 
 
-def ir_entry(side: HipIRSide, accuracy_mae_deg: float | None = None) -> dict[str, Any]:
+def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -> dict[str, Any]:
     """One element of ``results`` in the hip-ir schema (one tested side)."""
     return {
         "test": "hip-ir",
@@ -124,7 +124,9 @@ def ir_entry(side: HipIRSide, accuracy_mae_deg: float | None = None) -> dict[str
         else {"start_s": _num(side.baseline.start_s, 3), "end_s": _num(side.baseline.stop_s, 3)},
         "rest_offset_deg": _num(side.rest_offset_deg),
         "mdc_deg": MDC_DEG[side.position],
-        "measurement_error_deg": _num(accuracy_mae_deg),
+        # peak-IR error on the accuracy benchmark in this position: mean absolute and worst (None: unknown)
+        "measurement_error_deg": None if accuracy_deg is None else _num(accuracy_deg[0]),
+        "measurement_error_max_deg": None if accuracy_deg is None else _num(accuracy_deg[1]),
         "quality": {"warnings": list(side.warnings)},
     }
 
@@ -133,7 +135,7 @@ def hip_ir_document(
     analysis: HipIRAnalysis,
     meta: dict[str, Any],
     warnings: list[str],
-    accuracy_mae_deg: float | None = None,
+    accuracy_deg: tuple[float, float] | None = None,
 ) -> dict:
     """The result document of a hip-rotation clip."""
     from hiprom import __version__
@@ -150,7 +152,7 @@ def hip_ir_document(
             "asymmetric": analysis.asymmetric,
             "statements": list(analysis.findings),
         },
-        "results": [ir_entry(s, accuracy_mae_deg) for s in analysis.sides],
+        "results": [ir_entry(s, accuracy_deg) for s in analysis.sides],
     }
 
 

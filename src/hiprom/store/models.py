@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-__all__ = ["Athlete", "Base", "Result", "TestSession"]
+__all__ = ["Athlete", "Base", "Clinician", "Job", "Result", "TestSession"]
 
 
 def _now() -> dt.datetime:
@@ -18,11 +18,28 @@ class Base(DeclarativeBase):
     pass
 
 
-class Athlete(Base):
-    __tablename__ = "athletes"
+class Clinician(Base):
+    """A web-app account; athletes recorded through the web app belong to one clinician."""
+
+    __tablename__ = "clinicians"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True, nullable=False)
+    username: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
+
+
+class Athlete(Base):
+    """An athlete; ``clinician_id`` is NULL for athletes recorded from the command line."""
+
+    __tablename__ = "athletes"
+    __table_args__ = (UniqueConstraint("clinician_id", "name", name="uq_athlete_owner_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
     sessions: Mapped[list[TestSession]] = relationship(
         back_populates="athlete", cascade="all, delete-orphan", order_by="TestSession.date"
@@ -67,3 +84,22 @@ class Result(Base):
     artefacts: Mapped[dict] = mapped_column(JSON, nullable=False)  # name -> absolute path
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
     session: Mapped[TestSession] = relationship(back_populates="results")
+
+
+class Job(Base):
+    """One uploaded clip's analysis (web app): the queue's source of truth, never deleted by a worker."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # uuid4 hex
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinicians.id", ondelete="CASCADE"), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)  # queued|running|done|failed
+    progress: Mapped[float] = mapped_column(default=0.0, nullable=False)
+    message: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    params: Mapped[dict] = mapped_column(JSON, nullable=False)  # athlete, test, position, side, session date
+    upload_path: Mapped[str] = mapped_column(String(1000), nullable=False)
+    out_dir: Mapped[str] = mapped_column(String(1000), nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)  # result.json when done
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)

@@ -48,6 +48,11 @@ def parse_date(text: str | None) -> dt.date | None:
         raise BadInputError(f"dates are YYYY-MM-DD, got {text!r}") from exc
 
 
+def _owned(owner: int | None):
+    """Athletes of one clinician (web app) or, for ``None``, those recorded from the command line."""
+    return Athlete.clinician_id.is_(None) if owner is None else Athlete.clinician_id == owner
+
+
 def _clean_name(name: str) -> str:
     name = " ".join(str(name).split())
     if not name or len(name) > 200:
@@ -63,12 +68,15 @@ def record_analysis(
     *,
     date: dt.date | None = None,
     notes: str = "",
+    owner: int | None = None,
 ) -> list[int]:
     """Store every entry of a result document under ``athlete`` and the session of ``date``.
 
     The athlete and the session (one per athlete and date) are created when
     new; notes are appended to the session's. Re-recording the same clip in
-    the same session replaces its results. Returns the new result ids.
+    the same session replaces its results. ``owner``: the clinician (web
+    app) the athlete belongs to; ``None`` for the command line's athletes.
+    Returns the new result ids.
     """
     name = _clean_name(athlete)
     date = date or dt.date.today()
@@ -76,9 +84,9 @@ def record_analysis(
     sha = str(clip.get("clip_sha256") or "")
     paths = {k: str(Path(v).resolve()) for k, v in artefacts.items()}
     with store.transaction() as s:
-        person = s.scalar(select(Athlete).where(Athlete.name == name))
+        person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
         if person is None:
-            person = Athlete(name=name)
+            person = Athlete(name=name, clinician_id=owner)
             s.add(person)
             s.flush()
         visit = s.scalar(
@@ -117,12 +125,13 @@ def record_analysis(
         return [r.id for r in rows]
 
 
-def athletes(store: Store) -> list[tuple[str, int, dt.date | None]]:
-    """Every athlete with the number of sessions and the last session's date."""
+def athletes(store: Store, owner: int | None = None) -> list[tuple[str, int, dt.date | None]]:
+    """Every athlete (of ``owner``) with the number of sessions and the last session's date."""
     with store.transaction() as s:
         query = (
             select(Athlete.name, func.count(TestSession.id), func.max(TestSession.date))
             .outerjoin(TestSession)
+            .where(_owned(owner))
             .group_by(Athlete.id, Athlete.name)
             .order_by(Athlete.name)
         )
@@ -130,14 +139,19 @@ def athletes(store: Store) -> list[tuple[str, int, dt.date | None]]:
 
 
 def results_of(
-    store: Store, athlete: str, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+    store: Store,
+    athlete: str,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    owner: int | None = None,
 ) -> list[StoredResult]:
-    """An athlete's results in date order (inclusive bounds); unknown athlete -> BadInputError."""
+    """An athlete's (of ``owner``) results in date order (inclusive bounds); unknown -> BadInputError."""
     name = _clean_name(athlete)
     with store.transaction() as s:
-        person = s.scalar(select(Athlete).where(Athlete.name == name))
+        person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
         if person is None:
-            known = ", ".join(a for a, *_ in athletes(store)) or "none yet"
+            known = ", ".join(a for a, *_ in athletes(store, owner)) or "none yet"
             raise BadInputError(f"no athlete called {name!r} in the store (athletes: {known})")
         query = (
             select(Result, TestSession)

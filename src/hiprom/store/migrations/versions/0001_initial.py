@@ -17,8 +17,9 @@ def upgrade() -> None:
     op.create_table(
         "athletes",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("name", sa.String(200), nullable=False, unique=True),
+        sa.Column("name", sa.String(200), nullable=False),
         sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("name", name="uq_athlete_name"),
     )
     op.create_table(
         "sessions",

@@ -1,0 +1,26 @@
+// hiprom: the upload drop zone and the analysis progress bar (no inline scripts: CSP script-src 'self').
+document.addEventListener("DOMContentLoaded", () => {
+  const drop = document.getElementById("drop");
+  const input = document.getElementById("clip");
+  if (drop && input) {
+    ["dragenter", "dragover"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.add("over"); }));
+    ["dragleave", "drop"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.remove("over"); }));
+    drop.addEventListener("drop", (ev) => { if (ev.dataTransfer.files.length) input.files = ev.dataTransfer.files; });
+  }
+  const job = document.getElementById("job");
+  if (job) {
+    const bar = document.getElementById("progress");
+    const message = document.getElementById("job-message");
+    const poll = async () => {
+      const response = await fetch(job.dataset.statusUrl, {credentials: "same-origin"});
+      if (!response.ok) { message.textContent = "lost contact with the server; reload"; return; }
+      const state = await response.json();
+      bar.value = state.progress;
+      message.textContent = state.status + ": " + state.message;
+      if (state.status === "done") { window.location = job.dataset.resultUrl; return; }
+      if (state.status === "failed") { message.classList.add("error"); message.id = "job-error"; return; }
+      setTimeout(poll, 1000);
+    };
+    setTimeout(poll, 500);
+  }
+});

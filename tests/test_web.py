@@ -1,0 +1,145 @@
+"""The web app through its HTTP interface (Flask test client): security, uploads, jobs, results."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.webclient import csrf, sign_in, upload
+
+
+@pytest.fixture
+def client(web_app):
+    return web_app.test_client()
+
+
+def test_pages_need_a_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.get("/api/jobs/x").status_code == 401
+    assert client.get("/athletes/1").status_code == 302
+
+
+def test_wrong_password_and_missing_csrf(client):
+    assert sign_in(client, "ana", "wrong").status_code == 401
+    assert client.post("/login", data={"username": "ana", "password": "ana-password-1"}).status_code == 400
+    response = sign_in(client, "ana", "ana-password-1")
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_open_redirect_after_sign_in_is_refused(client):
+    token = csrf(client)
+    form = {"username": "ana", "password": "ana-password-1", "csrf_token": token}
+    response = client.post("/login?next=//evil.example/", data=form)
+    assert response.headers["Location"] == "/"
+
+
+def test_security_headers_and_cookie(client):
+    response = sign_in(client, "ana", "ana-password-1")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = client.get("/")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY" and page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_upload_is_checked_by_content_not_name(client, web_app, tmp_path):
+    sign_in(client, "ana", "ana-password-1")
+    fake = tmp_path / "clip.mp4"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 1000)
+    response = upload(client, fake)
+    assert response.status_code == 400 and "not a video" in response.get_data(as_text=True)
+    assert not list((web_app.extensions["hiprom"]["data_dir"] / "uploads").glob("*"))
+
+
+# werkzeug's test client spools a large request body to a temporary file of its own and leaves it to
+# the garbage collector when the server answers without reading it; collect it here, on the client side
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_upload_size_limit(client, web_app, tmp_path):
+    sign_in(client, "ana", "ana-password-1")
+    big = tmp_path / "big.mp4"
+    big.write_bytes(b"\x00\x00\x00\x18ftypisom" + b"0" * (6 << 20))
+    response = upload(client, big)
+    assert response.status_code == 413 and "larger than 5 MB" in response.get_data(as_text=True)
+    assert not list((web_app.extensions["hiprom"]["data_dir"] / "uploads").glob("*"))
+    import gc
+
+    del response
+    gc.collect()
+
+
+def test_upload_duration_limit(client, web_app, samples_dir):
+    sign_in(client, "ana", "ana-password-1")
+    web_app.extensions["hiprom"]["max_duration_s"] = 5.0
+    response = upload(client, samples_dir / "ir_seated_left.mp4")
+    assert response.status_code == 400 and "the limit is 5 s" in response.get_data(as_text=True)
+    assert not list((web_app.extensions["hiprom"]["data_dir"] / "uploads").glob("*"))
+
+
+def test_form_errors(client, samples_dir):
+    sign_in(client, "ana", "ana-password-1")
+    assert "choose the position" in upload(client, samples_dir / "ir_seated_left.mp4", position="").get_data(
+        as_text=True
+    )
+    assert "athlete" in upload(client, samples_dir / "ir_seated_left.mp4", athlete=" ").get_data(as_text=True)
+    assert "choose a clip" in upload(client, None).get_data(as_text=True)
+
+
+def _wait(client, job_id: str, timeout_s: float = 240) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/jobs/{job_id}").get_json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not finish: {state}")
+
+
+@pytest.mark.slow
+def test_upload_analyse_review_compare_download(client, web_app, samples_dir):
+    sign_in(client, "ana", "ana-password-1")
+    response = upload(client, samples_dir / "ir_seated_left.mp4", session_date="2026-10-01")
+    assert response.status_code == 303
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert client.get(f"/jobs/{job_id}").status_code == 200  # the progress page
+    assert _wait(client, job_id)["status"] == "done"
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'data-measure="peak_ir_deg"' in page and "LIMITED" in page and "annotated.mp4" in page
+    video = client.get(f"/jobs/{job_id}/files/annotated.mp4")
+    assert video.status_code == 200 and video.mimetype == "video/mp4"
+    video.close()  # file responses stream from disk
+    # isolation: the other clinician sees none of it
+    other = web_app.test_client()
+    sign_in(other, "ben", "ben-password-1")
+    assert other.get(f"/jobs/{job_id}").status_code == 404
+    assert other.get(f"/jobs/{job_id}/files/annotated.mp4").status_code == 404
+    assert other.get("/athletes/1").status_code == 404
+    assert "Sam Runner" not in other.get("/").get_data(as_text=True)
+    # no way out of the job's folder
+    for name in ("..%2f..%2fhiprom.sqlite3", "../secret_key", "%2e%2e"):
+        assert client.get(f"/jobs/{job_id}/files/{name}").status_code == 404
+    # a second session, then the athlete's page and downloads
+    second = upload(client, samples_dir / "ir_seated_left_followup.mp4", session_date="2026-10-22")
+    assert _wait(client, second.headers["Location"].rsplit("/", 1)[1])["status"] == "done"
+    athlete = client.get("/athletes/1").get_data(as_text=True)
+    assert "improved beyond measurement error" in athlete
+    pdf = client.get("/athletes/1/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    pdf.close()
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(json.loads(client.get("/athletes/1/report.fhir.json").data))
+    assert client.get("/athletes/1/report.exe").status_code == 404
+
+
+@pytest.mark.slow
+def test_a_clip_without_a_person_fails_with_a_reason(client, tmp_path):
+    from tests.videos import pattern_frame, write_video
+
+    clip = write_video(tmp_path / "empty.mp4", [pattern_frame(160, 120, i) for i in range(40)])
+    sign_in(client, "ana", "ana-password-1")
+    response = upload(client, clip)
+    state = _wait(client, response.headers["Location"].rsplit("/", 1)[1])
+    assert state["status"] == "failed" and "person" in state["message"]

@@ -1,0 +1,97 @@
+"""End to end in a real headless Chromium (Debian's, driven by Playwright): sign in, upload, wait, read.
+
+Screenshots are kept in ``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                 "--disable-background-networking", "--disable-component-update"]  # fmt: skip
+
+
+@pytest.fixture
+def server(web_app):
+    from werkzeug.serving import make_server
+
+    httpd = make_server("127.0.0.1", 0, web_app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(10)
+
+
+@pytest.fixture
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("Chromium not found (apt install chromium; .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def test_sign_in_upload_and_read_the_result(server, browser, samples_dir):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 412, "height": 915})  # a phone-sized window
+    page.goto(server + "/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", "ana")
+    page.fill("input[name=password]", "wrong password")
+    page.click("#sign-in")
+    assert page.inner_text(".error") == "wrong username or password"
+    page.fill("input[name=username]", "ana")
+    page.fill("input[name=password]", "ana-password-1")
+    page.click("#sign-in")
+    page.wait_for_selector("#upload-form")
+    page.screenshot(path=str(ARTIFACTS / "web-1-upload.png"), full_page=True)
+    page.fill("input[name=athlete]", "Sam Runner")
+    page.select_option("#test", "hip-ir")
+    page.select_option("#position", "seated")
+    page.set_input_files("#clip", str(samples_dir / "ir_seated_left.mp4"))
+    page.click("#analyse")
+    page.wait_for_selector("#progress")  # the live progress page
+    page.screenshot(path=str(ARTIFACTS / "web-2-progress.png"))
+    page.wait_for_selector("#numbers", timeout=300_000)
+    page.screenshot(path=str(ARTIFACTS / "web-3-result.png"), full_page=True)
+    ir = float(page.inner_text('.value[data-measure="peak_ir_deg"][data-side="left"]'))
+    er = float(page.inner_text('.value[data-measure="peak_er_deg"][data-side="left"]'))
+    assert abs(ir - 18.0) <= 5.0 and abs(er - 35.0) <= 5.0  # the clip's truth, within the benchmark's spread
+    assert "LIMITED" in page.inner_text("#numbers")
+    loaded = (
+        "() => { const v = document.querySelector('video'); return v.readyState >= 1 || "
+        "new Promise(r => v.addEventListener('loadedmetadata', () => r(true))); }"
+    )
+    ready = page.evaluate(loaded)
+    assert ready  # the annotated H.264 video loads in the browser
+    page.click("text=History and comparison")
+    page.wait_for_selector("#comparison")
+    assert "internal rotation" in page.inner_text("#comparison")
+    page.screenshot(path=str(ARTIFACTS / "web-4-athlete.png"), full_page=True)
+
+
+def test_a_non_video_upload_is_refused_on_the_page(server, browser, tmp_path):
+    page = browser.new_page()
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "ben")
+    page.fill("input[name=password]", "ben-password-1")
+    page.click("#sign-in")
+    fake = tmp_path / "holiday.mp4"
+    fake.write_text("this is not a video")
+    page.fill("input[name=athlete]", "Kim")
+    page.set_input_files("#clip", str(fake))
+    page.click("#analyse")
+    page.wait_for_selector("#upload-error")
+    assert "not a video" in page.inner_text("#upload-error")
