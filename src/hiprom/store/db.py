@@ -9,6 +9,7 @@ SQLAlchemy URL works; tested on SQLite and PostgreSQL
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ from hiprom.errors import StoreError
 __all__ = ["Store", "default_url", "open_store"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Alembic keeps its running context in module globals: one migration at a time per process, and
+# each database URL is brought up to date once per process
+_MIGRATE_LOCK = threading.Lock()
+_MIGRATED: set[str] = set()
 
 
 def default_url() -> str:
@@ -72,7 +77,8 @@ def _reason(exc: Exception) -> str:
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer (web app, workers)
     cursor.close()
 
 
@@ -114,8 +120,13 @@ def _migrate(engine: Engine) -> None:
     from alembic import command
     from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    key = engine.url.render_as_string(hide_password=False)
+    with _MIGRATE_LOCK:
+        if key in _MIGRATED and engine.url.database not in (None, "", ":memory:"):
+            return
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        _MIGRATED.add(key)

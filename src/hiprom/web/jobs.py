@@ -12,6 +12,7 @@ is silently dropped, and a finished job is never run twice.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,7 @@ from hiprom.store.models import Job
 __all__ = ["RQRunner", "ThreadRunner", "create_job", "recover", "run_job"]
 
 HEARTBEAT_S = 3.0
+log = logging.getLogger("hiprom.web.jobs")
 
 
 def _now() -> dt.datetime:
@@ -114,18 +116,45 @@ def run_job(job_id: str, db_url: str) -> str:
 
 
 class ThreadRunner:
-    """The default: a pool of threads in the web server's process."""
+    """The default: a pool of threads in the web server's process, and a sweeper for stalled jobs.
+
+    The sweeper (every ``sweep_s``) re-queues a job whose heartbeat stopped
+    (:func:`recover`), so a job whose thread died is retried, then failed.
+    """
 
     name = "thread"
 
-    def __init__(self, db_url: str, workers: int = 1):
+    def __init__(self, db_url: str, workers: int = 1, sweep_s: float = 10.0):
         self.db_url = db_url
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hiprom-job")
+        self._stop = threading.Event()
+        self._sweeper = threading.Thread(
+            target=self._sweep, args=(sweep_s,), daemon=True, name="hiprom-sweeper"
+        )
+        self._sweeper.start()
 
     def submit(self, job_id: str) -> None:
-        self.pool.submit(run_job, job_id, self.db_url)
+        future = self.pool.submit(run_job, job_id, self.db_url)
+        future.add_done_callback(self._report)
+
+    @staticmethod
+    def _report(future) -> None:
+        if (exc := future.exception()) is not None:
+            log.error("analysis job crashed", exc_info=exc)
+
+    def _sweep(self, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            try:
+                store = open_store(self.db_url)
+                try:
+                    recover(store, self, stale_after_s=max(30.0, 5 * HEARTBEAT_S))
+                finally:
+                    store.close()
+            except Exception:  # keep sweeping; say why
+                log.exception("job sweeper")
 
     def shutdown(self) -> None:
+        self._stop.set()
         self.pool.shutdown(wait=False, cancel_futures=True)
 
 
