@@ -16,6 +16,7 @@ import textwrap
 from pathlib import Path
 
 from hiprom._fs import atomic_output
+from hiprom.report.plots import pyplot
 from hiprom.store.compare import Comparison, compare
 from hiprom.store.records import StoredResult
 
@@ -40,17 +41,8 @@ def _figure_bytes(fig, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
 def _trend_figure(comparisons: list[Comparison]):
-    plt = _pyplot()
+    plt = pyplot()
     import matplotlib.dates as mdates
 
     groups: dict[tuple, list[Comparison]] = {}
@@ -81,7 +73,7 @@ def _trend_figure(comparisons: list[Comparison]):
 
 
 def _sides_figure(comparisons: list[Comparison]):
-    plt = _pyplot()
+    plt = pyplot()
     latest: dict[str, dict[str, float]] = {}
     for c in comparisons:
         name = f"{c.measure.test}\n{c.measure.position}: {c.measure.label}"
@@ -164,7 +156,7 @@ def write_report(athlete: str, results: list[StoredResult], out_dir: str | Path)
     span = f"{dates[0]} to {dates[-1]}" if dates else "no sessions"
     title = f"hiprom report: {athlete}"
     subtitle = f"{len(dates)} session(s), {span}; generated {dt.date.today()}"
-    plt = _pyplot()
+    plt = pyplot()
     trend, sides = _trend_figure(comparisons), _sides_figure(comparisons)
     frames = _key_frames(results)
     warnings = _warnings(results)
@@ -224,7 +216,7 @@ img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcapti
 def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings) -> None:
     from matplotlib.backends.backend_pdf import PdfPages
 
-    plt = _pyplot()
+    plt = pyplot()
     with PdfPages(path) as pdf:
         fig = plt.figure(figsize=(8.27, 11.69))  # A4
         fig.text(0.06, 0.96, title, fontsize=16, weight="bold", va="top")

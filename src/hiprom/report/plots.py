@@ -11,10 +11,11 @@ from hiprom.analysis.hip_ir import HipIRAnalysis
 from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 
-__all__ = ["plot_hip_ir", "plot_knee_to_chest"]
+__all__ = ["plot_hip_ir", "plot_knee_to_chest", "pyplot"]
 
 
-def _pyplot():
+def pyplot():
+    """matplotlib.pyplot on the headless Agg backend."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -27,7 +28,7 @@ def _save(fig, path: Path) -> Path:
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:
         fig.savefig(fh, format="png", dpi=110)
     fig.clf()
-    _pyplot().close(fig)
+    pyplot().close(fig)
     return path
 
 
@@ -39,7 +40,7 @@ def plot_knee_to_chest(
     tilt_deg: np.ndarray | None,
 ) -> Path:
     """Angles against time (reps shaded, onsets marked) and, with the card, tilt against hip flexion."""
-    plt = _pyplot()
+    plt = pyplot()
     n_panels = 2 if tilt_deg is not None else 1
     fig, axes = plt.subplots(n_panels, 1, figsize=(9, 4.2 * n_panels), squeeze=False)
     ax = axes[0, 0]
@@ -87,7 +88,7 @@ def plot_hip_ir(
     path: Path, time_s: np.ndarray, analysis: HipIRAnalysis, limited_ir_deg: float = 20.0
 ) -> Path:
     """Hip rotation against time per tested side: holds marked, the limited line and the healthy band."""
-    plt = _pyplot()
+    plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.2))
     ax.axhspan(40, 50, color="tab:green", alpha=0.12, label="healthy IR 40-50 deg")
     ax.axhline(limited_ir_deg, color="red", lw=1, ls="--", label=f"limited IR <= {limited_ir_deg:.0f} deg")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.hip_ir import MDC_DEG as IR_MDC_DEG
-from hiprom.store.records import StoredResult
+from hiprom.store.records import StoredResult, entry_field
 
 __all__ = ["FLEXION_MDC_DEG", "Comparison", "Measure", "compare", "measures_by_session"]
 
@@ -52,12 +52,8 @@ def _measures(test: str, position: str, side: str) -> list[Measure]:
 
 
 def _get(entry: dict, dotted: str) -> float | None:
-    value = entry
-    for part in dotted.split("."):
-        if not isinstance(value, dict):
-            return None
-        value = value.get(part)
-    return float(value) if isinstance(value, int | float) else None
+    value = entry_field(entry, dotted)
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def measures_by_session(results: list[StoredResult]) -> dict[Measure, dict[dt.date, float]]:

@@ -15,6 +15,7 @@ import io
 import uuid
 
 from hiprom.store.records import StoredResult
+from hiprom.store.records import entry_field as _get
 
 __all__ = ["MEASURE_SYSTEM", "to_csv", "to_fhir_bundle"]
 
@@ -69,13 +70,6 @@ _CSV_FIELDS = [
     "clip_sha256",
     "session_notes",
 ]
-
-
-def _get(entry: dict, dotted: str):
-    value = entry
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
 
 
 def to_csv(results: list[StoredResult]) -> str:

@@ -16,7 +16,15 @@ from hiprom.errors import BadInputError
 from hiprom.store.db import Store
 from hiprom.store.models import Athlete, Result, TestSession
 
-__all__ = ["StoredResult", "athletes", "parse_date", "record_analysis", "results_of"]
+__all__ = [
+    "StoredResult",
+    "athlete_rows",
+    "athletes",
+    "entry_field",
+    "parse_date",
+    "record_analysis",
+    "results_of",
+]
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,14 @@ class StoredResult:
     result: dict
     document: dict
     artefacts: dict
+
+
+def entry_field(entry: dict, dotted: str):
+    """A field of a result entry by dotted path (``"pelvic_tilt.onset.hip_flexion_deg"``); None if absent."""
+    value = entry
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -125,17 +141,22 @@ def record_analysis(
         return [r.id for r in rows]
 
 
-def athletes(store: Store, owner: int | None = None) -> list[tuple[str, int, dt.date | None]]:
-    """Every athlete (of ``owner``) with the number of sessions and the last session's date."""
+def athlete_rows(store: Store, owner: int | None = None) -> list[dict]:
+    """Every athlete (of ``owner``): id, name, number of sessions, last session's date; by name."""
     with store.transaction() as s:
         query = (
-            select(Athlete.name, func.count(TestSession.id), func.max(TestSession.date))
+            select(Athlete.id, Athlete.name, func.count(TestSession.id), func.max(TestSession.date))
             .outerjoin(TestSession)
             .where(_owned(owner))
             .group_by(Athlete.id, Athlete.name)
             .order_by(Athlete.name)
         )
-        return [(name, int(n), last) for name, n, last in s.execute(query)]
+        return [{"id": i, "name": n, "sessions": int(c), "last": d} for i, n, c, d in s.execute(query)]
+
+
+def athletes(store: Store, owner: int | None = None) -> list[tuple[str, int, dt.date | None]]:
+    """Every athlete (of ``owner``) with the number of sessions and the last session's date."""
+    return [(r["name"], r["sessions"], r["last"]) for r in athlete_rows(store, owner)]
 
 
 def results_of(

@@ -12,12 +12,12 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from hiprom.errors import BadInputError, HipromError
 from hiprom.store.db import Store, open_store
-from hiprom.store.models import Athlete, Job, TestSession
+from hiprom.store.models import Athlete, Job
 from hiprom.web.auth import check_csrf, csrf_token, login_required, verify
 from hiprom.web.jobs import RQRunner, ThreadRunner, create_job, recover
 from hiprom.web.uploads import store_upload
@@ -138,15 +138,20 @@ def _routes(app: Flask, store: Store, runner, data_dir: Path) -> None:
         return redirect(url_for("login"), 303)
 
     def athletes_of(owner: int) -> list[dict]:
+        from hiprom.store.records import athlete_rows
+
+        return athlete_rows(store, owner)
+
+    def home_page(error: str | None = None, status: int = 200):
         with store.transaction() as s:
-            rows = s.execute(
-                select(Athlete.id, Athlete.name, func.count(TestSession.id), func.max(TestSession.date))
-                .outerjoin(TestSession)
-                .where(Athlete.clinician_id == owner)
-                .group_by(Athlete.id, Athlete.name)
-                .order_by(Athlete.name)
-            )
-            return [{"id": i, "name": n, "sessions": c, "last": d} for i, n, c, d in rows]
+            jobs = s.scalars(
+                select(Job)
+                .where(Job.clinician_id == g.clinician_id)
+                .order_by(Job.created_at.desc())
+                .limit(20)
+            ).all()
+        page = render_template("home.html", athletes=athletes_of(g.clinician_id), jobs=jobs, error=error)
+        return page, status
 
     def own_job(job_id: str) -> Job:
         with store.transaction() as s:
@@ -165,14 +170,7 @@ def _routes(app: Flask, store: Store, runner, data_dir: Path) -> None:
     @app.get("/")
     @login_required
     def home():
-        with store.transaction() as s:
-            jobs = s.scalars(
-                select(Job)
-                .where(Job.clinician_id == g.clinician_id)
-                .order_by(Job.created_at.desc())
-                .limit(20)
-            ).all()
-        return render_template("home.html", athletes=athletes_of(g.clinician_id), jobs=jobs, error=None)
+        return home_page()
 
     @app.post("/upload")
     @login_required
@@ -207,16 +205,7 @@ def _routes(app: Flask, store: Store, runner, data_dir: Path) -> None:
             except HipromError as exc:
                 error = str(exc)
         if error is not None:
-            with store.transaction() as s:
-                jobs = s.scalars(
-                    select(Job)
-                    .where(Job.clinician_id == g.clinician_id)
-                    .order_by(Job.created_at.desc())
-                    .limit(20)
-                ).all()
-            return render_template(
-                "home.html", athletes=athletes_of(g.clinician_id), jobs=jobs, error=error
-            ), 400
+            return home_page(error, 400)
         params = {
             "athlete": athlete,
             "test": test,
