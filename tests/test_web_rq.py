@@ -30,7 +30,9 @@ def _worker(data_dir, redis_url, *extra) -> subprocess.Popen:
         redis_url,
         *extra,
     ]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # a landmark cache of its own: a cache hit would finish the job before it could be killed mid-way
+    env = {**os.environ, "HIPROM_CACHE_DIR": str(data_dir / "worker-cache")}
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
 
 
 def _job(store, job_id) -> Job:
@@ -59,7 +61,11 @@ def test_rq_worker_runs_the_job_and_a_killed_worker_is_retried(tmp_path, redis_u
         deadline = time.monotonic() + 180
         while not (_job(store, ids[0]).status == "running" and _job(store, ids[0]).progress > 0.2):
             assert worker.poll() is None, worker.stderr.read()
-            assert time.monotonic() < deadline, "the worker never started the job"
+            job = _job(store, ids[0])
+            assert job.status in ("queued", "running"), (
+                f"job {job.status} before it could be killed: {job.message}"
+            )
+            assert time.monotonic() < deadline, f"the worker never got far into the job ({job.status})"
             time.sleep(0.1)
         os.kill(worker.pid, signal.SIGKILL)
     finally:
