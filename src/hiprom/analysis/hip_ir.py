@@ -26,7 +26,7 @@ from hiprom.analysis.ir_views import (
 )
 from hiprom.analysis.quality import rep_quality_warnings
 from hiprom.errors import BadInputError
-from hiprom.kinematics.filtering import interpolate_gaps, lowpass, mask_low_visibility
+from hiprom.kinematics.filtering import clean_tracks
 from hiprom.kinematics.rotation import direction_deg, median_direction, signed_rotation_deg
 
 __all__ = [
@@ -121,9 +121,14 @@ class HipIRAnalysis:
 
 
 def _clean(points: np.ndarray, visibility: np.ndarray, time_s: np.ndarray, cfg: HipIRConfig) -> np.ndarray:
-    pts = mask_low_visibility(points, visibility, cfg.min_visibility)
-    pts = interpolate_gaps(pts, time_s, cfg.max_gap_s)
-    return lowpass(pts, time_s, cfg.cutoff_hz)
+    return clean_tracks(
+        points,
+        visibility,
+        time_s,
+        min_visibility=cfg.min_visibility,
+        max_gap_s=cfg.max_gap_s,
+        cutoff_hz=cfg.cutoff_hz,
+    )
 
 
 def _rest_frames(time_s: np.ndarray, shank: np.ndarray, cfg: HipIRConfig) -> tuple[Baseline | None, slice]:
@@ -224,8 +229,25 @@ def analyze_hip_ir(
         if not holds:
             continue
         rotations[leg] = rotation
-        measured.append(_side_result(time_s, pts, points_px, visibility, leg, position, baseline, rest,
-                                     rotation, holds, view, lateral, image_size_px, cfg))  # fmt: skip
+        measured.append(
+            _side_result(
+                time_s,
+                pts,
+                points_px,
+                visibility,
+                leg,
+                position,
+                baseline,
+                rest,
+                rotation,
+                holds,
+                view,
+                neutral,
+                lateral,
+                image_size_px,
+                cfg,
+            )
+        )
     if not measured:
         if refusals:
             raise BadInputError(refusals[0])
@@ -239,7 +261,7 @@ def analyze_hip_ir(
 
 
 def _side_result(
-    time_s, pts, raw_px, visibility, leg, position, baseline, rest, rotation, holds, view, lateral,
+    time_s, pts, raw_px, visibility, leg, position, baseline, rest, rotation, holds, view, neutral, lateral,
     image_size_px, cfg,
 ) -> HipIRSide:  # fmt: skip
     rest_offset = view.rest_offset_deg(lateral)
@@ -271,7 +293,6 @@ def _side_result(
             f"no internal-rotation hold found: if IR was tested it is below {cfg.min_excursion_deg:.0f} deg"
         )
     limited = None if peak_ir is None else bool(peak_ir <= cfg.limited_ir_deg)
-    neutral = median_direction((pts[:, _ANKLE[leg]] - pts[:, _KNEE[leg]])[rest])
     return HipIRSide(leg, position, baseline, tuple(holds), peak_ir, peak_er, limited, rest_offset, neutral,
                      view, tuple(warnings))  # fmt: skip
 

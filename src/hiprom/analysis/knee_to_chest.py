@@ -21,7 +21,7 @@ from hiprom.analysis.onset import OnsetConfig, excess_tilt_deg, first_sustained
 from hiprom.analysis.quality import rep_quality_warnings
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
-from hiprom.kinematics.filtering import interpolate_gaps, lowpass, mask_low_visibility
+from hiprom.kinematics.filtering import clean_tracks, interpolate_gaps, lowpass
 
 __all__ = [
     "KneeToChestAnalysis",
@@ -109,9 +109,14 @@ class KneeToChestRep:
 def _clean(
     points: np.ndarray, visibility: np.ndarray, time_s: np.ndarray, cfg: KneeToChestConfig
 ) -> np.ndarray:
-    pts = mask_low_visibility(points, visibility, cfg.min_visibility)
-    pts = interpolate_gaps(pts, time_s, cfg.max_gap_s)
-    return lowpass(pts, time_s, cfg.cutoff_hz)
+    return clean_tracks(
+        points,
+        visibility,
+        time_s,
+        min_visibility=cfg.min_visibility,
+        max_gap_s=cfg.max_gap_s,
+        cutoff_hz=cfg.cutoff_hz,
+    )
 
 
 def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: float = 1.0) -> LegAngles:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-__all__ = ["interpolate_gaps", "lowpass", "mask_low_visibility", "runs"]
+__all__ = ["clean_tracks", "interpolate_gaps", "lowpass", "mask_low_visibility", "runs"]
 
 
 def runs(mask: np.ndarray) -> np.ndarray:
@@ -100,3 +100,21 @@ def lowpass(values: np.ndarray, time_s: np.ndarray, cutoff_hz: float = 4.0, orde
             if stop - start > pad:
                 flat[start:stop, col] = sosfiltfilt(sos, flat[start:stop, col])
     return flat.reshape(values.shape)
+
+
+def clean_tracks(
+    points: np.ndarray,
+    visibility: np.ndarray,
+    time_s: np.ndarray,
+    *,
+    min_visibility: float,
+    max_gap_s: float,
+    cutoff_hz: float,
+) -> np.ndarray:
+    """The analyses' landmark cleaning: drop low-visibility points, bridge short gaps, zero-phase low-pass.
+
+    ``points`` is ``(n_frames, n_landmarks, 2)``, ``visibility`` ``(n_frames, n_landmarks)``.
+    """
+    pts = mask_low_visibility(points, visibility, min_visibility)
+    pts = interpolate_gaps(pts, time_s, max_gap_s)
+    return lowpass(pts, time_s, cutoff_hz)

@@ -143,15 +143,15 @@ class ThreadRunner:
             log.error("analysis job crashed", exc_info=exc)
 
     def _sweep(self, every_s: float) -> None:
-        while not self._stop.wait(every_s):
-            try:
-                store = open_store(self.db_url)
+        store = open_store(self.db_url)
+        try:
+            while not self._stop.wait(every_s):
                 try:
                     recover(store, self, stale_after_s=max(30.0, 5 * HEARTBEAT_S))
-                finally:
-                    store.close()
-            except Exception:  # keep sweeping; say why
-                log.exception("job sweeper")
+                except Exception:  # keep sweeping; say why
+                    log.exception("job sweeper")
+        finally:
+            store.close()
 
     def shutdown(self) -> None:
         self._stop.set()
