@@ -151,6 +151,49 @@ def test_hips_seen_edge_on_are_refused():
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated")
 
 
+@pytest.mark.parametrize("position", ["supine", "seated"])
+def test_trunk_foreshortened_is_refused(position):
+    """Filmed along the body (from the foot or head end): the trunk is short next to the pelvis."""
+    time_s, rotation = rotation_profile()
+    pts = ir_pose(position, {"left": rotation}, time_s.size)
+    hip_mid = pts[:, [23, 24]].mean(axis=1, keepdims=True)
+    trunk = pts[:, [11, 12]].mean(axis=1, keepdims=True) - hip_mid
+    pts[:, [11, 12]] -= trunk * 0.75  # the shoulders slide towards the hips: 1/4 of the trunk's length
+    with pytest.raises(BadInputError, match="camera looks along the body"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_hip_line_along_the_trunk_is_refused(position):
+    """Mislabelled body (seen from a raised foot-end phone): the 'hips' lie one above the other."""
+    time_s, rotation = rotation_profile()
+    pts = ir_pose(position, {"left": rotation}, time_s.size)
+    hip_mid = pts[:, [23, 24]].mean(axis=1)
+    trunk = pts[:, [11, 12]].mean(axis=1) - hip_mid
+    trunk_unit = trunk / np.linalg.norm(trunk, axis=-1, keepdims=True)
+    half = np.linalg.norm(pts[:, 23] - pts[:, 24], axis=-1, keepdims=True) / 2
+    pts[:, 23], pts[:, 24] = hip_mid + trunk_unit * half, hip_mid - trunk_unit * half
+    with pytest.raises(BadInputError, match="hips do not line up across the trunk"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position)
+
+
+def test_a_leg_the_model_loses_is_refused():
+    """The shank's landmarks flip to the other side of the knee for a third of a second."""
+    time_s, rotation = rotation_profile()
+    pts = ir_pose("supine", {"left": rotation}, time_s.size)
+    flip = slice(100, 110)
+    pts[flip, 27] = 2 * pts[flip, 25] - pts[flip, 27]
+    with pytest.raises(BadInputError, match="lost the tested leg: its shank jumped"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine", side="left")
+
+
+def test_a_rotation_beyond_any_hip_is_refused():
+    time_s, rotation = rotation_profile(ir_deg=30.0, er_deg=120.0)
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    with pytest.raises(BadInputError, match="turned 120 deg from rest, beyond any hip rotation"):
+        analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated")
+
+
 @pytest.mark.parametrize(("position", "turn_deg", "warned"), [
     ("prone", 9.0, True), ("seated", 5.0, True), ("seated", 2.4, False), ("supine", 9.0, False)
 ])  # fmt: skip

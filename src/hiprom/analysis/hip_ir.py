@@ -22,6 +22,7 @@ from hiprom.analysis.ir_views import (
     check_view,
     compensation_warnings,
     rest_offset_warning,
+    tracking_problem,
     view_warnings,
 )
 from hiprom.analysis.quality import rep_quality_warnings
@@ -225,6 +226,9 @@ def analyze_hip_ir(
             # about the rest position of the knee point (MediaPipe's slides with the shank's rotation)
             shank = ankle - np.nanmedian(knee[rest], axis=0)
         rotation = signed_rotation_deg(shank, neutral, lateral)
+        if (problem := tracking_problem(time_s, rotation, position)) is not None:
+            refusals.append(problem)
+            continue
         holds = _holds(time_s, rotation, cfg)
         if not holds:
             continue
@@ -249,8 +253,8 @@ def analyze_hip_ir(
             )
         )
     if not measured:
-        if refusals:
-            raise BadInputError(refusals[0])
+        if refusals:  # a leg seen but unusable says more than a leg not seen at all
+            raise BadInputError(sorted(refusals, key=lambda r: "not visible" in r)[0])
         raise BadInputError(
             f"no hip rotation found: neither shank turned {cfg.min_excursion_deg:.0f} deg from rest "
             f"(is this a {position} hip-rotation clip in its view? see docs/hip-ir.md)"

@@ -10,6 +10,12 @@ proportions, which do not depend on the image's size, rotation or mirroring:
   when the hips overlap (the pelvis seen edge-on, a side view);
 - pelvis width / trunk length (hip midpoint to shoulder midpoint): small in a
   side view (measured: 0.08-0.17 in side views, 0.39-0.72 in the IR views);
+- pelvis line against the trunk: square in every IR view (|cos| <= 0.36 on
+  the synthetic suite, side views included); along the trunk means the pose
+  model mislabelled the body, as it does when a supine test is filmed from a
+  raised phone at the foot end (|cos| 0.85);
+- pelvis width / trunk length above 0.8 (supine and seated; 0.33-0.47 in
+  their views): the trunk is foreshortened, the camera looks along the body;
 - which way the shank points relative to the trunk: away from the shoulders
   when supine or seated, towards them when prone (the shank stands up);
 - thigh length / shank length: the femur should point along the camera's
@@ -30,7 +36,7 @@ import numpy as np
 from hiprom.analysis.events import Rep
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
 
-__all__ = ["ViewGeometry", "check_view", "compensation_warnings", "view_warnings"]
+__all__ = ["ViewGeometry", "check_view", "compensation_warnings", "tracking_problem", "view_warnings"]
 
 _VIEW = {"supine": "from overhead (phone above the body, screen parallel to the ceiling, head in frame)",
          "seated": "from the front at knee height",
@@ -38,6 +44,8 @@ _VIEW = {"supine": "from overhead (phone above the body, screen parallel to the 
 MIN_SHANK_TO_PELVIS = 0.9  # below: the shank points at the camera
 MAX_SHANK_TO_PELVIS = 4.0  # above: the hips overlap on screen (side view)
 MIN_PELVIS_TO_TRUNK = 0.25  # below: the hips overlap on screen (side view)
+MAX_PELVIS_TRUNK_COS = 0.6  # above: the hip line runs along the trunk (body mislabelled)
+MAX_PELVIS_TO_TRUNK = 0.8  # supine/seated, above: the trunk is foreshortened (camera along the body)
 MIN_AXIS_COS = 0.3  # the shank must point clearly away from (or, prone, towards) the shoulders
 MAX_THIGH_TO_SHANK = 0.75  # supine/seated: above this the femur is not along the camera axis
 MAX_REST_OFFSET_DEG = 12.0
@@ -46,6 +54,10 @@ MAX_REST_OFFSET_DEG = 12.0
 # checked: MediaPipe's hip points follow the rotating femur (up to 12 deg of turn with a still pelvis,
 # 4.7 deg with a 10 deg roll), so the landmarks cannot tell compensation apart.
 MAX_PELVIS_TURN_DEG = {"seated": 3.5, "prone": 5.0}
+# tracking that no hip rotation can produce: the pose model lost the leg (a raised foot-end view of a
+# supine test: 1580 and 3370 deg/s; a prone clip: 1030 deg/s; every good clip of the suite <= 100 deg/s)
+MAX_TURN_DEG_S = 600.0
+MAX_PLAUSIBLE_DEG = 90.0  # a hold beyond this in either direction is not a hip rotation
 MAX_PELVIS_SHIFT = 0.15  # fraction of the pelvis width (seated: <= 0.04 still, 0.10 with a 10 deg roll)
 
 
@@ -134,6 +146,16 @@ def check_view(view: ViewGeometry, position: str) -> str | None:
             f"wrong camera view: the hips overlap on screen (the pelvis is seen edge-on, as from the side); "
             f"{how}"
         )
+    if view.pelvis_trunk_cos > MAX_PELVIS_TRUNK_COS:
+        return (
+            "wrong camera view: the hips do not line up across the trunk on screen (the pose model could "
+            f"not read the body's sides in this view, e.g. a {position} test filmed from the foot end); {how}"
+        )
+    if position != "prone" and view.pelvis_to_trunk > MAX_PELVIS_TO_TRUNK:
+        return (
+            f"wrong camera view: the trunk looks shorter than {1 / MAX_PELVIS_TO_TRUNK:.2g}x the pelvis "
+            f"width, so the camera looks along the body (from the head or foot end); {how}"
+        )
     cos = view.axis_cos
     if np.isfinite(cos):
         towards_head = cos > MIN_AXIS_COS
@@ -148,6 +170,30 @@ def check_view(view: ViewGeometry, position: str) -> str | None:
                 "the shank points towards the head, as in a prone test filmed from the foot end "
                 f"(check --position); {how}"
             )
+    return None
+
+
+def tracking_problem(time_s: np.ndarray, rotation_deg: np.ndarray, position: str) -> str | None:
+    """Why the shank's rotation ``(n_frames,)`` cannot be a hip rotation, or ``None``.
+
+    Refuses turns faster than ``MAX_TURN_DEG_S`` between frames (the landmarks
+    jump between body parts) and a rotation beyond ``MAX_PLAUSIBLE_DEG``.
+    """
+    how = f"film the {position} test {_VIEW[position]}"
+    with np.errstate(invalid="ignore"):
+        step = np.abs((np.diff(rotation_deg) + 180.0) % 360.0 - 180.0) / np.diff(time_s)
+        extreme = np.nanmax(np.abs(rotation_deg)) if np.isfinite(rotation_deg).any() else np.nan
+    if np.isfinite(step).any() and np.nanmax(step) > MAX_TURN_DEG_S:
+        jump_deg = np.nanmax(step) * np.median(np.diff(time_s))
+        return (
+            f"the pose model lost the tested leg: its shank jumped {jump_deg:.0f} deg between two frames, "
+            f"faster than any hip rotation; {how}"
+        )
+    if extreme > MAX_PLAUSIBLE_DEG:
+        return (
+            f"the pose model lost the tested leg: the shank turned {extreme:.0f} deg from rest, "
+            f"beyond any hip rotation; {how}"
+        )
     return None
 
 
