@@ -105,7 +105,7 @@ def process(scenario, cache: Path) -> dict:
     if scenario.test == "knee-to-chest":
         for name, measured in raw_knee_to_chest_angles(series, side).items():
             out["errors"][f"raw_{name}"] = (measured - truth[name]).tolist()
-        out.update(_analysis_rows(scenario, cache, summary))
+        out.update(_analysis_rows(scenario, cache, summary, _true_camera(summary, truth)))
     else:
         out.update(_ir_rows(scenario, cache, summary))
     return out
@@ -185,7 +185,21 @@ def ir_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _analysis_rows(scenario, cache: Path, summary: dict) -> dict:
+def _true_camera(summary: dict, truth: dict) -> tuple[float, float]:
+    """The camera's true pan (towards the head +) and tilt (looking down +) off the square side view.
+
+    The scenes lay the body along the world's x axis, the tested side facing
+    the camera; which way the head points is read from the truth projections.
+    """
+    rot = np.asarray(summary["camera"]["rotation"], float)
+    to_camera = -rot[2]  # the optical axis reversed: target -> camera, world frame
+    head_sign = np.sign((truth["head_x_px"][0] - truth["pelvis_x_px"][0]) * rot[0, 0])
+    pan = np.degrees(np.arctan2(to_camera[0] * head_sign, to_camera[2]))
+    tilt = np.degrees(np.arcsin(to_camera[1]))
+    return float(pan), float(tilt)
+
+
+def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[float, float]) -> dict:
     """Run ``hiprom analyze`` markerless and in marker mode; compare with the truth per rep."""
     from hiprom.errors import HipromError
     from hiprom.pipeline import analyze
@@ -225,6 +239,8 @@ def _analysis_rows(scenario, cache: Path, summary: dict) -> dict:
             "onset_spurious": true_onset is None and onset is not None,
             "flag": r["lumbar_borrowing"]["flag"],
             "flag_truth": true_rep["lumbar_borrowing"],
+            "camera_pan_err": None if r["camera"] is None else r["camera"]["pan_deg"] - true_camera[0],
+            "camera_tilt_err": None if r["camera"] is None else r["camera"]["tilt_deg"] - true_camera[1],
         }
     return rows
 
@@ -272,7 +288,10 @@ def analysis_table(results: list[dict]) -> str:
         rows = [(r, r["analysis"][mode]) for r in results if mode in r.get("analysis", {})]
         ok = [(r, a) for r, a in rows if "error" not in a]
         failed = len(rows) - len(ok)
-        for q in ("peak_thigh_err", "peak_trunk_thigh_err", "peak_tilt_err", "onset_err"):
+        quantities = ["peak_thigh_err", "peak_trunk_thigh_err", "peak_tilt_err", "onset_err"]
+        if mode == "markerless":  # the same estimate in both modes
+            quantities += ["camera_pan_err", "camera_tilt_err"]
+        for q in quantities:
             groups = {"all": ok}
             for key in ("camera", "shape"):
                 for r, a in ok:

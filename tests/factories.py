@@ -102,3 +102,18 @@ def ir_pose(position: str, rotation_deg: dict, n_frames: int) -> np.ndarray:
         pts[:, 25 + k] = knee
         pts[:, 27 + k] = knee + shank
     return pts
+
+
+K2C_JOINTS = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
+
+
+def truth_landmarks(truth: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 33, 2) landmarks and visibility from a truth file's joint-centre projections."""
+    n = truth["frame"].shape[0]
+    pts = np.full((n, 33, 2), np.nan)
+    vis = np.zeros((n, 33))
+    for joint, (li, ri) in K2C_JOINTS.items():
+        for side, idx in (("left", li), ("right", ri)):
+            pts[:, idx] = np.stack([truth[f"{joint}_{side}_x_px"], truth[f"{joint}_{side}_y_px"]], axis=1)
+            vis[:, idx] = 1.0
+    return pts, vis

@@ -47,6 +47,16 @@ def test_reps_timing():
     assert reps[1].start_s > first.end_s
 
 
+def test_a_raise_peaking_twice_without_returning_to_rest_is_one_rep():
+    segments = [(1.5, 0.0), (2.0, 1.0), (1.0, 0.11), (1.0, 0.9), (1.5, 0.0), (1.0, 0.0)]
+    t = np.arange(int(sum(d for d, _ in segments) * FPS)) / FPS
+    a = 5.0 + 110.0 * smooth_profile(t, segments)
+    reps = detect_reps(t, a, rest_value=5.0)
+    assert len(reps) == 1
+    assert reps[0].peak_value == pytest.approx(115.0, abs=0.5)
+    assert reps[0].start_s < 2.0 and reps[0].end_s > 6.0
+
+
 def test_small_wiggles_are_not_reps():
     t = np.arange(300) / FPS
     a = 5 + 8 * np.sin(t)

@@ -10,20 +10,7 @@ import pytest
 from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
 from hiprom.errors import BadInputError
 from hiprom.synth.truthfile import load_truth
-
-_LM = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
-
-
-def truth_landmarks(truth):
-    """(n, 33, 2) landmarks and visibility from the truth projections of the joint centres."""
-    n = truth["frame"].shape[0]
-    pts = np.full((n, 33, 2), np.nan)
-    vis = np.zeros((n, 33))
-    for joint, (li, ri) in _LM.items():
-        for side, idx in (("left", li), ("right", ri)):
-            pts[:, idx] = np.stack([truth[f"{joint}_{side}_x_px"], truth[f"{joint}_{side}_y_px"]], axis=1)
-            vis[:, idx] = 1.0
-    return pts, vis
+from tests.factories import K2C_JOINTS, truth_landmarks
 
 
 @pytest.fixture(scope="module")
@@ -107,11 +94,41 @@ def test_mirroring_swaps_sides(stiff):
     base = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
     mirrored = pts * np.array([-1.0, 1.0])
     swap = np.arange(33)
-    for left, right in _LM.values():
+    for left, right in K2C_JOINTS.values():
         swap[[left, right]] = [right, left]
     reps = analyze_knee_to_chest(truth["time_s"], mirrored[:, swap], vis[:, swap]).reps
     assert reps[0].side == "right"
     assert reps[0].peak_thigh_angle_deg == pytest.approx(base[0].peak_thigh_angle_deg, abs=1e-6)
+
+
+def _swap_sides(a):
+    swap = np.arange(33)
+    for left, right in K2C_JOINTS.values():
+        swap[[left, right]] = [right, left]
+    return a[:, swap]
+
+
+def test_the_other_legs_landmarks_dragged_along_are_not_a_rep(stiff):
+    """Off square the pose model drags the far leg up with the raised one: one rep, with a warning."""
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    for k in (25, 27):  # the right knee and ankle follow 40 % of the left's movement
+        pts[:, k + 1] += 0.4 * (pts[:, k] - pts[:1, k])
+    reps = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
+    assert [r.side for r in reps] == ["left"]
+    assert any("right leg's landmarks rose with the left leg" in w for w in reps[0].warnings)
+
+
+def test_both_legs_one_after_the_other_are_both_analysed(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    t = truth["time_s"]
+    both = np.concatenate([pts, _swap_sides(pts)])
+    time_s = np.concatenate([t, t + t[-1] + (t[1] - t[0])])
+    reps = analyze_knee_to_chest(time_s, both, np.concatenate([vis, _swap_sides(vis)])).reps
+    assert [r.side for r in reps] == ["left", "right"]
+    assert reps[0].peak_thigh_angle_deg == pytest.approx(reps[1].peak_thigh_angle_deg, abs=1e-6)
+    assert not any("rose with" in w for r in reps for w in r.warnings)
 
 
 def test_a_body_standing_up_the_frame_is_the_wrong_view(stiff):

@@ -182,8 +182,27 @@ def _print_knee_to_chest(doc: dict) -> None:
         print(f"{line}; {verdict} ({flag['confidence']} confidence)")
         for reason in flag["reasons"]:
             print(f"  - {reason}")
+        print(f"  - {_camera_and_error(r)}")
         for warning in r["quality"]["warnings"]:
             print(f"  ! {warning}")
+
+
+def _camera_and_error(r: dict) -> str:
+    """Where the phone stood (estimated) and the benchmark error that goes with it."""
+    err, cam = r["measurement_error_deg"], r["camera"]
+    where = ""
+    if cam is not None and cam["pan_deg"] is not None:
+        towards = "head" if cam["pan_deg"] >= 0 else "feet"
+        where = f"phone about {abs(cam['pan_deg']):.0f} deg towards the {towards}"
+        if cam["tilt_deg"] is not None:
+            where += f" and {cam['tilt_deg']:.0f} deg above the table"
+        where += "; "
+    basis = err["basis"].split("camera ")[-1]
+    return (
+        f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
+        f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
+        f"(worst {err['peak_trunk_thigh_angle_max']})"
+    )
 
 
 def _print_hip_ir(doc: dict) -> None:

@@ -198,6 +198,7 @@ def _knee_to_chest(
         series.image_px,
         series.visibility,
         tilt_ccw_deg=tilt,
+        world_m=series.world_m,
         image_size_px=series.image_size_px,
     )
     reps = [r for r in result.reps if side is None or r.side == side]

@@ -64,12 +64,48 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
                 "ci_deg": ci,
             },
         },
+        "camera": _camera_entry(rep),
+        "measurement_error_deg": _error_entry(rep),
         "lumbar_borrowing": {
             "flag": rep.borrowing,
             "confidence": rep.confidence,
             "reasons": list(rep.reasons),
         },
         "quality": {"warnings": list(rep.warnings)},
+    }
+
+
+def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
+    from hiprom.kinematics import camera_view as cv
+
+    if rep.camera is None:
+        return None
+    return {
+        "pan_deg": _num(rep.camera.pan_deg),  # + towards the head
+        "tilt_deg": _num(rep.camera.tilt_deg),  # + above the table, looking down
+        "method": "estimated from the pose model's 3D landmarks over the still frames before the raise",
+        "estimate_error_deg": {
+            "pan": cv.PAN_ERROR_DEG,
+            "pan_max": cv.PAN_ERROR_MAX_DEG,
+            "tilt": cv.TILT_ERROR_DEG,
+            "tilt_max": cv.TILT_ERROR_MAX_DEG,
+        },
+    }
+
+
+def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
+    """The benchmark's peak-angle errors for the camera set-up this rep was filmed from."""
+    from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG, SQUARE_MAX_PAN_DEG
+
+    square = rep.camera is not None and abs(rep.camera.pan_deg) <= SQUARE_MAX_PAN_DEG
+    basis = "square-on" if square else "any camera"
+    err = BENCH_PEAK_ERROR_DEG[basis]
+    return {
+        "basis": f"synthetic benchmark, camera {basis}",
+        "peak_thigh_angle": err["thigh"][0],
+        "peak_thigh_angle_max": err["thigh"][1],
+        "peak_trunk_thigh_angle": err["trunk_thigh"][0],
+        "peak_trunk_thigh_angle_max": err["trunk_thigh"][1],
     }
 
 

@@ -118,6 +118,12 @@ def detect_reps(
         after = np.flatnonzero(near_rest[stop:])
         first = int(before[-1]) if before.size else 0
         last = int(stop + after[0]) if after.size else angle.size - 1
+        if reps and first < reps[-1].end_frame:
+            # no return to rest since the previous stretch: the same rep, peaking twice
+            prev = reps.pop()
+            first = prev.start_frame
+            if lifted[prev.peak_frame] >= lifted[peak]:
+                peak = prev.peak_frame
         holding = lifted >= lifted[peak] - hold_tolerance_deg
         hold_runs = runs(holding)
         h0, h1 = next((int(a), int(b) - 1) for a, b in hold_runs if a <= peak < b)

@@ -1,0 +1,89 @@
+"""Where the phone stood: its pan and tilt off the square side-on view (pure numpy).
+
+For the knee-to-chest test the ideal camera looks square at the body's side:
+its optical axis along the body's left-right axis, the lens at table height.
+Two errors are common with a phone on a tripod or in a helper's hand:
+
+- **pan**: the phone swung about the vertical, towards the head (positive) or
+  the feet (negative). The body's long axis then recedes in depth;
+- **tilt**: the phone raised above the table, looking down (positive). The
+  body's left-right axis then shows up and down on screen.
+
+Both are read from the pose model's 3D landmarks (MediaPipe's ``world_m``:
+metres, hip-centred, axes along the camera's x right, y down, z away from the
+lens) over the still frames before a raise:
+
+- pan from the trunk (hip midpoint -> shoulder midpoint): its depth slope;
+- tilt from the body's left-right axis (shoulders and hips, the pair nearer
+  the camera minus the farther one): its slope down the picture, across the
+  trunk.
+
+MediaPipe's depth is compressed (it under-reads the slopes), so both raw
+angles are mapped by a gain fitted on the synthetic benchmark
+(``bench/accuracy.py``, 36 knee-to-chest clips, pans -25..25 deg, tilts
+5..15 deg). Leaving each camera set-up out of the fit in turn, the estimate
+was off by 4.5 deg (pan, worst 13.4 deg, at pan 25 deg) and 1.3 deg (tilt,
+worst 4.1 deg) on the clips left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["PAN_GAIN", "TILT_GAIN", "CameraOffset", "estimate_camera_offset"]
+
+PAN_GAIN = 1.65  # fitted: true pan / raw trunk depth slope
+TILT_GAIN, TILT_OFFSET_DEG = 0.73, -1.1  # fitted: true tilt = gain * raw - offset
+#: mean and worst error of the estimate, leave-one-camera-out on the benchmark (deg)
+PAN_ERROR_DEG, PAN_ERROR_MAX_DEG = 4.5, 13.4
+TILT_ERROR_DEG, TILT_ERROR_MAX_DEG = 1.3, 4.1
+
+_SHOULDERS, _HIPS = (11, 12), (23, 24)
+
+
+@dataclass(frozen=True)
+class CameraOffset:
+    """The phone's estimated offset from the square side-on view, degrees (NaN if unseen)."""
+
+    pan_deg: float  # + towards the head, - towards the feet
+    tilt_deg: float  # + above the table looking down
+
+
+def estimate_camera_offset(world_m: np.ndarray, visibility: np.ndarray, min_visibility: float = 0.5):
+    """Pan and tilt of the camera from still-pose 3D landmarks.
+
+    Parameters
+    ----------
+    world_m : (n_frames, 33, 3) array
+        The pose model's metric landmarks over still frames (camera-aligned
+        axes: x right, y down, z away from the camera).
+    visibility : (n_frames, 33) array
+        Landmarks below ``min_visibility`` are ignored.
+
+    Returns
+    -------
+    CameraOffset
+        NaN angles when the shoulders or hips are not seen.
+    """
+    w = np.array(world_m, dtype=float, copy=True)
+    w[np.asarray(visibility) < min_visibility] = np.nan
+    shoulders, hips = w[:, list(_SHOULDERS)], w[:, list(_HIPS)]
+    trunk = _median_rows(shoulders.mean(axis=1) - hips.mean(axis=1))
+    lateral = _median_rows((shoulders[:, 0] - shoulders[:, 1]) + (hips[:, 0] - hips[:, 1]))
+    if lateral[2] > 0:  # point it at the camera (the nearer side minus the farther one)
+        lateral = -lateral
+    raw_pan = np.degrees(np.arctan2(-trunk[2], np.hypot(trunk[0], trunk[1])))
+    # "down" in the picture: the image-plane perpendicular to the trunk, the one pointing down the
+    # frame (so a phone rolled about its lens, as far as the side-view check allows, reads the same)
+    down = np.array([-trunk[1], trunk[0]])
+    down = down / np.hypot(*down) * (1.0 if down[1] >= 0 else -1.0)
+    raw_tilt = np.degrees(np.arctan2(lateral[:2] @ down, -lateral[2]))
+    return CameraOffset(float(PAN_GAIN * raw_pan), float(TILT_GAIN * raw_tilt + TILT_OFFSET_DEG))
+
+
+def _median_rows(v: np.ndarray) -> np.ndarray:
+    """Median of the fully finite rows of ``(n, 3)`` (NaN if none)."""
+    ok = np.isfinite(v).all(axis=1)
+    return np.median(v[ok], axis=0) if ok.any() else np.full(v.shape[1], np.nan)

@@ -1,0 +1,98 @@
+"""The phone's pan/tilt estimate from 3D landmarks, on exact geometry (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+from hiprom.kinematics.camera_view import PAN_GAIN, estimate_camera_offset
+from hiprom.synth.camera import place_camera
+from hiprom.synth.truthfile import load_truth
+from tests.factories import truth_landmarks
+
+N = 20
+
+
+def world_landmarks(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, depth_gain=PAN_GAIN, n=N, head=+1.0):
+    """``(n, 33, 3)`` camera-aligned landmarks of a supine body filmed from its left side.
+
+    The body lies along the world's x axis (head towards ``head``), its left
+    side facing the camera; depth is compressed by ``depth_gain`` as the pose
+    model does (the estimate's gain undoes it).
+    """
+    body = {11: (0.5, 0.2), 12: (0.5, -0.2), 23: (0.0, 0.1), 24: (0.0, -0.1)}  # (along head, towards left)
+    world = np.full((33, 3), np.nan)
+    for i, (along, left) in body.items():
+        world[i] = (head * along, 0.1, left)
+    cam = place_camera(np.zeros(3), "side", distance_m=2.0, pan_deg=pan_deg * head, tilt_deg=tilt_deg,
+                       roll_deg=roll_deg)  # fmt: skip
+    hip_mid = (world[23] + world[24]) / 2
+    pts = (world - hip_mid) @ cam.rotation.T
+    pts[:, 2] /= depth_gain
+    return np.repeat(pts[None], n, axis=0), np.ones((n, 33))
+
+
+def test_square_side_view_reads_zero():
+    off = estimate_camera_offset(*world_landmarks())
+    assert off.pan_deg == pytest.approx(0.0, abs=1e-6)
+    assert off.tilt_deg == pytest.approx(-1.1, abs=1e-6)  # the fitted offset of the tilt map
+
+
+@pytest.mark.parametrize("pan", [-25.0, -10.0, 10.0, 25.0])
+@pytest.mark.parametrize("head", [+1.0, -1.0])
+def test_pan_is_recovered_towards_the_head_positive(pan, head):
+    off = estimate_camera_offset(*world_landmarks(pan_deg=pan, head=head))
+    assert off.pan_deg == pytest.approx(pan, abs=1.5)
+
+
+@pytest.mark.parametrize("tilt", [5.0, 15.0])
+def test_tilt_is_recovered(tilt):
+    off = estimate_camera_offset(*world_landmarks(tilt_deg=tilt))
+    assert off.tilt_deg == pytest.approx(tilt, abs=1.5)
+
+
+def test_phone_rolled_about_its_lens_reads_the_same():
+    level = estimate_camera_offset(*world_landmarks(pan_deg=12.0, tilt_deg=10.0))
+    rolled = estimate_camera_offset(*world_landmarks(pan_deg=12.0, tilt_deg=10.0, roll_deg=20.0))
+    assert rolled.pan_deg == pytest.approx(level.pan_deg, abs=1e-6)
+    assert rolled.tilt_deg == pytest.approx(level.tilt_deg, abs=1e-6)
+
+
+def test_the_far_side_tested_changes_nothing():
+    """Swapping the left/right labels (the other side facing the camera) gives the same view."""
+    w, vis = world_landmarks(pan_deg=15.0, tilt_deg=8.0)
+    order = np.arange(33)
+    order[[11, 12, 23, 24]] = [12, 11, 24, 23]
+    swapped = w[:, order]
+    a, b = estimate_camera_offset(w, vis), estimate_camera_offset(swapped, vis)
+    assert (a.pan_deg, a.tilt_deg) == pytest.approx((b.pan_deg, b.tilt_deg))
+
+
+def test_unseen_trunk_gives_nan():
+    w, vis = world_landmarks()
+    vis[:, [11, 12]] = 0.1
+    off = estimate_camera_offset(w, vis)
+    assert np.isnan(off.pan_deg) and np.isnan(off.tilt_deg)
+
+
+@pytest.fixture(scope="module")
+def k2c(samples_dir):
+    truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
+    return (truth["time_s"], *truth_landmarks(truth))
+
+
+@pytest.mark.parametrize(("pan", "warned"), [(3.0, False), (20.0, True), (-20.0, True)])
+def test_knee_to_chest_warns_about_an_off_square_phone(k2c, pan, warned):
+    time_s, pts, vis = k2c
+    world, _ = world_landmarks(pan_deg=pan, n=time_s.size)
+    rep = analyze_knee_to_chest(time_s, pts, vis, world_m=world).reps[0]
+    assert rep.camera.pan_deg == pytest.approx(pan, abs=1.5)
+    messages = [w for w in rep.warnings if "off square" in w]
+    assert bool(messages) == warned
+    if warned:
+        assert ("towards the head" if pan > 0 else "towards the feet") in messages[0]
+
+
+def test_knee_to_chest_without_3d_landmarks_has_no_camera_estimate(k2c):
+    assert analyze_knee_to_chest(*k2c).reps[0].camera is None
