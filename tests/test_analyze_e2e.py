@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from hiprom import cli
@@ -43,6 +44,24 @@ def test_marker_sample_is_flagged_with_the_onset_near_the_truth(samples_dir, tmp
         frames = [f.to_ndarray(format="rgb24") for f in video.decode(stream)]
     source = json.loads((samples_dir / "k2c_left_early_tilt.truth.json").read_text())
     assert len(frames) == source["n_frames"]
+
+
+def test_the_pose_pass_reads_the_card_as_a_pass_of_its_own_would(samples_dir, tmp_path):
+    """The card is found while the clip is decoded for the pose model (one decode, not two)."""
+    from hiprom.markers import detect_marker_angles
+    from hiprom.pipeline import get_landmarks
+
+    clip = samples_dir / "k2c_left_early_tilt.mp4"
+    run = get_landmarks(clip, max_people=1, cache_dir=tmp_path)
+    alone, marker_id = detect_marker_angles(clip)
+    assert run.series.meta["marker_id"] == marker_id is not None
+    np.testing.assert_array_equal(run.series.marker_ccw_deg, alone)
+    assert np.isfinite(alone).mean() > 0.9
+    cached = get_landmarks(clip, max_people=1, cache_dir=tmp_path)
+    assert cached.from_cache
+    np.testing.assert_array_equal(cached.series.marker_ccw_deg, alone)
+    plain = get_landmarks(samples_dir / "k2c_right_healthy.mp4", max_people=1, cache_dir=tmp_path).series
+    assert plain.marker_ccw_deg is None and plain.meta["marker_id"] is None
 
 
 def test_markerless_sample_says_what_it_cannot_tell(samples_dir, tmp_path, capsys):

@@ -54,6 +54,20 @@ def test_meta_must_be_json():
         )
 
 
+def test_marker_angles_round_trip_and_are_checked(tmp_path):
+    s = make_series(n_frames=5)
+    marker = np.array([10.0, np.nan, 11.5, 12.0, np.nan])
+    with_marker = LandmarkSeries(s.time_s, s.image_px, s.depth_px, s.visibility, s.presence, s.world_m,
+                                 meta={**s.meta, "marker_id": 7}, marker_ccw_deg=marker)  # fmt: skip
+    back = LandmarkSeries.load(with_marker.save(tmp_path / "m.npz"))
+    np.testing.assert_array_equal(back.marker_ccw_deg, marker)
+    assert back.meta["marker_id"] == 7
+    assert LandmarkSeries.load(s.save(tmp_path / "none.npz")).marker_ccw_deg is None
+    with pytest.raises(ValueError, match=r"'marker_ccw_deg' to have shape \(5,\)"):
+        LandmarkSeries(s.time_s, s.image_px, s.depth_px, s.visibility, s.presence, s.world_m,
+                       marker_ccw_deg=marker[:3])  # fmt: skip
+
+
 def test_round_trip_keeps_nan_and_meta(tmp_path):
     s = make_series(n_frames=9, missing=(0, 4))
     path = s.save(tmp_path / "sub" / "a.npz")

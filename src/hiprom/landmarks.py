@@ -80,6 +80,11 @@ class LandmarkSeries:
         occluded) and present in frame. NaN where not detected.
     world_m : (n_frames, 33, 3) float32 array
         MediaPipe's metric 3D landmarks, metres, origin between the hips.
+    marker_ccw_deg : (n_frames,) float64 array or None
+        The printed pelvis card's on-screen angle, found in the same pass
+        (:class:`hiprom.markers.MarkerTracker`; NaN where not seen); ``None``
+        when no card was seen at the start or the series was made without
+        looking. ``meta["marker_id"]`` names the card.
     meta : dict
         JSON-serialisable facts about the clip and how the series was made
         (``width_px``, ``height_px``, ``fps_nominal``, ``rotation_deg``,
@@ -93,6 +98,7 @@ class LandmarkSeries:
     presence: np.ndarray
     world_m: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
+    marker_ccw_deg: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_frames = None
@@ -107,6 +113,14 @@ class LandmarkSeries:
                 raise ValueError(f"Expected {name!r} to have shape {expected}, but got {arr.shape}.")
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
+        if self.marker_ccw_deg is not None:
+            marker = np.array(self.marker_ccw_deg, dtype=np.float64)
+            if marker.shape != (n_frames,):
+                raise ValueError(
+                    f"Expected 'marker_ccw_deg' to have shape ({n_frames},), but got {marker.shape}."
+                )
+            marker.setflags(write=False)
+            object.__setattr__(self, "marker_ccw_deg", marker)
         if n_frames and np.any(np.diff(self.time_s) <= 0):
             raise ValueError("Expected 'time_s' to be strictly increasing.")
         if not np.all(np.isfinite(self.time_s)):
@@ -141,6 +155,8 @@ class LandmarkSeries:
         path = Path(path)
         meta = {"format": FORMAT, **self.meta}
         arrays = {name: getattr(self, name) for name in _ARRAYS}
+        if self.marker_ccw_deg is not None:
+            arrays["marker_ccw_deg"] = self.marker_ccw_deg
         arrays["meta_json"] = np.array(json.dumps(meta, sort_keys=True))
         with atomic_output(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
@@ -158,6 +174,8 @@ class LandmarkSeries:
                         f"{path.name}: unknown landmark format {meta.get('format')!r}, expected {FORMAT!r}"
                     )
                 arrays = {name: npz[name] for name in _ARRAYS}
+                if "marker_ccw_deg" in npz.files:
+                    arrays["marker_ccw_deg"] = npz["marker_ccw_deg"]
         except FileNotFoundError:
             raise LandmarkFileError(f"no such landmark file: {path}") from None
         except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError) as exc:

@@ -15,7 +15,7 @@ import numpy as np
 
 from hiprom.video import open_video
 
-__all__ = ["MARKER_DICT", "detect_marker_angles", "write_marker_sheet"]
+__all__ = ["MARKER_DICT", "MarkerTracker", "detect_marker_angles", "write_marker_sheet"]
 
 MARKER_DICT = cv2.aruco.DICT_4X4_50
 
@@ -26,41 +26,66 @@ def _detector() -> cv2.aruco.ArucoDetector:
     return cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(MARKER_DICT), params)
 
 
+class MarkerTracker:
+    """Finds the card frame by frame, fed by whoever decodes the clip (the pose pass does).
+
+    The first id seen is followed. If no card shows in the first
+    ``probe_frames`` frames the clip is markerless and detection stops (the
+    remaining frames cost nothing).
+    """
+
+    def __init__(self, probe_frames: int = 60):
+        self._detector = _detector()
+        self._probe_frames = probe_frames
+        self._angles: list[float] = []
+        self.marker_id: int | None = None
+
+    def update(self, rgb: np.ndarray) -> None:
+        """Read one RGB frame (call once per frame, in order)."""
+        angle = np.nan
+        if self.marker_id is not None or len(self._angles) < self._probe_frames:
+            corners, ids, _ = self._detector.detectMarkers(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+            if ids is not None and len(ids):
+                ids = list(ids.ravel())
+                if self.marker_id is None:
+                    self.marker_id = int(ids[0])
+                if self.marker_id in ids:
+                    c = corners[ids.index(self.marker_id)][0]
+                    edge = c[1] - c[0]
+                    angle = float(np.degrees(np.arctan2(-edge[1], edge[0])))
+        self._angles.append(angle)
+
+    def angles(self) -> np.ndarray | None:
+        """(n_frames,) counter-clockwise on-screen angle of the card's top edge, unwrapped, NaN where
+        not found; ``None`` for a markerless clip."""
+        if self.marker_id is None:
+            return None
+        a = np.asarray(self._angles, dtype=float)
+        good = np.isfinite(a)
+        a[good] = np.degrees(np.unwrap(np.radians(a[good])))
+        return a
+
+
 def detect_marker_angles(clip: str | Path, *, probe_frames: int = 60, max_size_px: int | None = None):
-    """In-plane angle of the card in every frame.
+    """In-plane angle of the card in every frame of ``clip``, in a pass of its own.
+
+    The analysis gets the same angles from the pose pass
+    (:attr:`hiprom.landmarks.LandmarkSeries.marker_ccw_deg`); this decodes the
+    clip again, for landmark series made without them.
 
     Returns
     -------
     angle_ccw_deg : (n_frames,) array or None
-        Counter-clockwise on-screen angle of the marker's top edge, unwrapped;
-        NaN where the card is not found. ``None`` when no card is seen in the
-        first ``probe_frames`` frames (a markerless clip: the pass stops early).
+        See :meth:`MarkerTracker.angles`.
     marker_id : int or None
     """
-    detector = _detector()
-    angles: list[float] = []
-    marker_id = None
+    tracker = MarkerTracker(probe_frames)
     with open_video(clip, max_size_px=max_size_px) as reader:
         for i, (_, rgb) in enumerate(reader.frames()):
-            corners, ids, _ = detector.detectMarkers(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
-            angle = np.nan
-            if ids is not None and len(ids):
-                ids = ids.ravel()
-                if marker_id is None:
-                    marker_id = int(ids[0])
-                if marker_id in ids:
-                    c = corners[list(ids).index(marker_id)][0]
-                    edge = c[1] - c[0]
-                    angle = float(np.degrees(np.arctan2(-edge[1], edge[0])))
-            angles.append(angle)
-            if marker_id is None and i + 1 >= probe_frames:
+            tracker.update(rgb)
+            if tracker.marker_id is None and i + 1 >= probe_frames:
                 return None, None
-    if marker_id is None:
-        return None, None
-    a = np.asarray(angles)
-    good = np.isfinite(a)
-    a[good] = np.degrees(np.unwrap(np.radians(a[good])))
-    return a, marker_id
+    return tracker.angles(), tracker.marker_id
 
 
 def write_marker_sheet(path: str | Path, marker_id: int = 7, card_mm: float = 80.0, dpi: int = 300) -> Path:

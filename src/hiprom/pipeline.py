@@ -51,7 +51,8 @@ def get_landmarks(
         pass
     _, model_sha = resolve_model(model_path)
     clip_sha = sha256_file(clip)
-    settings = {"max_people": max_people, "person": person, "max_size_px": max_size_px}
+    # "markers": the series carries the pelvis card's angles, found in the same pass
+    settings = {"max_people": max_people, "person": person, "max_size_px": max_size_px, "markers": 1}
     cache = LandmarkCache(cache_dir) if use_cache else None
     key = LandmarkCache.key(clip_sha, model_sha, settings)
     if cache is not None and (hit := cache.get(key)) is not None:
@@ -185,7 +186,10 @@ def _knee_to_chest(
 
     tilt = None
     if marker != "off":
-        angle, _ = detect_marker_angles(clip)
+        if "marker_id" in series.meta:  # looked for in the pose pass
+            angle = series.marker_ccw_deg
+        else:  # a series made without looking: a pass of its own
+            angle, _ = detect_marker_angles(clip)
         if angle is None and marker == "on":
             raise BadInputError("no pelvis card found in the first 2 s of the clip (--marker on)")
         if angle is not None:

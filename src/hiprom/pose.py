@@ -24,6 +24,7 @@ import numpy as np
 from hiprom._fs import quiet_native_stderr
 from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
 from hiprom.landmarks import N_LANDMARKS, LandmarkSeries
+from hiprom.markers import MarkerTracker
 from hiprom.tracking import candidate_boxes, link_tracks, select_person
 from hiprom.video import VideoReader, open_video
 
@@ -169,7 +170,14 @@ def _run_model(reader: VideoReader, estimator: PoseEstimator, max_people: int, p
     width, height = reader.info.width_px, reader.info.height_px
     times, images, worlds = [], [], []
     expected = reader.info.n_frames_expected
-    for time_s, rgb in _prefetch(reader.frames()):
+    tracker = MarkerTracker()
+
+    def decoded() -> Iterator:
+        for time_s, rgb in reader.frames():
+            tracker.update(rgb)  # in the decode thread, while the model works on the previous frame
+            yield time_s, rgb
+
+    for time_s, rgb in _prefetch(decoded()):
         image_lm, world_lm = estimator.detect(rgb, time_s)
         times.append(time_s)
         images.append(image_lm)
@@ -186,7 +194,7 @@ def _run_model(reader: VideoReader, estimator: PoseEstimator, max_people: int, p
     cand[..., 1] *= height
     cand[..., 2] *= width
     time_s = np.asarray(times, dtype=np.float64)
-    return time_s, cand, cand_world
+    return time_s, cand, cand_world, tracker
 
 
 def extract_landmarks(
@@ -236,7 +244,7 @@ def extract_landmarks(
         open_video(clip, max_size_px=max_size_px) as reader,
         PoseEstimator(model, max_people) as est,
     ):
-        time_s, cand, cand_world = _run_model(reader, est, max_people, progress)
+        time_s, cand, cand_world, tracker = _run_model(reader, est, max_people, progress)
         info = reader.info
     n_frames = time_s.shape[0]
     start_s = float(time_s[0])
@@ -283,6 +291,7 @@ def extract_landmarks(
         "person_track": track,
         "n_tracks": int(track_id.max()) + 1,
         "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
+        "marker_id": tracker.marker_id,
     }
     return LandmarkSeries(
         time_s=time_s,
@@ -292,6 +301,7 @@ def extract_landmarks(
         presence=lm[..., 4],
         world_m=world,
         meta=meta,
+        marker_ccw_deg=tracker.angles(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hiprom.analysis.events import Rep
+from hiprom.kinematics.camera_view import PAN_ERROR_DEG, TILT_ERROR_DEG
 
 __all__ = ["camera_offset_warnings", "rep_quality_warnings"]
 
@@ -86,12 +87,12 @@ def camera_offset_warnings(pan_deg: float, tilt_deg: float, *, max_pan_deg: floa
         towards = "head" if pan_deg > 0 else "feet"
         warnings.append(
             f"the phone is about {abs(pan_deg):.0f} deg off square to the body's side, turned towards the "
-            f"{towards} (estimate +-5 deg): off-square views read the thigh angles 2-4x less accurately "
-            "on the benchmark; face the hip square-on"
+            f"{towards} (estimate +-{PAN_ERROR_DEG:.0f} deg): off-square views read the thigh angles 2-4x "
+            "less accurately on the benchmark; face the hip square-on"
         )
     if np.isfinite(tilt_deg) and tilt_deg > max_tilt_deg:
         warnings.append(
             f"the phone looks down on the body from about {tilt_deg:.0f} deg above the table "
-            "(estimate +-2 deg); lower it to hip height"
+            f"(estimate +-{TILT_ERROR_DEG:.0f} deg); lower it to hip height"
         )
     return warnings
