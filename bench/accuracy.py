@@ -106,6 +106,7 @@ def process(scenario, cache: Path) -> dict:
         for name, measured in raw_knee_to_chest_angles(series, side).items():
             out["errors"][f"raw_{name}"] = (measured - truth[name]).tolist()
         out.update(_analysis_rows(scenario, cache, summary, _true_camera(summary, truth)))
+        out["hip_drift"] = _hip_drift(series, side)
     else:
         out.update(_ir_rows(scenario, cache, summary))
     return out
@@ -183,6 +184,32 @@ def ir_table(results: list[dict]) -> str:
         verdict = "reported" if expected == "documented limit" else ("PASS" if passed else "FAIL")
         lines.append(f"| {r['name']} | {expected} | {verdict}: {outcome} |")
     return "\n".join(lines)
+
+
+def _hip_drift(series, side: str) -> float | None:
+    """A markerless sign of posterior pelvic tilt, measured to see whether it can be trusted.
+
+    The clinical notes name the hip point's cranial drift relative to the
+    shoulder as an indirect sign: the tested hip's shift towards the head,
+    along the table line, from the baseline to the rep's peak, as a fraction
+    of the trunk length (shoulder to hip midpoints). Positive = towards the head.
+    """
+    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+    from hiprom.kinematics.filtering import clean_tracks
+
+    a = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility)
+    reps = [r for r in a.reps if r.side == side]
+    if not reps or reps[0].baseline is None:
+        return None
+    rep, k = reps[0], (0 if side == "left" else 1)
+    pts = clean_tracks(series.image_px, series.visibility, series.time_s, min_visibility=0.5,
+                       max_gap_s=0.25, cutoff_hz=4.0)  # fmt: skip
+    base = slice(rep.baseline.start_frame, rep.baseline.stop_frame)
+    trunk = np.nanmedian(
+        np.linalg.norm(pts[base][:, [11, 12]].mean(1) - pts[base][:, [23, 24]].mean(1), axis=1)
+    )
+    towards_head = -((pts[:, 23 + k] - pts[:, 11 + k]) @ a.feet_dir) / trunk
+    return float(towards_head[rep.rep.peak_frame] - np.nanmedian(towards_head[base]))
 
 
 def _true_camera(summary: dict, truth: dict) -> tuple[float, float]:
@@ -314,7 +341,29 @@ def analysis_table(results: list[dict]) -> str:
             f"true positive {tp}, true negative {tn}, false positive {fp}, false negative {fn}; "
             f"{failed} clip(s) refused"
         )
-    return "\n".join([*lines, "", *flags])
+    return "\n".join([*lines, "", *flags, "", _drift_table(results)])
+
+
+def _drift_table(results: list[dict]) -> str:
+    """How well the hip point's cranial drift separates lumbar borrowing from a healthy hip."""
+    pos = [r["hip_drift"] for r in results if r.get("hip_drift") is not None and _borrowing(r)]
+    neg = [r["hip_drift"] for r in results if r.get("hip_drift") is not None and not _borrowing(r)]
+    if not pos or not neg:
+        return "(hip drift: no clips)"
+    auc = np.mean([(p > n) + 0.5 * (p == n) for p in pos for n in neg])
+    return (
+        "markerless sign, the tested hip's drift towards the head from baseline to peak (fraction of the "
+        f"trunk length): borrowing clips {min(pos):+.3f}..{max(pos):+.3f} (median {np.median(pos):+.3f}, "
+        f"n={len(pos)}), healthy {min(neg):+.3f}..{max(neg):+.3f} (median {np.median(neg):+.3f}, "
+        f"n={len(neg)}); "
+        f"AUC {auc:.2f} (0.5 = no better than chance)"
+    )
+
+
+def _borrowing(r: dict) -> bool:
+    rows = r.get("analysis", {})
+    first = rows.get("markerless") or rows.get("marker") or {}
+    return bool(first.get("flag_truth"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -242,3 +242,19 @@ def test_a_knee_point_sliding_with_the_rotation_does_not_shrink_it():
     assert s.peak_ir_deg == pytest.approx(32.0, abs=0.5)
     moving = analyze_hip_ir(time_s, pts, vis, "seated", config=HipIRConfig(fixed_knee=False)).sides[0]
     assert moving.peak_ir_deg < 28.0  # what following the knee point would report
+
+
+@pytest.mark.parametrize(("position", "hinted"), [("prone", True), ("seated", False)])
+def test_prone_refusals_say_the_view_is_the_problem(monkeypatch, samples_dir, tmp_path, position, hinted):
+    import hiprom.pipeline as pipeline
+    from hiprom.errors import TooFewDetectionsError
+
+    def no_person(*args, **kwargs):
+        raise TooFewDetectionsError("the person in x.mp4 was detected in only 5 of 200 frames")
+
+    monkeypatch.setattr(pipeline, "get_landmarks", no_person)
+    with pytest.raises(TooFewDetectionsError, match="only 5 of 200 frames") as caught:
+        clip = samples_dir / "ir_seated_left.mp4"
+        pipeline.analyze(clip, tmp_path / "out", test="hip-ir", position=position)
+    assert ("use the seated or supine test" in str(caught.value)) == hinted
+    assert not (tmp_path / "out").exists()
