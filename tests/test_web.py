@@ -107,6 +107,8 @@ def test_upload_analyse_review_compare_download(client, web_app, samples_dir):
     assert _wait(client, job_id)["status"] == "done"
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert 'data-measure="peak_ir_deg"' in page and "LIMITED" in page and "annotated.mp4" in page
+    assert "benchmark error in this view: mean 0.9 deg, worst 2.6 deg" in page  # seated, bench/accuracy.py
+    assert "less than 9.0 deg between sessions" in page
     video = client.get(f"/jobs/{job_id}/files/annotated.mp4")
     assert video.status_code == 200 and video.mimetype == "video/mp4"
     video.close()  # file responses stream from disk
@@ -143,3 +145,27 @@ def test_a_clip_without_a_person_fails_with_a_reason(client, tmp_path):
     response = upload(client, clip)
     state = _wait(client, response.headers["Location"].rsplit("/", 1)[1])
     assert state["status"] == "failed" and "person" in state["message"]
+
+
+def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, samples_dir):
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+    from hiprom.results import knee_to_chest_document
+    from hiprom.synth.truthfile import load_truth
+    from tests.factories import truth_landmarks
+    from tests.test_camera_view import world_landmarks
+
+    truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
+    pts, vis = truth_landmarks(truth)
+    world, _ = world_landmarks(pan_deg=-20.0, n=pts.shape[0])
+    reps = analyze_knee_to_chest(truth["time_s"], pts, vis, world_m=world).reps
+    doc = knee_to_chest_document(reps, {}, [])
+    job = SimpleNamespace(id="j1", params={"athlete": "Ada"})
+    with web_app.test_request_context():
+        page = render_template("result.html", job=job, doc=doc, files=[], athlete_id=1)
+    assert "phone about 20 deg towards the feet" in page
+    assert "benchmark error (any camera): thigh 10.5 deg (worst 26.5)" in page
+    assert "off square to the body&#39;s side" in page  # the warning, escaped
