@@ -265,6 +265,7 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             "onset_missing": true_onset is not None and onset is None,
             "onset_spurious": true_onset is None and onset is not None,
             "flag": r["lumbar_borrowing"]["flag"],
+            "confidence": r["lumbar_borrowing"]["confidence"],
             "flag_truth": true_rep["lumbar_borrowing"],
             "camera_pan_err": None if r["camera"] is None else r["camera"]["pan_deg"] - true_camera[0],
             "camera_tilt_err": None if r["camera"] is None else r["camera"]["tilt_deg"] - true_camera[1],
@@ -336,10 +337,16 @@ def analysis_table(results: list[dict]) -> str:
         fp = sum(a["flag"] and not a["flag_truth"] for _, a in ok)
         fn = sum(not a["flag"] and a["flag_truth"] for _, a in ok)
         total = max(tp + tn + fp + fn, 1)
+        by_confidence = []
+        for level in ("high", "moderate", "low"):
+            calls = [a for _, a in ok if a.get("confidence") == level]
+            if calls:
+                right = sum(a["flag"] == a["flag_truth"] for a in calls)
+                by_confidence.append(f"{level} {right}/{len(calls)}")
         flags.append(
             f"{mode}: flag correct on {tp + tn}/{tp + tn + fp + fn} clips ({100 * (tp + tn) / total:.0f}%) - "
             f"true positive {tp}, true negative {tn}, false positive {fp}, false negative {fn}; "
-            f"{failed} clip(s) refused"
+            f"{failed} clip(s) refused; correct by stated confidence: {', '.join(by_confidence)}"
         )
     return "\n".join([*lines, "", *flags, "", _drift_table(results)])
 
