@@ -221,7 +221,7 @@ def _true_camera(summary: dict, truth: dict) -> tuple[float, float]:
     rot = np.asarray(summary["camera"]["rotation"], float)
     to_camera = -rot[2]  # the optical axis reversed: target -> camera, world frame
     head_sign = np.sign((truth["head_x_px"][0] - truth["pelvis_x_px"][0]) * rot[0, 0])
-    pan = np.degrees(np.arctan2(to_camera[0] * head_sign, to_camera[2]))
+    pan = np.degrees(np.arctan2(to_camera[0] * head_sign, abs(to_camera[2])))  # either side of the plinth
     tilt = np.degrees(np.arcsin(to_camera[1]))
     return float(pan), float(tilt)
 

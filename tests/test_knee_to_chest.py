@@ -131,6 +131,18 @@ def test_both_legs_one_after_the_other_are_both_analysed(stiff):
     assert not any("rose with" in w for r in reps for w in r.warnings)
 
 
+def test_a_far_leg_hidden_at_rest_is_still_read_upwards(healthy):
+    """The tested leg on the far side: its knee is hidden behind the near leg until it rises."""
+    truth, summary = healthy
+    pts, vis = truth_landmarks(truth)
+    hidden = truth["thigh_vs_table_deg"] < 60.0  # behind the near leg until well up
+    vis[hidden, 26] = 0.2  # the right (tested) knee
+    reps = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
+    assert [r.side for r in reps] == ["right"]
+    true_peak = summary["reps"][0]["peak_thigh_vs_table_deg"]
+    assert reps[0].peak_thigh_angle_deg == pytest.approx(true_peak, abs=3.0)
+
+
 def test_a_body_standing_up_the_frame_is_the_wrong_view(stiff):
     truth, _ = stiff
     pts, vis = truth_landmarks(truth)

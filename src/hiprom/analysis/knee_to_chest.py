@@ -152,8 +152,11 @@ def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: flo
 def lift_sign(points: np.ndarray, feet_dir: np.ndarray) -> float:
     """+1 if raising a thigh turns it counter-clockwise on screen, else -1.
 
-    Decided from the data (the larger one-sided excursion of either thigh), so
-    it holds whichever way the person lies and however the phone is turned.
+    Decided from the data (the larger one-sided excursion of either thigh from
+    the table line, robust percentiles), so it holds whichever way the person
+    lies and however the phone is turned. The excursion is measured from the
+    table line, not from the thigh's median: a far-side thigh hidden behind the
+    near leg at rest is seen mostly raised, so its median is no rest angle.
     """
     best, sign = 0.0, 1.0
     for k in (0, 1):
@@ -162,8 +165,7 @@ def lift_sign(points: np.ndarray, feet_dir: np.ndarray) -> float:
         )
         if not np.isfinite(ccw).any():
             continue
-        rest = np.nanmedian(ccw)
-        up, down = np.nanmax(ccw) - rest, rest - np.nanmin(ccw)
+        up, down = np.nanpercentile(ccw, 98), -np.nanpercentile(ccw, 2)
         if max(up, down) > best:
             best, sign = max(up, down), (1.0 if up >= down else -1.0)
     return sign
@@ -335,7 +337,8 @@ def _analyse_rep(
     )
     if baseline is None:
         warnings.append("no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving")
-        base_thigh = float(np.nanmedian(thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]))
+        before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
+        base_thigh = float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan
     else:
         base_thigh = baseline.value
     camera = None

@@ -52,6 +52,7 @@ def accuracy_suite() -> list[Scenario]:
 
     Knee-to-chest (24): 2 sides x {healthy, stiff at 90, stiff at 100} x
     camera {ideal, pan 10, pan 15 + tilt 15, pan 25}, body shapes alternating;
+    plus 4 with the tested leg on the far side (2 sides x {healthy, stiff at 90});
     IR (12): 3 positions x {ideal view, 15 deg off} x 2 sides; plus 8 supine and
     seated clips over body shapes, IR 10-45 deg and pans of -15..10 deg.
     """
@@ -81,6 +82,24 @@ def accuracy_suite() -> list[Scenario]:
                 seed=100 + m,
                 speed=1.5,
                 marker=True,  # the markerless analysis ignores the card; marker mode reads it
+            )
+        )
+    # the tested leg on the far side (the phone on the other side of the plinth: pan 180 deg); the
+    # card over the tested hip faces away from the phone, so these are markerless in practice
+    for m, (side, (hip_name, limit)) in enumerate(
+        itertools.product(("left", "right"), (("healthy", None), ("stiff90", 90.0)))
+    ):
+        scenarios.append(
+            Scenario(
+                name=f"k2c_{side}_{hip_name}_far_{shapes[m % 2]}",
+                k2c=KneeToChestMotion(
+                    side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit
+                ),
+                body_shape=shapes[m % 2],
+                camera=CameraSetup(tilt_deg=5.0, pan_deg=180.0),
+                seed=150 + m,
+                speed=1.5,
+                marker=True,
             )
         )
     for position, off in itertools.product(("supine", "seated", "prone"), (0.0, 15.0)):
