@@ -267,6 +267,7 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             "flag": r["lumbar_borrowing"]["flag"],
             "confidence": r["lumbar_borrowing"]["confidence"],
             "flag_truth": true_rep["lumbar_borrowing"],
+            "camera_pan": None if r["camera"] is None else r["camera"]["pan_deg"],
             "camera_pan_err": None if r["camera"] is None else r["camera"]["pan_deg"] - true_camera[0],
             "camera_tilt_err": None if r["camera"] is None else r["camera"]["tilt_deg"] - true_camera[1],
         }
@@ -348,7 +349,40 @@ def analysis_table(results: list[dict]) -> str:
             f"true positive {tp}, true negative {tn}, false positive {fp}, false negative {fn}; "
             f"{failed} clip(s) refused; correct by stated confidence: {', '.join(by_confidence)}"
         )
-    return "\n".join([*lines, "", *flags, "", _drift_table(results)])
+    return "\n".join([*lines, "", *flags, "", _drift_table(results), "", _pan_lead(results)])
+
+
+def _pan_lead(results: list[dict]) -> str:
+    """A measured lead, not applied: how much a linear correction by the estimated pan would help.
+
+    Fits peak error = a * estimated pan + b on all camera set-ups but one (and
+    one side), tests on the one left out, for every set-up in turn.
+    """
+    rows = [(r, r["analysis"]["markerless"]) for r in results if "markerless" in r.get("analysis", {})]
+    rows = [
+        (f"{r['camera']}/{r['side']}", a)
+        for r, a in rows
+        if "error" not in a and a.get("camera_pan") is not None
+    ]
+    if len(rows) < 4:
+        return "(pan lead: too few clips)"
+    groups = np.array([g for g, _ in rows])
+    pan = np.array([a["camera_pan"] for _, a in rows])
+    out = []
+    for q in ("peak_thigh_err", "peak_trunk_thigh_err"):
+        err = np.array([a[q] for _, a in rows])
+        left_out = []
+        for g in np.unique(groups):
+            fit = groups != g
+            slope, offset = np.polyfit(pan[fit], err[fit], 1)
+            left_out += list(err[~fit] - (slope * pan[~fit] + offset))
+        slope, offset = np.polyfit(pan, err, 1)
+        out.append(
+            f"{q[:-4]}: MAE {np.mean(np.abs(err)):.1f} as measured, {np.mean(np.abs(left_out)):.1f} "
+            f"(worst {np.max(np.abs(left_out)):.1f}) if corrected by the estimated pan, fitted without the "
+            f"set-up tested (all clips: {slope:+.2f} deg per deg of pan {offset:+.1f})"
+        )
+    return "pan-correction lead (NOT applied): " + "; ".join(out)
 
 
 def _drift_table(results: list[dict]) -> str:
