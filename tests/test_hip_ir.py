@@ -258,3 +258,28 @@ def test_prone_refusals_say_the_view_is_the_problem(monkeypatch, samples_dir, tm
         pipeline.analyze(clip, tmp_path / "out", test="hip-ir", position=position)
     assert ("use the seated or supine test" in str(caught.value)) == hinted
     assert not (tmp_path / "out").exists()
+
+
+def _rolling_hips_world(n_frames, rotation, roll_deg):
+    """(n, 33, 3) camera-aligned 3D landmarks whose hip line tilts in depth with the rotation."""
+    world = np.full((n_frames, 33, 3), np.nan)
+    roll = np.radians(roll_deg * np.abs(rotation) / np.abs(rotation).max())
+    half = 0.1
+    world[:, 23] = np.stack([half * np.cos(roll), np.zeros(n_frames), half * np.sin(roll)], axis=1)
+    world[:, 24] = -world[:, 23]
+    return world
+
+
+@pytest.mark.parametrize(("position", "roll_deg", "warned"), [
+    ("supine", 14.0, True), ("supine", 5.0, False), ("seated", 14.0, False)
+])  # fmt: skip
+def test_a_pelvis_rolling_in_depth_is_warned_supine(position, roll_deg, warned):
+    """Supine from overhead, the roll shows in the 3D landmarks only (seated has its on-screen gate)."""
+    time_s, rotation = rotation_profile(ir_deg=30.0, er_deg=25.0)
+    pts = ir_pose(position, {"left": rotation}, time_s.size)
+    world = _rolling_hips_world(time_s.size, rotation, roll_deg)
+    (side,) = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position, world_m=world).sides
+    rolled = [w for w in side.warnings if "pelvis rolled by about" in w]
+    assert bool(rolled) == warned
+    if warned:
+        assert len(rolled) == 2 and "14 deg during internal rotation" in rolled[0]

@@ -261,7 +261,7 @@ def _hip_ir(
     from hiprom.results import hip_ir_document, write_ir_frames_csv, write_json
 
     result = analyze_hip_ir(series.time_s, series.image_px, series.visibility, position, side=side,
-                            image_size_px=series.image_size_px)  # fmt: skip
+                            world_m=series.world_m, image_size_px=series.image_size_px)  # fmt: skip
     document = hip_ir_document(result, _meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position))
     paths = {
         "csv": write_ir_frames_csv(out_dir / "frames.csv", series.time_s, result.rotation_deg),

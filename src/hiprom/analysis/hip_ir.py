@@ -21,6 +21,7 @@ from hiprom.analysis.ir_views import (
     ViewGeometry,
     check_view,
     compensation_warnings,
+    pelvis_roll_warnings,
     rest_offset_warning,
     tracking_problem,
     view_warnings,
@@ -172,6 +173,7 @@ def analyze_hip_ir(
     position: str,
     *,
     side: str | None = None,
+    world_m: np.ndarray | None = None,
     image_size_px: tuple[int, int] | None = None,
     config: HipIRConfig | None = None,
 ) -> HipIRAnalysis:
@@ -186,6 +188,9 @@ def analyze_hip_ir(
     position : {"supine", "seated", "prone"}
     side : {"left", "right"}, optional
         Analyse only this leg; default: every leg whose shank rotates.
+    world_m : (n_frames, 33, 3) array, optional
+        The pose model's 3D landmarks; supine, they show a pelvic roll
+        (:func:`hiprom.analysis.ir_views.pelvis_roll_warnings`).
     image_size_px : (width, height), optional
         For the out-of-frame warning.
 
@@ -250,6 +255,7 @@ def analyze_hip_ir(
                 lateral,
                 image_size_px,
                 cfg,
+                world_m,
             )
         )
     if not measured:
@@ -266,7 +272,7 @@ def analyze_hip_ir(
 
 def _side_result(
     time_s, pts, raw_px, visibility, leg, position, baseline, rest, rotation, holds, view, neutral, lateral,
-    image_size_px, cfg,
+    image_size_px, cfg, world_m=None,
 ) -> HipIRSide:  # fmt: skip
     rest_offset = view.rest_offset_deg(lateral)
     warnings = view_warnings(view, position) + rest_offset_warning(rest_offset)
@@ -287,6 +293,8 @@ def _side_result(
             hold.rep, image_size_px, segment="shank", body_part="the tested leg or pelvis",
         )  # fmt: skip
         gates += compensation_warnings(pts, rest, hold.rep, hold_name, position)
+        if world_m is not None:
+            gates += pelvis_roll_warnings(world_m, visibility, rest, hold.rep, hold_name, position)
         warnings += [g for g in gates if g not in warnings]
     ir = [h.value_deg for h in holds if h.kind == "ir"]
     er = [h.value_deg for h in holds if h.kind == "er"]

@@ -21,7 +21,8 @@ proportions, which do not depend on the image's size, rotation or mirroring:
 - thigh length / shank length: the femur should point along the camera's
   axis when supine or seated (hip and knee at 90 deg);
 - the pelvis line's turn and sideways shift during a hold: compensation
-  (seated and prone; not detectable from landmarks in the supine overhead view).
+  (seated and prone); supine, the hip line's depth slope in the pose model's
+  3D landmarks instead (its on-screen turn is too small there).
 
 Thresholds were set on the synthetic accuracy suite and its wrong-view clips
 (``bench/accuracy.py``; see docs/hip-ir.md).
@@ -36,7 +37,14 @@ import numpy as np
 from hiprom.analysis.events import Rep
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
 
-__all__ = ["ViewGeometry", "check_view", "compensation_warnings", "tracking_problem", "view_warnings"]
+__all__ = [
+    "ViewGeometry",
+    "check_view",
+    "compensation_warnings",
+    "pelvis_roll_warnings",
+    "tracking_problem",
+    "view_warnings",
+]
 
 _VIEW = {"supine": "from overhead (phone above the body, screen parallel to the ceiling, head in frame)",
          "seated": "from the front at knee height",
@@ -58,6 +66,10 @@ MAX_PELVIS_TURN_DEG = {"seated": 3.5, "prone": 5.0}
 # supine test: 1580 and 3370 deg/s; a prone clip: 1030 deg/s; every good clip of the suite <= 100 deg/s)
 MAX_TURN_DEG_S = 600.0
 MAX_PLAUSIBLE_DEG = 90.0  # a hold beyond this in either direction is not a hip rotation
+# supine, from the pose model's 3D landmarks instead: the hip line's depth slope during a hold, from rest.
+# Still pelvis: <= 7.3 deg (16 holds of 8 clips); pelvic roll of 10-15 deg: 8.5-17.5 deg, every clip with at
+# least one hold above 9 (3 clips); a 5 deg roll: 1.3 and 7.5 (not caught). Set on these clips.
+MAX_PELVIS_ROLL_3D_DEG = {"supine": 9.0}
 MAX_PELVIS_SHIFT = 0.15  # fraction of the pelvis width (seated: <= 0.04 still, 0.10 with a 10 deg roll)
 
 
@@ -216,6 +228,36 @@ def rest_offset_warning(offset_deg: float) -> list[str]:
         f"the shank rested {abs(offset_deg):.0f} deg {'medially' if offset_deg < 0 else 'laterally'} of "
         "perpendicular to the pelvis line: start from neutral rotation (rotation is measured from the "
         "rest position) and keep the camera square to the test"
+    ]
+
+
+def pelvis_roll_warnings(
+    world_m: np.ndarray, visibility: np.ndarray, rest: slice, rep: Rep, motion: str, position: str
+) -> list[str]:
+    """Pelvic roll during one hold, from the pose model's 3D landmarks (supine only).
+
+    ``world_m`` is ``(n_frames, 33, 3)`` (camera-aligned axes, z away from the
+    lens). Seen from overhead, a pelvis rolling about the body's long axis
+    tilts the hip line in depth; its on-screen turn is too small to see (see
+    ``MAX_PELVIS_TURN_DEG``). The depth slope's change from rest to the hold's
+    median is compared with ``MAX_PELVIS_ROLL_3D_DEG``.
+    """
+    if position not in MAX_PELVIS_ROLL_3D_DEG:
+        return []
+    hips = np.array(world_m, dtype=float)[:, [23, 24]]
+    hips[np.asarray(visibility)[:, [23, 24]] < 0.5] = np.nan
+    line = hips[:, 0] - hips[:, 1]
+    slope = np.degrees(np.arctan2(line[:, 2], np.hypot(line[:, 0], line[:, 1])))
+    at_rest, holding = slope[rest], slope[rep.hold_start_frame : rep.hold_stop_frame + 1]
+    if not (np.isfinite(at_rest).any() and np.isfinite(holding).any()):
+        return []
+    roll = float(np.nanmedian(holding) - np.nanmedian(at_rest))
+    if abs(roll) <= MAX_PELVIS_ROLL_3D_DEG[position]:
+        return []
+    return [
+        f"the pelvis rolled by about {abs(roll):.0f} deg during {motion} rotation (compensation, from the "
+        "3D landmarks; a 10-15 deg roll made IR read 6-13 deg low on the benchmark): stabilise the pelvis "
+        "and repeat"
     ]
 
 

@@ -149,14 +149,25 @@ def ir_gate_suite() -> list[Scenario]:
     ``limit_*`` clips show a documented limitation (reported, not judged).
     """
 
-    def ir(name, position, view=None, pelvis_shift_deg=0.0, **camera):
+    def ir(
+        name,
+        position,
+        view=None,
+        pelvis_shift_deg=0.0,
+        side="left",
+        body_shape="average",
+        peaks=(30.0, 30.0),
+        seed=None,
+        **camera,
+    ):
         return Scenario(
             name=name,
             test="hip-ir",
-            ir=IRMotion(side="left", position=position, peak_ir_deg=30.0, peak_er_deg=30.0,
+            ir=IRMotion(side=side, position=position, peak_ir_deg=peaks[0], peak_er_deg=peaks[1],
                         pelvis_shift_deg=pelvis_shift_deg),
+            body_shape=body_shape,
             camera=CameraSetup(view=view, **camera),
-            seed=300 + len(name),
+            seed=300 + len(name) if seed is None else seed,
             speed=1.5,
         )  # fmt: skip
 
@@ -166,8 +177,36 @@ def ir_gate_suite() -> list[Scenario]:
         # the seated body faces +z, so its side is the "foot_end" direction (-x) of the camera table
         ir("irgate_refuse_seated_from_side", "seated", view="foot_end", tilt_deg=4.0),
         ir("irgate_refuse_supine_from_side", "supine", view="side", tilt_deg=10.0),
-        # documented limit: from overhead the hip landmarks cannot show a pelvic roll (docs/hip-ir.md)
-        ir("irgate_limit_supine_pelvis_roll", "supine", pelvis_shift_deg=10.0, tilt_deg=4.0),
+        # supine pelvic roll: seen in the 3D landmarks' hip line (docs/hip-ir.md); a 5 deg roll is not
+        ir("irgate_comp_supine_pelvis_roll", "supine", pelvis_shift_deg=10.0, tilt_deg=4.0, seed=331),
+        ir(
+            "irgate_comp_supine_pelvis_roll15_right",
+            "supine",
+            pelvis_shift_deg=15.0,
+            side="right",
+            body_shape="heavy",
+            peaks=(35.0, 30.0),
+            tilt_deg=4.0,
+            seed=411,
+        ),
+        ir(
+            "irgate_comp_supine_pelvis_roll10_slim_pan10",
+            "supine",
+            pelvis_shift_deg=10.0,
+            body_shape="slim_female",
+            peaks=(25.0, 35.0),
+            tilt_deg=6.0,
+            pan_deg=10.0,
+            seed=412,
+        ),
+        ir(
+            "irgate_limit_supine_pelvis_roll5",
+            "supine",
+            pelvis_shift_deg=5.0,
+            peaks=(40.0, 30.0),
+            tilt_deg=4.0,
+            seed=413,
+        ),
         ir("irgate_comp_seated_pelvis_roll", "seated", pelvis_shift_deg=10.0, tilt_deg=4.0),
     ]
 
