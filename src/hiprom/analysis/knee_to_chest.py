@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
-from hiprom.analysis.onset import OnsetConfig, excess_tilt_deg, first_sustained
+from hiprom.analysis.onset import OnsetConfig, find_onset, judge_borrowing, relative_tilt
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
@@ -366,13 +366,15 @@ def _analyse_rep(
         ]
     else:
         method = "marker"
-        rel_tilt, sd = _relative_tilt(tilt, baseline, rep)
+        rel_tilt, sd = relative_tilt(tilt, baseline, rep)
         hip = (thigh - base_thigh) - rel_tilt
         peak_tilt = float(np.nanmax(rel_tilt[window]))
         off_square = camera is not None and abs(camera.pan_deg) > SQUARE_MAX_PAN_DEG
         u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
-        onset = _onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg, u)
-        borrowing, confidence, reasons = _judge(onset, peak_thigh, peak_tilt, sd, cfg, baseline is not None)
+        onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
+        borrowing, confidence, reasons = judge_borrowing(
+            onset, peak_thigh, peak_tilt, sd, cfg.borrowing_hip_deg, baseline is not None
+        )
         if off_square:
             confidence = "moderate" if confidence == "high" else confidence
             reasons.append(
@@ -388,57 +390,3 @@ def _analyse_rep(
         confidence=confidence,
         reasons=tuple(reasons), warnings=tuple(warnings),
     )  # fmt: skip
-
-
-def _relative_tilt(tilt: np.ndarray, baseline: Baseline | None, rep: Rep) -> tuple[np.ndarray, float]:
-    """Tilt relative to the still baseline (or the frames just before the raise) and its noise SD."""
-    if baseline is not None:
-        ref = tilt[baseline.start_frame : baseline.stop_frame]
-    else:
-        ref = tilt[max(0, rep.start_frame - 10) : rep.start_frame + 1]
-    ref = ref[np.isfinite(ref)]
-    if ref.size == 0:
-        return tilt - np.nan, np.nan
-    return tilt - float(np.median(ref)), float(np.std(ref))
-
-
-def _onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: KneeToChestConfig, u: float) -> dict:
-    """First sustained excess tilt during the raise, with an interval from the noise."""
-    raise_part = slice(rep.start_frame, rep.peak_frame + 1)
-    excess = excess_tilt_deg(tilt, hip)[raise_part]
-    t = time_s[raise_part]
-    threshold = cfg.onset.threshold_deg(sd)
-    idx = first_sustained(t, excess > threshold, cfg.onset.min_duration_s)
-    if idx < 0:
-        return dict(hip=None, thigh=None, time=None, ci=None)
-    spread = max(sd if np.isfinite(sd) else 0.0, 1.0)  # at least 1 deg: the marker's own resolution
-    lo = first_sustained(t, excess > threshold - spread, cfg.onset.min_duration_s)
-    hi = first_sustained(t, excess > threshold + spread, cfg.onset.min_duration_s)
-    hips = hip[raise_part]
-    ci_lo = float(hips[lo]) if lo >= 0 else float(hips[idx])
-    ci_hi = float(hips[hi]) if hi >= 0 else float(np.nanmax(hips))
-    return dict(hip=float(hips[idx]), thigh=float(thigh[raise_part][idx]), time=float(t[idx]),
-                ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u))  # fmt: skip
-
-
-def _judge(
-    onset: dict, peak_thigh: float, peak_tilt: float, sd: float, cfg: KneeToChestConfig, has_baseline: bool
-):
-    if onset["hip"] is None:
-        reasons = [f"no posterior tilt above the normal gradual curve (peak tilt {peak_tilt:.0f} deg "
-                   f"over {peak_thigh:.0f} deg of thigh lift)"]  # fmt: skip
-        return False, ("high" if has_baseline and sd < 1.0 else "moderate"), reasons
-    borrowing = onset["hip"] < cfg.borrowing_hip_deg
-    lo, hi = onset["ci"]
-    margin = min(abs(lo - cfg.borrowing_hip_deg), abs(hi - cfg.borrowing_hip_deg))
-    straddles = lo < cfg.borrowing_hip_deg < hi
-    confidence = (
-        "low" if straddles or not has_baseline else ("high" if margin >= 5 and sd < 1.0 else "moderate")
-    )
-    verb = "began" if borrowing else "only began"
-    reasons = [
-        f"the pelvis {verb} tilting at {onset['hip']:.0f} deg hip flexion "
-        f"(healthy >= {cfg.borrowing_hip_deg:.0f} deg); {peak_tilt:.0f} deg of the {peak_thigh:.0f} deg "
-        "knee-to-chest came from the pelvis and lumbar spine"
-    ]
-    return bool(borrowing), confidence, reasons
