@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accuracy_tables import analysis_table, ir_table, scoreboard
+from accuracy_tables import analysis_table, ir_table, pan_lead_out_of_sample, scoreboard
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing, too
@@ -241,19 +241,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the per-clip results here")
+    parser.add_argument(
+        "--suite", choices=("main", "holdout"), default="main",
+        help="main: the accuracy grid and the gate clips; holdout: clips nothing was fitted on",
+    )  # fmt: skip
     args = parser.parse_args(argv)
-    from hiprom.synth.presets import accuracy_suite, ir_gate_suite
+    from hiprom.synth.presets import accuracy_suite, holdout_suite, ir_gate_suite
 
-    suite = [s for s in accuracy_suite() + ir_gate_suite() if args.only in s.name]
+    chosen = accuracy_suite() + ir_gate_suite() if args.suite == "main" else holdout_suite()
+    suite = [s for s in chosen if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process, suite, [args.cache_dir] * len(suite)))
+        if args.suite == "holdout":  # the main grid's knee-to-chest clips, to fit the pan lead on
+            train = [s for s in accuracy_suite() if s.test == "knee-to-chest"]
+            trained = list(pool.map(process, train, [args.cache_dir] * len(train)))
     print(scoreboard([r for r in results if not r["name"].startswith("irgate_")]))
     print()
     print(analysis_table([r for r in results if r["test"] == "knee-to-chest"]))
     print()
     print(ir_table([r for r in results if r["test"] == "hip-ir"]))
+    if args.suite == "holdout":
+        print()
+        print(pan_lead_out_of_sample(trained, [r for r in results if r["test"] == "knee-to-chest"]))
     print(f"\n({len(suite)} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
     if args.json:
         args.json.write_text(json.dumps(results))

@@ -180,3 +180,28 @@ def _borrowing(r: dict) -> bool:
     rows = r.get("analysis", {})
     first = rows.get("markerless") or rows.get("marker") or {}
     return bool(first.get("flag_truth"))
+
+
+def pan_lead_out_of_sample(train: list[dict], test: list[dict]) -> str:
+    """The pan lead fitted on ``train`` (the main grid) and applied to ``test`` (clips it never saw)."""
+
+    def rows(results):
+        out = [r["analysis"]["markerless"] for r in results if "markerless" in r.get("analysis", {})]
+        return [a for a in out if "error" not in a and a.get("camera_pan") is not None]
+
+    fit, held = rows(train), rows(test)
+    if len(fit) < 4 or not held:
+        return "(pan lead out of sample: too few clips)"
+    out = []
+    for q in ("peak_thigh_err", "peak_trunk_thigh_err"):
+        slope, offset = np.polyfit([a["camera_pan"] for a in fit], [a[q] for a in fit], 1)
+        err = np.array([a[q] for a in held])
+        corrected = err - (slope * np.array([a["camera_pan"] for a in held]) + offset)
+        out.append(
+            f"{q[:-4]}: MAE {np.mean(np.abs(err)):.1f} (worst {np.max(np.abs(err)):.1f}) as measured, "
+            f"{np.mean(np.abs(corrected)):.1f} (worst {np.max(np.abs(corrected)):.1f}) corrected"
+        )
+    return (
+        f"pan-correction lead OUT OF SAMPLE (fitted on the {len(fit)} main-grid clips, applied to these "
+        f"{len(held)}; NOT applied by hiprom): " + "; ".join(out)
+    )

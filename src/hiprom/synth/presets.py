@@ -8,7 +8,7 @@ import itertools
 from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import IRMotion, KneeToChestMotion
 
-__all__ = ["SAMPLE_SCENARIOS", "accuracy_suite", "ir_gate_suite"]
+__all__ = ["SAMPLE_SCENARIOS", "accuracy_suite", "holdout_suite", "ir_gate_suite"]
 
 #: The small seeded clips committed under sample_videos/ (regenerate: hiprom synth samples).
 SAMPLE_SCENARIOS: tuple[Scenario, ...] = (
@@ -137,6 +137,64 @@ def accuracy_suite() -> list[Scenario]:
                 marker=True,
             )
         )
+    return scenarios
+
+
+def holdout_suite() -> list[Scenario]:
+    """Clips no threshold or gain was fitted on (``bench/accuracy.py --suite holdout``).
+
+    Knee-to-chest over pans, tilts, bodies and hips outside the main grid, to
+    check the camera estimate's gains, the errors the results state, and the
+    pan-correction lead out of sample; and supine hip rotation with a still
+    pelvis and with pelvic rolls, to check the 3D roll gate's 9 deg threshold.
+    """
+    k2c = (  # side, hip limit, pan, tilt, body
+        ("left", None, -20.0, 3.0, "slim_female"),
+        ("right", 95.0, -5.0, 8.0, "athletic_male"),
+        ("left", 85.0, 5.0, 12.0, "heavy"),
+        ("right", None, 12.0, 6.0, "average"),
+        ("left", 95.0, 20.0, 4.0, "athletic_male"),
+        ("right", 85.0, 0.0, 18.0, "slim_female"),
+        ("left", None, -12.0, 10.0, "heavy"),
+        ("right", 100.0, 18.0, 3.0, "average"),
+    )
+    scenarios = []
+    for m, (side, limit, pan, tilt, shape) in enumerate(k2c):
+        hip = "healthy" if limit is None else f"stiff{int(limit)}"
+        scenarios.append(
+            Scenario(
+                name=f"k2c_holdout_{side}_{hip}_pan{int(pan)}_tilt{int(tilt)}_{shape}",
+                k2c=KneeToChestMotion(
+                    side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit
+                ),
+                body_shape=shape,
+                camera=CameraSetup(tilt_deg=tilt, pan_deg=pan),
+                background=("plain", "cluttered")[m % 2],
+                lighting=("studio", "dim", "window")[m % 3],
+                seed=500 + m,
+                speed=1.5,
+                marker=True,
+            )
+        )
+    ir = (  # name, side, body, IR, roll, pan
+        ("ir_holdout_supine_left_still_heavy", "left", "heavy", 35.0, 0.0, 5.0),
+        ("ir_holdout_supine_right_still_slim", "right", "slim_female", 20.0, 0.0, -8.0),
+        ("irgate_comp_holdout_supine_roll12_athletic", "left", "athletic_male", 30.0, 12.0, 0.0),
+        ("irgate_limit_holdout_supine_roll8_right", "right", "average", 30.0, 8.0, 6.0),
+    )
+    for m, (name, side, shape, peak, roll, pan) in enumerate(ir):
+        scenarios.append(
+            Scenario(
+                name=name,
+                test="hip-ir",
+                ir=IRMotion(side=side, position="supine", peak_ir_deg=peak, peak_er_deg=30.0,
+                            pelvis_shift_deg=roll),
+                body_shape=shape,
+                camera=CameraSetup(tilt_deg=4.0, pan_deg=pan),
+                seed=520 + m,
+                speed=1.5,
+            )
+        )  # fmt: skip
     return scenarios
 
 
