@@ -47,6 +47,25 @@ SAMPLE_SCENARIOS: tuple[Scenario, ...] = (
 )
 
 
+def _k2c(name: str, side: str, limit: float | None, shape: str, camera: CameraSetup, seed: int,
+         background: str = "plain", lighting: str = "studio") -> Scenario:  # fmt: skip
+    """A benchmark knee-to-chest clip: healthy (``limit`` None, lift 130 deg) or stiff (lift 125 deg).
+
+    Every one carries the pelvis card: the markerless analysis ignores it, marker mode reads it.
+    """
+    return Scenario(
+        name=name,
+        k2c=KneeToChestMotion(side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit),
+        body_shape=shape,
+        camera=camera,
+        background=background,
+        lighting=lighting,
+        seed=seed,
+        speed=1.5,
+        marker=True,
+    )
+
+
 def accuracy_suite() -> list[Scenario]:
     """The benchmark grid: >= 24 clips over side, hip, camera and body.
 
@@ -70,20 +89,10 @@ def accuracy_suite() -> list[Scenario]:
     ):
         shape = shapes[(m + m // len(cameras)) % 2]  # every camera setup sees both body shapes
         scenarios.append(
-            Scenario(
-                name=f"k2c_{side}_{hip_name}_{cam_name}_{shape}",
-                k2c=KneeToChestMotion(
-                    side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit
-                ),
-                body_shape=shape,
-                camera=cam,
-                background="cluttered" if m % 3 == 0 else "plain",
-                lighting=("studio", "dim", "window")[m % 3],
-                seed=100 + m,
-                speed=1.5,
-                marker=True,  # the markerless analysis ignores the card; marker mode reads it
-            )
-        )
+            _k2c(f"k2c_{side}_{hip_name}_{cam_name}_{shape}", side, limit, shape, cam, 100 + m,
+                 background="cluttered" if m % 3 == 0 else "plain",
+                 lighting=("studio", "dim", "window")[m % 3])
+        )  # fmt: skip
     for position, off in itertools.product(("supine", "seated", "prone"), (0.0, 15.0)):
         for side, peak in (("left", 40.0), ("right", 15.0)):
             scenarios.append(
@@ -124,18 +133,9 @@ def accuracy_suite() -> list[Scenario]:
     for m, (side, (hip_name, limit)) in enumerate(
         itertools.product(("left", "right"), (("healthy", None), ("stiff90", 90.0)))
     ):
+        far = CameraSetup(tilt_deg=5.0, pan_deg=180.0)
         scenarios.append(
-            Scenario(
-                name=f"k2c_{side}_{hip_name}_far_{shapes[m % 2]}",
-                k2c=KneeToChestMotion(
-                    side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit
-                ),
-                body_shape=shapes[m % 2],
-                camera=CameraSetup(tilt_deg=5.0, pan_deg=180.0),
-                seed=150 + m,
-                speed=1.5,
-                marker=True,
-            )
+            _k2c(f"k2c_{side}_{hip_name}_far_{shapes[m % 2]}", side, limit, shapes[m % 2], far, 150 + m)
         )
     return scenarios
 
@@ -162,20 +162,10 @@ def holdout_suite() -> list[Scenario]:
     for m, (side, limit, pan, tilt, shape) in enumerate(k2c):
         hip = "healthy" if limit is None else f"stiff{int(limit)}"
         scenarios.append(
-            Scenario(
-                name=f"k2c_holdout_{side}_{hip}_pan{int(pan)}_tilt{int(tilt)}_{shape}",
-                k2c=KneeToChestMotion(
-                    side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit
-                ),
-                body_shape=shape,
-                camera=CameraSetup(tilt_deg=tilt, pan_deg=pan),
-                background=("plain", "cluttered")[m % 2],
-                lighting=("studio", "dim", "window")[m % 3],
-                seed=500 + m,
-                speed=1.5,
-                marker=True,
-            )
-        )
+            _k2c(f"k2c_holdout_{side}_{hip}_pan{int(pan)}_tilt{int(tilt)}_{shape}", side, limit, shape,
+                 CameraSetup(tilt_deg=tilt, pan_deg=pan), 500 + m, background=("plain", "cluttered")[m % 2],
+                 lighting=("studio", "dim", "window")[m % 3])
+        )  # fmt: skip
     ir = (  # name, side, body, IR, roll, pan
         ("ir_holdout_supine_left_still_heavy", "left", "heavy", 35.0, 0.0, 5.0),
         ("ir_holdout_supine_right_still_slim", "right", "slim_female", 20.0, 0.0, -8.0),
