@@ -29,8 +29,9 @@ METHOD_NOTE = (
     "the hip flexion at which the pelvis starts to tilt (lumbar borrowing when below 110 deg). Hip "
     "rotation: the shank's swing from its rest position, seen along the femur. Accuracy on the synthetic "
     "benchmark (README): knee-to-chest angles 3-5 deg MAE with the phone square to the body, about 10 deg "
-    "at 10-25 deg off; card tilt 1.4 deg; hip IR 1.2 deg supine, 0.9 deg seated (MAE), prone not "
-    "established. A change smaller than the minimal detectable change (flexion 9.7 deg, IR 7.8-9 deg) "
+    "at 10-25 deg off (each result says how far off square the phone was); card tilt 1.4 deg; hip IR "
+    "1.2 deg supine, 0.9 deg seated (MAE), prone not measurable (refused). A change smaller than the "
+    "minimal detectable change (flexion 9.7 deg, IR 7.8-9 deg) "
     "is within measurement error. Faces are blurred in every image."
 )
 
