@@ -141,6 +141,8 @@ def test_a_far_leg_hidden_at_rest_is_still_read_upwards(healthy):
     assert [r.side for r in reps] == ["right"]
     true_peak = summary["reps"][0]["peak_thigh_vs_table_deg"]
     assert reps[0].peak_thigh_angle_deg == pytest.approx(true_peak, abs=3.0)
+    assert any("right thigh was hidden at rest" in w for w in reps[0].warnings)
+    assert not any("no still baseline" in w for w in reps[0].warnings)
 
 
 def test_a_body_standing_up_the_frame_is_the_wrong_view(stiff):

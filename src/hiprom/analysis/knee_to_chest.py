@@ -336,7 +336,17 @@ def _analyse_rep(
         before_frame=rep.start_frame + 1,
     )
     if baseline is None:
-        warnings.append("no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving")
+        fps = 1.0 / float(np.median(np.diff(time_s))) if time_s.size > 1 else 30.0
+        before_raise = thigh[max(0, rep.start_frame - round(fps)) : rep.start_frame + 1]
+        if np.isfinite(before_raise).mean() < 0.5:  # hidden, not moving: the leg on the far side
+            warnings.append(
+                f"the {side} thigh was hidden at rest (the leg on the far side of the plinth?), so its "
+                "starting angle was not measured; film with the tested leg nearest the phone"
+            )
+        else:
+            warnings.append(
+                "no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving"
+            )
         before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
         base_thigh = float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan
     else:
@@ -360,7 +370,8 @@ def _analyse_rep(
         method, borrowing, confidence = "markerless", False, "low"
         reasons = [
             "pelvic tilt not measured: without the printed pelvis card hiprom cannot separate hip "
-            "flexion from pelvic tilt (see README, Accuracy); strap the card over the iliac crest",
+            "flexion from pelvic tilt (see README, Accuracy); strap the card over the iliac crest "
+            "of the leg nearest the phone",
             f"the thigh reached {peak_thigh:.0f} deg from the table and the goniometer reading "
             f"(trunk-thigh) was {peak_gonio:.0f} deg; both include any pelvic contribution",
         ]
