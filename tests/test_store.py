@@ -127,6 +127,24 @@ def test_flexion_worsening_beyond_error():
     assert by_key["peak_trunk_thigh_angle_deg"].measure.mdc_deg == FLEXION_MDC_DEG == 9.7
 
 
+def test_a_session_filmed_off_square_is_named_in_the_comparison():
+    from hiprom.store.records import StoredResult
+
+    def row(i, date, thigh, pan):
+        entry = k2c_document(thigh, 100.0)["results"][0]
+        entry["camera"] = {"pan_deg": pan, "tilt_deg": 5.0}
+        return StoredResult(i, "Sam", date, "", "c.mp4", str(i) * 64, "knee-to-chest", "supine", "left", 0,
+                            entry, {}, {})  # fmt: skip
+
+    comparisons, _ = compare([row(0, D1, 110.0, 2.0), row(1, D2, 125.0, -17.0)])
+    thigh = next(c for c in comparisons if c.measure.key == "peak_thigh_angle_deg")
+    assert thigh.verdict == "improved beyond measurement error"  # +15 vs 9.7 ...
+    (caveat,) = thigh.caveats  # ... but the second session was filmed 17 deg off square
+    assert f"the {D2} session was filmed about 17 deg off square" in caveat and "10 deg" in caveat
+    square, _ = compare([row(0, D1, 110.0, 2.0), row(1, D2, 125.0, 5.0)])
+    assert all(c.caveats == () for c in square)
+
+
 def test_fhir_bundle_validates_as_r4(store):
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.observation import Observation

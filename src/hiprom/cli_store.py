@@ -133,6 +133,8 @@ def _cmd_compare(args) -> int:
         change = "; " if c.change_deg is None else f"; change {c.change_deg:+.1f} deg (MDC {m.mdc_deg:.1f}): "
         trend = "" if c.slope_deg_per_month is None else f"; trend {c.slope_deg_per_month:+.1f} deg/month"
         print(f"{m.test} {m.position} {m.side} {m.label}: {values}{change}{c.verdict}{trend}")
+        for caveat in c.caveats:
+            print(f"  ! {caveat}")
     for a in asymmetry:
         flag = " FLAGGED" if a["flagged"] else ""
         print(f"{a['date']} {a['test']} {a['position']} {a['measure']}: left {a['left_deg']:.1f} / right "

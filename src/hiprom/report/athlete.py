@@ -139,7 +139,7 @@ def _summary_rows(comparisons: list[Comparison]) -> list[list[str]]:
                 f"{last:.1f}",
                 change,
                 mdc,
-                c.verdict,
+                c.verdict + "".join(f" (! {caveat})" for caveat in c.caveats),
                 slope,
             ]
         )

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.hip_ir import MDC_DEG as IR_MDC_DEG
+from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG, SQUARE_MAX_PAN_DEG
 from hiprom.store.records import StoredResult, entry_field
 
 __all__ = ["FLEXION_MDC_DEG", "Comparison", "Measure", "compare", "measures_by_session"]
 
 FLEXION_MDC_DEG = round(1.96 * np.sqrt(2) * 3.5, 1)  # 9.7
 ASYMMETRY_IR_DEG = 15.0
+OFF_SQUARE_ERROR_DEG = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"][0]
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,23 @@ class Comparison:
     verdict: str  # "improved beyond measurement error" | "worsened beyond measurement error" | ...
     slope_deg_per_month: float | None  # least squares, >= 3 sessions
     steps: tuple[tuple[dt.date, dt.date, float, str], ...]  # consecutive sessions: change and verdict
+    caveats: tuple[str, ...] = ()  # e.g. a session filmed off square, where the tool's own error is larger
 
 
 def _verdict(change: float, mdc: float) -> str:
     if abs(change) < mdc:
         return "within measurement error"
     return "improved beyond measurement error" if change > 0 else "worsened beyond measurement error"
+
+
+def _off_square_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date], float]:
+    """(side, date) -> the largest |estimated pan| of that session's knee-to-chest reps beyond square-on."""
+    out: dict[tuple[str, dt.date], float] = {}
+    for r in results:
+        pan = _get(r.result, "camera.pan_deg") if r.test == "knee-to-chest" else None
+        if pan is not None and abs(pan) > SQUARE_MAX_PAN_DEG:
+            out[(r.side, r.date)] = max(abs(pan), out.get((r.side, r.date), 0.0))
+    return out
 
 
 def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
@@ -94,6 +107,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     improvement.
     """
     series = measures_by_session(results)
+    off_square = _off_square_sessions(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -115,7 +129,14 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             )
             for i in range(len(values) - 1)
         )
-        comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps))
+        caveats = tuple(
+            f"the {d} session was filmed about {off_square[(m.side, d)]:.0f} deg off square, where the "
+            f"tool's own error is about {OFF_SQUARE_ERROR_DEG:.0f} deg (not 3-5): part of a change may be "
+            "the camera's"
+            for d in dates
+            if m.test == "knee-to-chest" and (m.side, d) in off_square
+        )
+        comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
     for m, by_date in series.items():
