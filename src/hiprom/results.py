@@ -95,9 +95,9 @@ def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
 
 def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
     """The benchmark's peak-angle errors for the camera set-up this rep was filmed from."""
-    from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG, SQUARE_MAX_PAN_DEG
+    from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG
 
-    square = rep.camera is not None and abs(rep.camera.pan_deg) <= SQUARE_MAX_PAN_DEG
+    square = rep.camera is not None and rep.camera.square_on
     basis = "square-on" if square else "any camera"
     err = BENCH_PEAK_ERROR_DEG[basis]
     return {

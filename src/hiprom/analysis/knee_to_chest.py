@@ -46,7 +46,6 @@ BENCH_PEAK_ERROR_DEG = {
     "square-on": {"thigh": (4.5, 13.0), "trunk_thigh": (3.3, 9.2)},
     "any camera": {"thigh": (10.5, 26.5), "trunk_thigh": (9.5, 25.8)},
 }
-SQUARE_MAX_PAN_DEG = 8.0  # an estimated pan within this counts as square-on
 
 
 @dataclass(frozen=True)
@@ -380,7 +379,7 @@ def _analyse_rep(
         rel_tilt, sd = relative_tilt(tilt, baseline, rep)
         hip = (thigh - base_thigh) - rel_tilt
         peak_tilt = float(np.nanmax(rel_tilt[window]))
-        off_square = camera is not None and abs(camera.pan_deg) > SQUARE_MAX_PAN_DEG
+        off_square = camera is not None and camera.off_square
         u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
         onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
         borrowing, confidence, reasons = judge_borrowing(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hiprom.analysis.events import Rep
-from hiprom.kinematics.camera_view import PAN_ERROR_DEG, TILT_ERROR_DEG
+from hiprom.kinematics.camera_view import PAN_ERROR_DEG, TILT_ERROR_DEG, off_square
 
 __all__ = ["camera_offset_warnings", "rep_quality_warnings"]
 
@@ -73,17 +73,15 @@ def rep_quality_warnings(
     return warnings
 
 
-def camera_offset_warnings(pan_deg: float, tilt_deg: float, *, max_pan_deg: float = 8.0,
-                           max_tilt_deg: float = 20.0) -> list[str]:  # fmt: skip
+def camera_offset_warnings(pan_deg: float, tilt_deg: float, *, max_tilt_deg: float = 20.0) -> list[str]:
     """Warnings for a phone estimated off the square side-on view (see ``kinematics.camera_view``).
 
-    The benchmark's thigh-angle error doubles from square-on (pan 0: 4.5 deg MAE)
-    to pan 10 deg (10.1 deg), so ``max_pan_deg`` sits between the two; tilt
-    changes the sagittal angles little (``cos`` of the tilt) until the phone is
-    well above the table.
+    Off square = beyond ``camera_view.SQUARE_MAX_PAN_DEG`` of pan. Tilt changes
+    the sagittal angles little (``cos`` of the tilt) until the phone is well
+    above the table.
     """
     warnings = []
-    if np.isfinite(pan_deg) and abs(pan_deg) > max_pan_deg:
+    if off_square(pan_deg):
         towards = "head" if pan_deg > 0 else "feet"
         warnings.append(
             f"the phone is about {abs(pan_deg):.0f} deg off square to the body's side, turned towards the "

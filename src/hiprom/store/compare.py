@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.hip_ir import MDC_DEG as IR_MDC_DEG
-from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG, SQUARE_MAX_PAN_DEG
+from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG
+from hiprom.kinematics.camera_view import off_square
 from hiprom.store.records import StoredResult, entry_field
 
 __all__ = ["FLEXION_MDC_DEG", "Comparison", "Measure", "compare", "measures_by_session"]
@@ -94,7 +95,7 @@ def _off_square_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date
     out: dict[tuple[str, dt.date], float] = {}
     for r in results:
         pan = _get(r.result, "camera.pan_deg") if r.test == "knee-to-chest" else None
-        if pan is not None and abs(pan) > SQUARE_MAX_PAN_DEG:
+        if off_square(pan):
             out[(r.side, r.date)] = max(abs(pan), out.get((r.side, r.date), 0.0))
     return out
 
@@ -107,7 +108,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     improvement.
     """
     series = measures_by_session(results)
-    off_square = _off_square_sessions(results)
+    off_square_pans = _off_square_sessions(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -130,11 +131,11 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             for i in range(len(values) - 1)
         )
         caveats = tuple(
-            f"the {d} session was filmed about {off_square[(m.side, d)]:.0f} deg off square, where the "
+            f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square, where the "
             f"tool's own error is about {OFF_SQUARE_ERROR_DEG:.0f} deg (not 3-5): part of a change may be "
             "the camera's"
             for d in dates
-            if m.test == "knee-to-chest" and (m.side, d) in off_square
+            if m.test == "knee-to-chest" and (m.side, d) in off_square_pans
         )
         comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
