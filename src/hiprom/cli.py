@@ -168,6 +168,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _print_knee_to_chest(doc: dict) -> None:
+    from hiprom.results import accuracy_line
+
     for r in doc["results"]:
         tilt = r["pelvic_tilt"]
         onset = tilt["onset"]
@@ -182,38 +184,16 @@ def _print_knee_to_chest(doc: dict) -> None:
         print(f"{line}; {verdict} ({flag['confidence']} confidence)")
         for reason in flag["reasons"]:
             print(f"  - {reason}")
-        print(f"  - {_camera_and_error(r)}")
+        print(f"  - {accuracy_line(r)}")
         for warning in r["quality"]["warnings"]:
             print(f"  ! {warning}")
 
 
-def _camera_and_error(r: dict) -> str:
-    """Where the phone stood (estimated) and the benchmark error that goes with it."""
-    err, cam = r["measurement_error_deg"], r["camera"]
-    where = ""
-    if cam is not None and cam["pan_deg"] is not None:
-        towards = "head" if cam["pan_deg"] >= 0 else "feet"
-        where = f"phone about {abs(cam['pan_deg']):.0f} deg towards the {towards}"
-        if cam["tilt_deg"] is not None:
-            where += f" and {cam['tilt_deg']:.0f} deg above the table"
-        where += "; "
-    basis = err["basis"].split("camera ")[-1]
-    return (
-        f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
-        f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
-        f"(worst {err['peak_trunk_thigh_angle_max']})"
-    )
-
-
 def _print_hip_ir(doc: dict) -> None:
+    from hiprom.results import accuracy_line
+
     for r in doc["results"]:
-        err = r["measurement_error_deg"]
-        worst = r.get("measurement_error_max_deg")
-        accuracy = (
-            f" (benchmark error in this view: mean {err}, worst {worst} deg)"
-            if err is not None
-            else " (accuracy not established in this view)"
-        )
+        accuracy = f" ({accuracy_line(r)})"
         ir = "not found" if r["peak_ir_deg"] is None else f"{r['peak_ir_deg']} deg"
         er = "not found" if r["peak_er_deg"] is None else f"{r['peak_er_deg']} deg"
         verdict = {True: "LIMITED", False: "not limited", None: "IR not measured"}[r["limited"]]

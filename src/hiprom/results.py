@@ -109,6 +109,37 @@ def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
     }
 
 
+def accuracy_line(entry: dict[str, Any]) -> str:
+    """One line on how far a result entry's numbers can be trusted, for the CLI and the web page.
+
+    Hip rotation: the position's benchmark error (or that it is not established).
+    Knee-to-chest: where the phone stood (estimated) and the benchmark errors that go
+    with that set-up. Empty for entries stored before these fields existed.
+    """
+    if entry.get("test") == "hip-ir":
+        err = entry.get("measurement_error_deg")
+        if err is None:
+            return "accuracy not established in this view"
+        worst = entry.get("measurement_error_max_deg")
+        return f"benchmark error in this view: mean {err} deg, worst {worst} deg"
+    err, cam = entry.get("measurement_error_deg"), entry.get("camera")
+    if not err:
+        return ""
+    where = ""
+    if cam and cam.get("pan_deg") is not None:
+        towards = "head" if cam["pan_deg"] >= 0 else "feet"
+        where = f"phone about {abs(cam['pan_deg']):.0f} deg towards the {towards}"
+        if cam.get("tilt_deg") is not None:
+            where += f" and {cam['tilt_deg']:.0f} deg above the table"
+        where += "; "
+    basis = err["basis"].split("camera ")[-1]
+    return (
+        f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
+        f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
+        f"(worst {err['peak_trunk_thigh_angle_max']})"
+    )
+
+
 def knee_to_chest_document(reps: list[KneeToChestRep], meta: dict[str, Any], warnings: list[str]) -> dict:
     from hiprom import __version__
 

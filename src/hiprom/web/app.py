@@ -16,6 +16,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from hiprom.errors import BadInputError, HipromError
+from hiprom.results import accuracy_line
 from hiprom.store.db import Store, open_store
 from hiprom.store.models import Athlete, Job
 from hiprom.web.auth import check_csrf, csrf_token, login_required, verify
@@ -58,6 +59,7 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies,
     )
+    app.jinja_env.filters["accuracy_line"] = accuracy_line  # the same line the CLI prints
     if jobs == "rq":
         if not redis_url:
             raise BadInputError("--jobs rq needs --redis URL (e.g. redis://localhost:6379/0)")
