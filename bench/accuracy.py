@@ -153,16 +153,15 @@ def _hip_drift(series, side: str) -> float | None:
     along the table line, from the baseline to the rep's peak, as a fraction
     of the trunk length (shoulder to hip midpoints). Positive = towards the head.
     """
-    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
-    from hiprom.kinematics.filtering import clean_tracks
+    from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
+    from hiprom.kinematics.filtering import clean_tracks_with
 
     a = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility)
     reps = [r for r in a.reps if r.side == side]
     if not reps or reps[0].baseline is None:
         return None
     rep, k = reps[0], (0 if side == "left" else 1)
-    pts = clean_tracks(series.image_px, series.visibility, series.time_s, min_visibility=0.5,
-                       max_gap_s=0.25, cutoff_hz=4.0)  # fmt: skip
+    pts = clean_tracks_with(KneeToChestConfig(), series.image_px, series.visibility, series.time_s)
     base = slice(rep.baseline.start_frame, rep.baseline.stop_frame)
     trunk = np.nanmedian(
         np.linalg.norm(pts[base][:, [11, 12]].mean(1) - pts[base][:, [23, 24]].mean(1), axis=1)

@@ -28,7 +28,7 @@ from hiprom.analysis.ir_views import (
 )
 from hiprom.analysis.quality import rep_quality_warnings
 from hiprom.errors import BadInputError
-from hiprom.kinematics.filtering import clean_tracks
+from hiprom.kinematics.filtering import clean_tracks_with
 from hiprom.kinematics.rotation import direction_deg, median_direction, signed_rotation_deg
 
 __all__ = [
@@ -122,17 +122,6 @@ class HipIRAnalysis:
     findings: tuple[str, ...]
 
 
-def _clean(points: np.ndarray, visibility: np.ndarray, time_s: np.ndarray, cfg: HipIRConfig) -> np.ndarray:
-    return clean_tracks(
-        points,
-        visibility,
-        time_s,
-        min_visibility=cfg.min_visibility,
-        max_gap_s=cfg.max_gap_s,
-        cutoff_hz=cfg.cutoff_hz,
-    )
-
-
 def _rest_frames(time_s: np.ndarray, shank: np.ndarray, cfg: HipIRConfig) -> tuple[Baseline | None, slice]:
     """The still stretch before the first movement of the shank (or its first 0.5 s)."""
     raw = direction_deg(shank)
@@ -208,7 +197,7 @@ def analyze_hip_ir(
     if position not in POSITIONS:
         raise BadInputError(f"--position must be one of {', '.join(POSITIONS)}, got {position!r}")
     time_s = np.asarray(time_s, float)
-    pts = _clean(points_px, visibility, time_s, cfg)
+    pts = clean_tracks_with(cfg, points_px, visibility, time_s)
     candidates = (side,) if side else ("left", "right")
     measured: list[HipIRSide] = []
     rotations: dict[str, np.ndarray] = {}

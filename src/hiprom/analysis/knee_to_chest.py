@@ -23,7 +23,7 @@ from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.camera_view import CameraOffset, estimate_camera_offset
-from hiprom.kinematics.filtering import clean_tracks, interpolate_gaps, lowpass
+from hiprom.kinematics.filtering import clean_tracks_with, interpolate_gaps, lowpass
 
 __all__ = [
     "BENCH_PEAK_ERROR_DEG",
@@ -118,19 +118,6 @@ class KneeToChestRep:
     confidence: str
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
-
-
-def _clean(
-    points: np.ndarray, visibility: np.ndarray, time_s: np.ndarray, cfg: KneeToChestConfig
-) -> np.ndarray:
-    return clean_tracks(
-        points,
-        visibility,
-        time_s,
-        min_visibility=cfg.min_visibility,
-        max_gap_s=cfg.max_gap_s,
-        cutoff_hz=cfg.cutoff_hz,
-    )
 
 
 def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: float = 1.0) -> LegAngles:
@@ -241,7 +228,7 @@ def analyze_knee_to_chest(
     """
     cfg = config or KneeToChestConfig()
     time_s = np.asarray(time_s, float)
-    pts = _clean(points_px, visibility, time_s, cfg)
+    pts = clean_tracks_with(cfg, points_px, visibility, time_s)
     if feet_dir is None:
         feet_dir = body_feet_direction(pts)
     check_side_view(feet_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-__all__ = ["clean_tracks", "interpolate_gaps", "lowpass", "mask_low_visibility", "runs"]
+__all__ = ["clean_tracks", "clean_tracks_with", "interpolate_gaps", "lowpass", "mask_low_visibility", "runs"]
 
 
 def runs(mask: np.ndarray) -> np.ndarray:
@@ -118,3 +118,13 @@ def clean_tracks(
     pts = mask_low_visibility(points, visibility, min_visibility)
     pts = interpolate_gaps(pts, time_s, max_gap_s)
     return lowpass(pts, time_s, cutoff_hz)
+
+
+def clean_tracks_with(config, points: np.ndarray, visibility: np.ndarray, time_s: np.ndarray) -> np.ndarray:
+    """:func:`clean_tracks` with the settings of an analysis config.
+
+    ``config`` is any object with ``min_visibility``, ``max_gap_s`` and
+    ``cutoff_hz`` (``KneeToChestConfig``, ``HipIRConfig``).
+    """
+    return clean_tracks(points, visibility, time_s, min_visibility=config.min_visibility,
+                        max_gap_s=config.max_gap_s, cutoff_hz=config.cutoff_hz)  # fmt: skip
