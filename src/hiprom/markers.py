@@ -71,7 +71,8 @@ def detect_marker_angles(clip: str | Path, *, probe_frames: int = 60, max_size_p
 
     The analysis gets the same angles from the pose pass
     (:attr:`hiprom.landmarks.LandmarkSeries.marker_ccw_deg`); this decodes the
-    clip again, for landmark series made without them.
+    clip again (the throughput bench's baseline, and the check that the pose
+    pass reads the card the same way).
 
     Returns
     -------

@@ -197,17 +197,13 @@ def _knee_to_chest(
     import numpy as np
 
     from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
-    from hiprom.markers import detect_marker_angles
     from hiprom.report.keyframes import write_key_frames
     from hiprom.report.plots import plot_knee_to_chest
     from hiprom.results import knee_to_chest_document, write_frames_csv, write_json
 
     tilt = None
     if marker != "off":
-        if "marker_id" in series.meta:  # looked for in the pose pass
-            angle = series.marker_ccw_deg
-        else:  # a series made without looking: a pass of its own
-            angle, _ = detect_marker_angles(clip)
+        angle = series.marker_ccw_deg  # found in the pose pass (get_landmarks always looks)
         if angle is None and marker == "on":
             raise BadInputError("no pelvis card found in the first 2 s of the clip (--marker on)")
         if angle is not None:
