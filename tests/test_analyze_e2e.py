@@ -151,3 +151,28 @@ def test_ir_needs_a_position(samples_dir, tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 3 and "--position" in err and err.count("\n") == 1
     assert not out.exists()
+
+
+def test_a_mirrored_clip_gives_the_other_side_and_the_same_angles(samples_dir, tmp_path):
+    """The model always sees a lying body with its head on the right: the clip and its mirror image
+    then give the same landmarks (mirrored) and the same angles, with left and right swapped."""
+    from hiprom.pipeline import analyze
+    from tests.videos import read_frames, write_video
+
+    clip = samples_dir / "k2c_right_healthy.mp4"  # filmed with the head on the left
+    mirrored = write_video(tmp_path / "mirrored.mp4", [f[:, ::-1] for f in read_frames(clip)], crf=12)
+    a = analyze(clip, tmp_path / "a", max_people=1, cache_dir=tmp_path / "cache", video=False)
+    b = analyze(mirrored, tmp_path / "b", max_people=1, cache_dir=tmp_path / "cache", video=False)
+    assert a.landmarks.series.meta["mirrored_for_model"] is True
+    assert b.landmarks.series.meta["mirrored_for_model"] is False
+    (ra,), (rb,) = a.document["results"], b.document["results"]
+    assert (ra["side"], rb["side"]) == ("right", "left")
+    for key in ("peak_thigh_angle_deg", "peak_trunk_thigh_angle_deg"):
+        assert abs(ra[key] - rb[key]) < 1.5, key
+    width = a.landmarks.series.image_size_px[0]
+    hips_a = a.landmarks.series.image_px[:, [23, 24]]
+    hips_b = b.landmarks.series.image_px[:, [24, 23]]  # left <-> right
+    both = np.isfinite(hips_a).all(axis=(1, 2)) & np.isfinite(hips_b).all(axis=(1, 2))
+    assert both.mean() > 0.9
+    apart_px = np.median(np.abs(hips_a[both, :, 0] - (width - hips_b[both, :, 0])))
+    assert apart_px < 3

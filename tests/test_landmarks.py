@@ -138,3 +138,31 @@ def test_landmark_names():
     assert landmark_index("left_hip") == 23 and landmark_index("right_knee") == 26
     with pytest.raises(KeyError, match="unknown landmark"):
         landmark_index("left_asis")
+
+
+def test_mirror_index_swaps_left_and_right_and_is_its_own_inverse():
+    from hiprom.landmarks import LANDMARK_NAMES, MIRROR_INDEX
+
+    idx = np.array(MIRROR_INDEX)
+    np.testing.assert_array_equal(idx[idx], np.arange(len(LANDMARK_NAMES)))
+    pairs = {LANDMARK_NAMES[i]: LANDMARK_NAMES[j] for i, j in enumerate(idx)}
+    assert pairs["nose"] == "nose"
+    assert pairs["left_hip"] == "right_hip" and pairs["right_knee"] == "left_knee"
+    assert pairs["mouth_left"] == "mouth_right" and pairs["left_eye_inner"] == "right_eye_inner"
+
+
+def test_mirrored_candidates_map_back_to_the_frame_as_filmed():
+    """A left hip seen at x on the mirrored frame is the right hip at width - x on the real one."""
+    from hiprom.pose import mirror_candidates
+
+    rng = np.random.default_rng(3)
+    cand = rng.uniform(0, 640, size=(4, 2, 33, 5)).astype(np.float32)
+    world = rng.normal(size=(4, 2, 33, 3)).astype(np.float32)
+    back, back_world = mirror_candidates(cand, world, 640)
+    np.testing.assert_allclose(back[..., 24, 0], 640 - cand[..., 23, 0])  # right hip <- mirrored left hip
+    np.testing.assert_array_equal(back[..., 24, 1:], cand[..., 23, 1:])  # y, depth, visibility, presence
+    np.testing.assert_array_equal(back_world[..., 24, 0], -world[..., 23, 0])
+    np.testing.assert_array_equal(back_world[..., 24, 1:], world[..., 23, 1:])
+    twice, twice_world = mirror_candidates(back, back_world, 640)
+    np.testing.assert_allclose(twice, cand, atol=1e-4)
+    np.testing.assert_array_equal(twice_world, world)

@@ -24,7 +24,7 @@ import numpy as np
 from hiprom._fs import atomic_output
 from hiprom.errors import LandmarkFileError
 
-__all__ = ["FORMAT", "LANDMARK_NAMES", "N_LANDMARKS", "LandmarkSeries", "landmark_index"]
+__all__ = ["FORMAT", "LANDMARK_NAMES", "MIRROR_INDEX", "N_LANDMARKS", "LandmarkSeries", "landmark_index"]
 
 FORMAT = "hiprom.landmarks/1"
 
@@ -39,6 +39,15 @@ LANDMARK_NAMES: tuple[str, ...] = (
     "right_heel", "left_foot_index", "right_foot_index",
 )  # fmt: skip
 N_LANDMARKS = len(LANDMARK_NAMES)
+
+
+def _mirror_name(name: str) -> str:
+    swap = {"left": "right", "right": "left"}
+    return "_".join(swap.get(part, part) for part in name.split("_"))
+
+
+#: index of each landmark's mirror image (left <-> right; the nose is its own)
+MIRROR_INDEX: tuple[int, ...] = tuple(LANDMARK_NAMES.index(_mirror_name(n)) for n in LANDMARK_NAMES)
 
 # name -> (trailing shape after n_frames, dtype)
 _ARRAYS: dict[str, tuple[tuple[int, ...], type]] = {

@@ -18,7 +18,12 @@ from hiprom.pose import ProgressFn, extract_landmarks, resolve_model
 from hiprom.tracking import check_person_rule
 from hiprom.video import open_video, sha256_file
 
-__all__ = ["AnalysisRun", "LandmarkRun", "analyze", "get_landmarks"]
+__all__ = ["LANDMARK_ORIENTATION", "AnalysisRun", "LandmarkRun", "analyze", "get_landmarks"]
+
+
+#: what the pose model is shown for each test (see hiprom.pose.extract_landmarks): a lying body side-on
+#: is mirrored to put its head on the right, where the model's peak hip angles erred 2-3x less
+LANDMARK_ORIENTATION = {"knee-to-chest": "head-right", "hip-ir": "as-filmed"}
 
 
 @dataclass(frozen=True)
@@ -37,13 +42,16 @@ def get_landmarks(
     max_people: int = 2,
     person: str = "auto",
     max_size_px: int | None = None,
+    orientation: str = "as-filmed",
     use_cache: bool = True,
     cache_dir: str | Path | None = None,
     progress: ProgressFn | None = None,
 ) -> LandmarkRun:
     """Landmarks of the tested person in ``clip``, from the cache when possible.
 
-    Raises the :mod:`hiprom.errors` kinds for bad input (see
+    ``orientation``: see :func:`hiprom.pose.extract_landmarks` (the
+    knee-to-chest analysis uses ``"head-right"``). Raises the
+    :mod:`hiprom.errors` kinds for bad input (see
     :func:`hiprom.pose.extract_landmarks`).
     """
     start = time.perf_counter()
@@ -54,6 +62,8 @@ def get_landmarks(
     clip_sha = sha256_file(clip)
     # "markers": the series carries the pelvis card's angles, found in the same pass
     settings = {"max_people": max_people, "person": person, "max_size_px": max_size_px, "markers": 1}
+    if orientation != "as-filmed":  # (keys made before the option existed stay valid)
+        settings["orientation"] = orientation
     cache = LandmarkCache(cache_dir) if use_cache else None
     key = LandmarkCache.key(clip_sha, model_sha, settings)
     if cache is not None and (hit := cache.get(key)) is not None:
@@ -64,6 +74,7 @@ def get_landmarks(
         max_people=max_people,
         person=person,
         max_size_px=max_size_px,
+        orientation=orientation,
         progress=progress,
     )
     series = dataclasses.replace(series, meta={**series.meta, "clip_sha256": clip_sha})
@@ -137,6 +148,7 @@ def analyze(
             raise BadInputError(f"--position must be one of {', '.join(POSITIONS)}, got {position!r}")
     try:
         run = get_landmarks(clip, model_path=model_path, max_people=max_people, person=person,
+                            orientation=LANDMARK_ORIENTATION[test],
                             use_cache=use_cache, cache_dir=cache_dir, progress=progress)  # fmt: skip
     except (NoPersonError, TooFewDetectionsError) as exc:
         raise _with_prone_hint(exc, test, position) from None

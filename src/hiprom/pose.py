@@ -12,6 +12,7 @@ GHUM full models; nothing is downloaded. Its SHA-256 is checked on load.
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 import zipfile
@@ -23,16 +24,18 @@ import numpy as np
 
 from hiprom._fs import quiet_native_stderr
 from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
-from hiprom.landmarks import N_LANDMARKS, LandmarkSeries
+from hiprom.landmarks import MIRROR_INDEX, N_LANDMARKS, LandmarkSeries
 from hiprom.markers import MarkerTracker
 from hiprom.tracking import candidate_boxes, link_tracks, select_person
 from hiprom.video import VideoReader, open_video
 
 __all__ = [
     "BUNDLED_MODEL_SHA256",
+    "ORIENTATIONS",
     "PoseEstimator",
     "default_model_path",
     "extract_landmarks",
+    "mirror_candidates",
     "resolve_model",
 ]
 
@@ -82,21 +85,24 @@ def resolve_model(model_path: str | Path | None = None) -> tuple[Path, str]:
 
 
 class PoseEstimator:
-    """MediaPipe ``PoseLandmarker`` in VIDEO mode; use as a context manager.
+    """MediaPipe ``PoseLandmarker`` in VIDEO mode (IMAGE mode with ``video=False``); a context manager.
 
     :meth:`detect` returns, for up to ``max_people`` people,
     ``image (k, 33, 5)`` = normalised x, y, z, visibility, presence and
     ``world (k, 33, 3)`` in metres.
     """
 
-    def __init__(self, model_path: Path, max_people: int = 2, min_confidence: float = 0.5):
+    def __init__(
+        self, model_path: Path, max_people: int = 2, min_confidence: float = 0.5, video: bool = True
+    ):
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 
         self._mp = mp
+        self._video = video
         options = vision.PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(model_path)),
-            running_mode=vision.RunningMode.VIDEO,
+            running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
             num_poses=max_people,
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
@@ -112,8 +118,10 @@ class PoseEstimator:
         mp = self._mp
         ms = max(round(time_s * 1000), self._last_ms + 1)  # VIDEO mode needs increasing ms
         self._last_ms = ms
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
-        result = self._landmarker.detect_for_video(image, ms)
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        result = (
+            self._landmarker.detect_for_video(image, ms) if self._video else self._landmarker.detect(image)
+        )
         image_lm = np.array(
             [[(p.x, p.y, p.z, p.visibility, p.presence) for p in pose] for pose in result.pose_landmarks],
             dtype=np.float32,
@@ -165,8 +173,58 @@ def _prefetch(frames: Iterator, depth: int = 4) -> Iterator:
                 thread.join(0.05)
 
 
-def _run_model(reader: VideoReader, estimator: PoseEstimator, max_people: int, progress: ProgressFn | None):
-    """Candidates of every frame as padded arrays."""
+#: what the model is shown: the frames as filmed, or mirrored when that puts a lying person's head on
+#: the right (the pose model reads a lying body's hip and knee less well with the head on the left)
+ORIENTATIONS = ("as-filmed", "head-right")
+_PROBE_FRAMES = 12  # frames buffered at the start to find which way the head points (every 3rd probed)
+
+
+def _head_on_left(model: Path, frames: list[np.ndarray]) -> bool:
+    """True when a lying person's shoulders are left of their hips in most probed frames."""
+    votes = []
+    with PoseEstimator(model, 1, video=False) as probe:
+        for rgb in frames:
+            image_lm, _ = probe.detect(rgb, 0.0)
+            if len(image_lm):
+                trunk = image_lm[0, [11, 12], :2].mean(axis=0) - image_lm[0, [23, 24], :2].mean(axis=0)
+                if abs(trunk[0]) > abs(trunk[1]):  # lying across the frame
+                    votes.append(trunk[0] < 0)
+    return bool(votes) and bool(2 * sum(votes) > len(votes))
+
+
+def mirror_candidates(
+    cand: np.ndarray, cand_world: np.ndarray, width_px: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Landmarks found on horizontally mirrored frames, mapped back to the frames as filmed.
+
+    Parameters
+    ----------
+    cand : (..., 33, 5) array
+        Pixel x, y, depth, visibility, presence on the mirrored frames.
+    cand_world : (..., 33, 3) array
+        Metric landmarks (x right) on the mirrored frames.
+    width_px : int
+
+    Returns
+    -------
+    (cand, cand_world) with x reflected and left and right landmarks swapped.
+    """
+    cand = cand[..., list(MIRROR_INDEX), :].copy()
+    cand[..., 0] = width_px - cand[..., 0]
+    cand_world = cand_world[..., list(MIRROR_INDEX), :].copy()
+    cand_world[..., 0] = -cand_world[..., 0]
+    return cand, cand_world
+
+
+def _run_model(
+    reader: VideoReader,
+    estimator: PoseEstimator,
+    max_people: int,
+    progress: ProgressFn | None,
+    orientation: str = "as-filmed",
+    model: Path | None = None,
+):
+    """Candidates of every frame as padded arrays (in the frames' own orientation), and the flip made."""
     width, height = reader.info.width_px, reader.info.height_px
     times, images, worlds = [], [], []
     expected = reader.info.n_frames_expected
@@ -177,8 +235,13 @@ def _run_model(reader: VideoReader, estimator: PoseEstimator, max_people: int, p
             tracker.update(rgb)  # in the decode thread, while the model works on the previous frame
             yield time_s, rgb
 
-    for time_s, rgb in _prefetch(decoded()):
-        image_lm, world_lm = estimator.detect(rgb, time_s)
+    frames = _prefetch(decoded())
+    first = list(itertools.islice(frames, _PROBE_FRAMES))
+    mirrored = (
+        orientation == "head-right" and model is not None and _head_on_left(model, [f[1] for f in first[::3]])
+    )
+    for time_s, rgb in itertools.chain(first, frames):
+        image_lm, world_lm = estimator.detect(rgb[:, ::-1] if mirrored else rgb, time_s)
         times.append(time_s)
         images.append(image_lm)
         worlds.append(world_lm)
@@ -193,8 +256,10 @@ def _run_model(reader: VideoReader, estimator: PoseEstimator, max_people: int, p
     cand[..., 0] *= width
     cand[..., 1] *= height
     cand[..., 2] *= width
+    if mirrored:
+        cand, cand_world = mirror_candidates(cand, cand_world, width)
     time_s = np.asarray(times, dtype=np.float64)
-    return time_s, cand, cand_world, tracker
+    return time_s, cand, cand_world, tracker, mirrored
 
 
 def extract_landmarks(
@@ -204,6 +269,7 @@ def extract_landmarks(
     max_people: int = 2,
     person: str = "auto",
     max_size_px: int | None = None,
+    orientation: str = "as-filmed",
     min_detected_fraction: float = 0.25,
     min_detected_frames: int = 5,
     progress: ProgressFn | None = None,
@@ -223,6 +289,13 @@ def extract_landmarks(
         How to choose among people: see :func:`hiprom.tracking.select_person`.
     max_size_px : int, optional
         Downscale frames so their longer side is at most this (for speed).
+    orientation : {"as-filmed", "head-right"}
+        ``"head-right"``: when a person lying across the frame has the head
+        on the left (found on a few frames at the start), the model is shown
+        mirrored frames and the landmarks are mapped back. On the benchmark's
+        knee-to-chest clips the peak angles were 2-3x less wrong that way
+        (``docs/knee-to-chest.md``). The series is always in the frames' own
+        orientation; ``meta["mirrored_for_model"]`` says what was done.
     min_detected_fraction, min_detected_frames : float, int
         Refuse when the chosen person is detected in fewer frames.
     progress : callable(n_done, n_expected), optional
@@ -238,13 +311,17 @@ def extract_landmarks(
 
     if max_people < 1:
         raise ValueError("max_people must be at least 1")
+    if orientation not in ORIENTATIONS:
+        raise ValueError(f"orientation must be one of {ORIENTATIONS}, got {orientation!r}")
     model, model_sha = resolve_model(model_path)
     with (
         quiet_native_stderr(),
         open_video(clip, max_size_px=max_size_px) as reader,
         PoseEstimator(model, max_people) as est,
     ):
-        time_s, cand, cand_world, tracker = _run_model(reader, est, max_people, progress)
+        time_s, cand, cand_world, tracker, mirrored = _run_model(
+            reader, est, max_people, progress, orientation, model
+        )
         info = reader.info
     n_frames = time_s.shape[0]
     start_s = float(time_s[0])
@@ -292,6 +369,8 @@ def extract_landmarks(
         "n_tracks": int(track_id.max()) + 1,
         "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
         "marker_id": tracker.marker_id,
+        "orientation": orientation,
+        "mirrored_for_model": mirrored,
     }
     return LandmarkSeries(
         time_s=time_s,
