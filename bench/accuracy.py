@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from accuracy_tables import analysis_table, ir_table, pan_lead_out_of_sample, scoreboard
+from accuracy_tables import analysis_table, ir_table, pan_correction_out_of_sample, scoreboard
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing, too
@@ -72,7 +72,7 @@ def _same(stored: dict, current: dict, defaults: dict) -> bool:
 def process(scenario, cache: Path) -> dict:
     """Generate (if needed) and measure one clip; returns per-frame errors."""
     from hiprom.errors import HipromError
-    from hiprom.pipeline import get_landmarks
+    from hiprom.pipeline import LANDMARK_ORIENTATION, get_landmarks
     from hiprom.synth.compare import joint_errors_px, raw_knee_to_chest_angles
     from hiprom.synth.generate import generate_clip
     from hiprom.synth.truthfile import load_truth, load_truth_summary
@@ -95,8 +95,9 @@ def process(scenario, cache: Path) -> dict:
     }
     try:
         series = get_landmarks(
-            cache / f"{scenario.name}.mp4", max_people=1, cache_dir=cache / "landmarks"
-        ).series
+            cache / f"{scenario.name}.mp4", max_people=1, cache_dir=cache / "landmarks",
+            orientation=LANDMARK_ORIENTATION[scenario.test],
+        ).series  # fmt: skip
     except HipromError as exc:
         if scenario.test != "hip-ir":
             raise
@@ -226,7 +227,11 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             "confidence": r["lumbar_borrowing"]["confidence"],
             "flag_truth": true_rep["lumbar_borrowing"],
             "camera_pan": None if r["camera"] is None else r["camera"]["pan_deg"],
+            "flexion_scale": None if r["camera"] is None else r["camera"]["flexion_scale"],
+            "peak_thigh": r["peak_thigh_angle_deg"],
+            "peak_trunk_thigh": r["peak_trunk_thigh_angle_deg"],
             "camera_pan_err": None if r["camera"] is None else r["camera"]["pan_deg"] - true_camera[0],
+            "true_pan": true_camera[0],
             "camera_tilt_err": None if r["camera"] is None else r["camera"]["tilt_deg"] - true_camera[1],
         }
     return rows
@@ -253,17 +258,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process, suite, [args.cache_dir] * len(suite)))
-        if args.suite == "holdout":  # the main grid's knee-to-chest clips, to fit the pan lead on
-            train = [s for s in accuracy_suite() if s.test == "knee-to-chest"]
-            trained = list(pool.map(process, train, [args.cache_dir] * len(train)))
     print(scoreboard([r for r in results if not r["name"].startswith("irgate_")]))
     print()
-    print(analysis_table([r for r in results if r["test"] == "knee-to-chest"]))
+    k2c = [r for r in results if r["test"] == "knee-to-chest"]
+    print(analysis_table(k2c, pan_check=args.suite == "main"))  # the slope was fitted on the main grid
     print()
     print(ir_table([r for r in results if r["test"] == "hip-ir"]))
     if args.suite == "holdout":
         print()
-        print(pan_lead_out_of_sample(trained, [r for r in results if r["test"] == "knee-to-chest"]))
+        print(pan_correction_out_of_sample(k2c))
     print(f"\n({len(suite)} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
     if args.json:
         args.json.write_text(json.dumps(results))

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
-from hiprom.kinematics.camera_view import PAN_GAIN, estimate_camera_offset
+from hiprom.kinematics import camera_view
+from hiprom.kinematics.camera_view import PAN_GAIN, PAN_OFFSET_DEG, estimate_camera_offset, flexion_scale
 from hiprom.synth.camera import place_camera
 from hiprom.synth.truthfile import load_truth
 from tests.factories import truth_landmarks
@@ -33,9 +34,9 @@ def world_landmarks(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, depth_gain=PAN_GAIN
     return np.repeat(pts[None], n, axis=0), np.ones((n, 33))
 
 
-def test_square_side_view_reads_zero():
+def test_square_side_view_reads_the_maps_offsets():
     off = estimate_camera_offset(*world_landmarks())
-    assert off.pan_deg == pytest.approx(0.0, abs=1e-6)
+    assert off.pan_deg == pytest.approx(PAN_OFFSET_DEG, abs=1e-6)  # the fitted offset of the pan map
     assert off.tilt_deg == pytest.approx(-1.0, abs=1e-6)  # the fitted offset of the tilt map
 
 
@@ -43,7 +44,7 @@ def test_square_side_view_reads_zero():
 @pytest.mark.parametrize("head", [+1.0, -1.0])
 def test_pan_is_recovered_towards_the_head_positive(pan, head):
     off = estimate_camera_offset(*world_landmarks(pan_deg=pan, head=head))
-    assert off.pan_deg == pytest.approx(pan, abs=1.5)
+    assert off.pan_deg == pytest.approx(pan + PAN_OFFSET_DEG, abs=1.5)
 
 
 @pytest.mark.parametrize("tilt", [5.0, 15.0])
@@ -87,7 +88,7 @@ def test_knee_to_chest_warns_about_an_off_square_phone(k2c, pan, warned):
     time_s, pts, vis = k2c
     world, _ = world_landmarks(pan_deg=pan, n=time_s.size)
     rep = analyze_knee_to_chest(time_s, pts, vis, world_m=world).reps[0]
-    assert rep.camera.pan_deg == pytest.approx(pan, abs=1.5)
+    assert rep.camera.pan_deg == pytest.approx(pan + PAN_OFFSET_DEG, abs=1.5)
     messages = [w for w in rep.warnings if "off square" in w]
     assert bool(messages) == warned
     if warned:
@@ -98,8 +99,11 @@ def test_knee_to_chest_without_3d_landmarks_has_no_camera_estimate(k2c):
     assert analyze_knee_to_chest(*k2c).reps[0].camera is None
 
 
-@pytest.mark.parametrize(("pan", "widen_deg"), [(2.0, 5.0), (18.0, 12.0)])
-def test_off_square_widens_the_onset_interval_and_caps_the_confidence(samples_dir, pan, widen_deg):
+@pytest.mark.parametrize(("pan", "widen_deg"), [(2.0, 5.0), (18.0, 8.0)])
+def test_off_square_widens_the_onset_interval_and_caps_the_confidence(
+    samples_dir, pan, widen_deg, monkeypatch
+):
+    monkeypatch.setattr(camera_view, "PAN_FLEXION_SLOPE_PER_DEG", 0.0)  # the widening alone
     truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
     pts, vis = truth_landmarks(truth)
     ccw = -(truth["pelvic_tilt_deg"] + 7.0)  # the card, as in test_knee_to_chest
@@ -115,3 +119,32 @@ def test_off_square_widens_the_onset_interval_and_caps_the_confidence(samples_di
         assert rep.confidence in ("moderate", "low")
     else:
         assert rep.confidence == plain.confidence
+
+
+def test_flexion_scale_undoes_the_pan_error_within_the_fitted_range():
+    slope = camera_view.PAN_FLEXION_SLOPE_PER_DEG
+    assert slope < 0  # seen from towards the head the model reads less flexion: scale it up
+    assert flexion_scale(0.0) == 1.0 and flexion_scale(float("nan")) == 1.0 and flexion_scale(None) == 1.0
+    assert flexion_scale(10.0) == pytest.approx(1 - slope * 10)
+    assert flexion_scale(10.0) > 1 > flexion_scale(-10.0)
+    assert flexion_scale(60.0) == flexion_scale(camera_view.PAN_CORRECTION_MAX_DEG)  # not extrapolated
+    assert flexion_scale(-60.0) == flexion_scale(-camera_view.PAN_CORRECTION_MAX_DEG)
+
+
+@pytest.mark.parametrize("pan", [-20.0, 12.0])
+def test_the_reps_angles_are_scaled_for_the_estimated_pan(k2c, pan):
+    """Peaks and the per-frame series inside the rep carry the rep's flexion_scale; outside, as read."""
+    time_s, pts, vis = k2c
+    world, _ = world_landmarks(pan_deg=pan, n=time_s.size)
+    plain = analyze_knee_to_chest(time_s, pts, vis)
+    seen = analyze_knee_to_chest(time_s, pts, vis, world_m=world)
+    rep, plain_rep = seen.reps[0], plain.reps[0]
+    scale = rep.camera.flexion_scale
+    assert scale == pytest.approx(flexion_scale(rep.camera.pan_deg)) and abs(scale - 1) > 0.03
+    assert rep.peak_thigh_angle_deg == pytest.approx(plain_rep.peak_thigh_angle_deg * scale)
+    assert rep.peak_trunk_thigh_angle_deg == pytest.approx(plain_rep.peak_trunk_thigh_angle_deg * scale)
+    inside = slice(rep.rep.start_frame, rep.rep.end_frame + 1)
+    for name in ("thigh_vs_table_deg", "trunk_thigh_deg"):
+        a, b = getattr(seen.angles[rep.side], name), getattr(plain.angles[rep.side], name)
+        np.testing.assert_allclose(a[inside], b[inside] * scale)
+        np.testing.assert_array_equal(a[: rep.rep.start_frame], b[: rep.rep.start_frame])

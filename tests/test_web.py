@@ -152,7 +152,7 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
 
     from flask import render_template
 
-    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+    from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG, analyze_knee_to_chest
     from hiprom.results import knee_to_chest_document
     from hiprom.synth.truthfile import load_truth
     from tests.factories import truth_landmarks
@@ -166,6 +166,8 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
     job = SimpleNamespace(id="j1", params={"athlete": "Ada"})
     with web_app.test_request_context():
         page = render_template("result.html", job=job, doc=doc, files=[], athlete_id=1)
-    assert "phone about 20 deg towards the feet" in page
-    assert "benchmark error (any camera): thigh 10.5 deg (worst 26.5)" in page
+    pan = reps[0].camera.pan_deg
+    assert f"phone about {abs(pan):.0f} deg towards the feet" in page
+    thigh = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"]
+    assert f"benchmark error (any camera): thigh {thigh[0]} deg (worst {thigh[1]})" in page
     assert "off square to the body&#39;s side" in page  # the warning, escaped

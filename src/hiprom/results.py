@@ -84,6 +84,9 @@ def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
         "pan_deg": _num(rep.camera.pan_deg),  # + towards the head
         "tilt_deg": _num(rep.camera.tilt_deg),  # + above the table, looking down
         "method": "estimated from the pose model's 3D landmarks over the still frames before the raise",
+        # the rep's thigh and trunk-thigh angles are the pose model's readings times this (see
+        # hiprom.kinematics.camera_view.flexion_scale): it undoes the model's pan-dependent error
+        "flexion_scale": _num(rep.camera.flexion_scale, 3),
         "estimate_error_deg": {
             "pan": cv.PAN_ERROR_DEG,
             "pan_max": cv.PAN_ERROR_MAX_DEG,
