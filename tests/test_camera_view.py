@@ -148,3 +148,23 @@ def test_the_reps_angles_are_scaled_for_the_estimated_pan(k2c, pan):
         a, b = getattr(seen.angles[rep.side], name), getattr(plain.angles[rep.side], name)
         np.testing.assert_allclose(a[inside], b[inside] * scale)
         np.testing.assert_array_equal(a[: rep.rep.start_frame], b[: rep.rep.start_frame])
+
+
+@pytest.mark.parametrize(
+    ("pan", "where"),
+    [(0.3, "phone square to the body"), (-0.4, "phone square to the body"),
+     (6.0, "phone about 6 deg towards the head"), (-12.0, "phone about 12 deg towards the feet")],
+)  # fmt: skip
+def test_the_accuracy_line_says_where_the_phone_stood(pan, where):
+    from hiprom.results import accuracy_line
+
+    err = {
+        "basis": "synthetic benchmark, camera square-on",
+        "peak_thigh_angle": 2.6,
+        "peak_thigh_angle_max": 8.5,
+        "peak_trunk_thigh_angle": 3.0,
+        "peak_trunk_thigh_angle_max": 7.5,
+    }
+    line = accuracy_line({"test": "knee-to-chest", "camera": {"pan_deg": pan, "tilt_deg": 7.0},
+                          "measurement_error_deg": err})  # fmt: skip
+    assert line.startswith(f"{where} and 7 deg above the table; benchmark error (square-on): thigh 2.6 deg")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from hiprom._fs import quiet_native_stderr
@@ -230,18 +231,24 @@ def _run_model(
     expected = reader.info.n_frames_expected
     tracker = MarkerTracker()
 
+    mirror = threading.Event()  # set once the probe has decided; frames decoded after it come mirrored
+
     def decoded() -> Iterator:
         for time_s, rgb in reader.frames():
             tracker.update(rgb)  # in the decode thread, while the model works on the previous frame
-            yield time_s, rgb
+            yield time_s, (cv2.flip(rgb, 1) if mirror.is_set() else None), rgb
 
     frames = _prefetch(decoded())
     first = list(itertools.islice(frames, _PROBE_FRAMES))
     mirrored = (
-        orientation == "head-right" and model is not None and _head_on_left(model, [f[1] for f in first[::3]])
+        orientation == "head-right" and model is not None and _head_on_left(model, [f[2] for f in first[::3]])
     )
-    for time_s, rgb in itertools.chain(first, frames):
-        image_lm, world_lm = estimator.detect(rgb[:, ::-1] if mirrored else rgb, time_s)
+    if mirrored:
+        mirror.set()
+    for time_s, flipped, rgb in itertools.chain(first, frames):
+        if mirrored and flipped is None:  # decoded before the decision
+            flipped = cv2.flip(rgb, 1)
+        image_lm, world_lm = estimator.detect(flipped if mirrored else rgb, time_s)
         times.append(time_s)
         images.append(image_lm)
         worlds.append(world_lm)

@@ -132,6 +132,8 @@ def accuracy_line(entry: dict[str, Any]) -> str:
     if cam and cam.get("pan_deg") is not None:
         towards = "head" if cam["pan_deg"] >= 0 else "feet"
         where = f"phone about {abs(cam['pan_deg']):.0f} deg towards the {towards}"
+        if round(abs(cam["pan_deg"])) == 0:
+            where = "phone square to the body"
         if cam.get("tilt_deg") is not None:
             where += f" and {cam['tilt_deg']:.0f} deg above the table"
         where += "; "
