@@ -166,3 +166,36 @@ def test_nan_frames_are_tolerated(stiff):
     pts[100:104] = np.nan  # a short dropout mid-raise
     reps = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
     assert len(reps) == 1
+
+
+def test_a_longer_hold_does_not_bend_the_table_line(stiff):
+    """The table line comes from the resting frames: holding the knee longer changes no angle
+    (with the line taken over every frame, a 4 s longer hold moved the benchmark's peaks 3-6 deg)."""
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    time_s = truth["time_s"]
+    base = analyze_knee_to_chest(time_s, pts, vis)
+    peak = base.reps[0].rep.peak_frame
+    hold = np.arange(peak - 5, peak + 5)
+    idx = np.r_[np.arange(peak), np.tile(hold, 12), np.arange(peak, time_s.size)]
+    longer = analyze_knee_to_chest(np.arange(idx.size) * np.median(np.diff(time_s)), pts[idx], vis[idx])
+    np.testing.assert_allclose(longer.feet_dir, base.feet_dir, atol=1e-9)
+    assert longer.reps[0].peak_thigh_angle_deg == pytest.approx(base.reps[0].peak_thigh_angle_deg, abs=0.05)
+
+
+def test_the_pose_models_thigh_offset_is_subtracted(stiff):
+    from hiprom.analysis.knee_to_chest import POSE_MODEL_THIGH_OFFSET_DEG, KneeToChestConfig
+
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    exact = analyze_knee_to_chest(truth["time_s"], pts, vis)
+    cfg = KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG)
+    model = analyze_knee_to_chest(truth["time_s"], pts, vis, config=cfg)
+    assert model.reps[0].peak_thigh_angle_deg == pytest.approx(
+        exact.reps[0].peak_thigh_angle_deg - POSE_MODEL_THIGH_OFFSET_DEG
+    )
+    np.testing.assert_allclose(
+        model.angles["left"].thigh_vs_table_deg,
+        exact.angles["left"].thigh_vs_table_deg - POSE_MODEL_THIGH_OFFSET_DEG,
+    )
+    assert model.reps[0].peak_trunk_thigh_angle_deg == exact.reps[0].peak_trunk_thigh_angle_deg

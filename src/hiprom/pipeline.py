@@ -208,7 +208,11 @@ def _knee_to_chest(
 ):
     import numpy as np
 
-    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+    from hiprom.analysis.knee_to_chest import (
+        POSE_MODEL_THIGH_OFFSET_DEG,
+        KneeToChestConfig,
+        analyze_knee_to_chest,
+    )
     from hiprom.report.keyframes import write_key_frames
     from hiprom.report.plots import plot_knee_to_chest
     from hiprom.results import knee_to_chest_document, write_frames_csv, write_json
@@ -230,6 +234,7 @@ def _knee_to_chest(
         tilt_ccw_deg=tilt,
         world_m=series.world_m,
         image_size_px=series.image_size_px,
+        config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG),  # the pose model's bias
     )
     reps = [r for r in result.reps if side is None or r.side == side]
     if not reps:
