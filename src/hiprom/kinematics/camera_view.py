@@ -33,10 +33,10 @@ on the benchmark the peak thigh and trunk-thigh angles were off by about
 -0.40 % of the angle per degree of pan (the same for both), far more than the
 projection alone explains (0.4-2 deg). :func:`flexion_scale` undoes that
 (``CameraOffset.flexion_scale``). Fitted on the 28 main clips (both peaks
-pooled), applied to the 8 held-out clips: peak thigh MAE 6.3 -> 3.5 deg,
-trunk-thigh 4.2 -> 3.5 deg; refitted leaving each set-up out, 6.4 -> 3.4 and
-6.1 -> 3.6 deg. It is learnt on rendered bodies: real-clip validation is still
-to come.
+pooled), applied to the 8 held-out clips: peak thigh MAE 4.9 -> 2.2 deg,
+trunk-thigh 4.2 -> 3.5 deg; refitted leaving each set-up out, 6.2 -> 2.9 and
+6.1 -> 3.6 deg (``bench/last_accuracy_run.txt``, "pan correction"). It is
+learnt on rendered bodies: real-clip validation is still to come.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def flexion_scale(pan_deg: float) -> float:
 
     Multiply a thigh or trunk-thigh angle read at this estimated pan by it:
     ``1 - PAN_FLEXION_SLOPE_PER_DEG * pan``, the pan clipped to
-    +-``PAN_CORRECTION_MAX_DEG`` (1.039 at 10 deg towards the head, 0.961 at 10
+    +-``PAN_CORRECTION_MAX_DEG`` (1.04 at 10 deg towards the head, 0.96 at 10
     deg towards the feet).
     """
     if pan_deg is None or not np.isfinite(pan_deg):
