@@ -119,7 +119,7 @@ class PoseEstimator:
         mp = self._mp
         ms = max(round(time_s * 1000), self._last_ms + 1)  # VIDEO mode needs increasing ms
         self._last_ms = ms
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
         result = (
             self._landmarker.detect_for_video(image, ms) if self._video else self._landmarker.detect(image)
         )
@@ -220,10 +220,10 @@ def mirror_candidates(
 def _run_model(
     reader: VideoReader,
     estimator: PoseEstimator,
+    model: Path,
     max_people: int,
     progress: ProgressFn | None,
-    orientation: str = "as-filmed",
-    model: Path | None = None,
+    orientation: str,
 ):
     """Candidates of every frame as padded arrays (in the frames' own orientation), and the flip made."""
     width, height = reader.info.width_px, reader.info.height_px
@@ -240,9 +240,7 @@ def _run_model(
 
     frames = _prefetch(decoded())
     first = list(itertools.islice(frames, _PROBE_FRAMES))
-    mirrored = (
-        orientation == "head-right" and model is not None and _head_on_left(model, [f[2] for f in first[::3]])
-    )
+    mirrored = orientation == "head-right" and _head_on_left(model, [f[2] for f in first[::3]])
     if mirrored:
         mirror.set()
     for time_s, flipped, rgb in itertools.chain(first, frames):
@@ -327,7 +325,7 @@ def extract_landmarks(
         PoseEstimator(model, max_people) as est,
     ):
         time_s, cand, cand_world, tracker, mirrored = _run_model(
-            reader, est, max_people, progress, orientation, model
+            reader, est, model, max_people, progress, orientation
         )
         info = reader.info
     n_frames = time_s.shape[0]
