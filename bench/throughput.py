@@ -9,7 +9,7 @@ ratio (c)/(b) is judged against a baseline measured under the same load:
 (c) hiprom landmarks: ``hiprom.cli.main(["landmarks", ...])`` without cache,
     i.e. model check, clip hash, decode, inference, the pelvis-card search (in
     the decode thread), tracking, atomic save;
-(d) a card pass of its own (``hiprom.markers.detect_marker_angles``): what
+(d) a card pass of its own (``hiprom.capture.markers.detect_marker_angles``): what
     marker mode cost on top of (c) before the card search moved into the pose
     pass. On a clip with a card, "before" = 1 / (1/(c) + 1/(d));
 (e) the knee-to-chest landmark pass (``pipeline.get_landmarks`` with
@@ -34,7 +34,7 @@ DEFAULT_CLIP = ROOT.parent / "shared" / "sample_data" / "sports2d" / "demo.mp4"
 
 
 def decode_only(clip: Path) -> int:
-    from hiprom.video import open_video
+    from hiprom.capture.video import open_video
 
     n = 0
     with open_video(clip) as reader:
@@ -48,8 +48,8 @@ def bare_loop(clip: Path, max_people: int) -> int:
     from mediapipe.tasks.python import BaseOptions, vision
 
     from hiprom._fs import quiet_native_stderr
-    from hiprom.pose import default_model_path
-    from hiprom.video import open_video
+    from hiprom.capture.pose import default_model_path
+    from hiprom.capture.video import open_video
 
     options = vision.PoseLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(default_model_path())),
@@ -91,7 +91,7 @@ def hiprom_landmarks(clip: Path, max_people: int, out_dir: Path) -> int:
 def card_pass(clip: Path) -> int:
     import cv2
 
-    from hiprom.markers import detect_marker_angles
+    from hiprom.capture.markers import detect_marker_angles
 
     angles, _ = detect_marker_angles(clip)
     if angles is not None:
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| (d) a card pass of its own | {med['d']:.1f} |")
     mirrored = "mirrored for the model" if head_right_pass.mirrored else "not mirrored"
     print(f"| (e) knee-to-chest landmark pass, head-right ({mirrored}) | {med['e']:.1f} |")
-    from hiprom.markers import detect_marker_angles
+    from hiprom.capture.markers import detect_marker_angles
 
     if detect_marker_angles(args.clip)[0] is None:
         print("no card in this clip: both searches stop after 60 frames ((d) is that probe's rate)")

@@ -15,7 +15,7 @@ does not import; 0.10.21's needs numpy < 2)::
     /tmp/mp021/bin/python models/build_pose_landmarker.py
 
 The output is byte-for-byte reproducible (fixed zip timestamps); the script
-prints the SHA-256 that ``hiprom.pose`` checks when it loads the bundle.
+prints the SHA-256 that ``hiprom.capture.pose`` checks when it loads the bundle.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
 @pytest.fixture(scope="session")
 def real_runs():
     """Real-model landmark series of the reference clips, computed once per session."""
-    from hiprom.pose import extract_landmarks
+    from hiprom.capture.pose import extract_landmarks
 
     cache: dict[tuple, object] = {}
 

@@ -48,7 +48,7 @@ def test_marker_sample_is_flagged_with_the_onset_near_the_truth(samples_dir, tmp
 
 def test_the_pose_pass_reads_the_card_as_a_pass_of_its_own_would(samples_dir, tmp_path):
     """The card is found while the clip is decoded for the pose model (one decode, not two)."""
-    from hiprom.markers import detect_marker_angles
+    from hiprom.capture.markers import detect_marker_angles
     from hiprom.pipeline import get_landmarks
 
     clip = samples_dir / "k2c_left_early_tilt.mp4"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hiprom.cache import LandmarkCache, default_cache_dir
+from hiprom.capture.cache import LandmarkCache, default_cache_dir
 from tests.factories import make_series
 
 

@@ -9,7 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from hiprom import cli, pose
+from hiprom import cli
+from hiprom.capture import pose
 from hiprom.errors import (
     CorruptVideoError,
     EmptyVideoError,

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from hiprom.errors import LandmarkFileError, OutputError
-from hiprom.landmarks import FORMAT, LANDMARK_NAMES, LandmarkSeries, landmark_index
+from hiprom.landmarks import FORMAT, LandmarkSeries
+from hiprom.skeleton import LANDMARK_NAMES, landmark_index
 from tests.factories import make_series
 
 
@@ -141,7 +142,7 @@ def test_landmark_names():
 
 
 def test_mirror_index_swaps_left_and_right_and_is_its_own_inverse():
-    from hiprom.landmarks import LANDMARK_NAMES, MIRROR_INDEX
+    from hiprom.skeleton import MIRROR_INDEX
 
     idx = np.array(MIRROR_INDEX)
     np.testing.assert_array_equal(idx[idx], np.arange(len(LANDMARK_NAMES)))
@@ -153,7 +154,7 @@ def test_mirror_index_swaps_left_and_right_and_is_its_own_inverse():
 
 def test_mirrored_candidates_map_back_to_the_frame_as_filmed():
     """A left hip seen at x on the mirrored frame is the right hip at width - x on the real one."""
-    from hiprom.pose import mirror_candidates
+    from hiprom.capture.pose import mirror_candidates
 
     rng = np.random.default_rng(3)
     cand = rng.uniform(0, 640, size=(4, 2, 33, 5)).astype(np.float32)

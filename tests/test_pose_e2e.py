@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from hiprom.capture.pose import BUNDLED_MODEL_SHA256, extract_landmarks
 from hiprom.pipeline import get_landmarks
-from hiprom.pose import BUNDLED_MODEL_SHA256, extract_landmarks
 from tests.conftest import shared_clip
 from tests.videos import read_frames, write_video
 

@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from hiprom.pose import extract_landmarks
+from hiprom.capture.pose import extract_landmarks
+from hiprom.capture.video import open_video
 from hiprom.synth.truthfile import load_truth
-from hiprom.video import open_video
 
 pytestmark = pytest.mark.slow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hiprom.tracking import (
+from hiprom.capture.tracking import (
     candidate_boxes,
     check_person_rule,
     link_tracks,

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from hiprom.capture.video import _normalise_rotation, _scaled_size, open_video, sha256_file
 from hiprom.errors import (
     BadInputError,
     CorruptVideoError,
@@ -13,7 +14,6 @@ from hiprom.errors import (
     InputNotFoundError,
     NotAVideoError,
 )
-from hiprom.video import _normalise_rotation, _scaled_size, open_video, sha256_file
 from tests.videos import pattern_frame, write_video
 
 W, H = 160, 96  # landscape, all sides differ

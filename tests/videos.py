@@ -8,7 +8,7 @@ from pathlib import Path
 import av
 import numpy as np
 
-from hiprom.encode import VideoWriter
+from hiprom.capture.encode import VideoWriter
 
 
 def write_video(

@@ -9,51 +9,52 @@ from __future__ import annotations
 
 
 class HipromError(Exception):
-    """Base class: analysis of this input is impossible, for a stated reason."""
+    """Base class: analysis of this input is impossible, for a stated reason.
+
+    ``option``: the option (``"position"``, ``"side"``, ...) the message is
+    about, if any; the message names it in words, and each face (the CLI's
+    flags, the web form's fields) can point to it in its own terms.
+    """
 
     exit_code = 1
-    http_status = 500
+
+    def __init__(self, message: str = "", *, option: str | None = None) -> None:
+        super().__init__(message)
+        self.option = option
 
 
 class BadInputError(HipromError, ValueError):
     """The user's input cannot be used (a 4xx in the web app)."""
 
     exit_code = 3
-    http_status = 400
 
 
 class InputNotFoundError(BadInputError):
     exit_code = 3
-    http_status = 404
 
 
 class NotAVideoError(BadInputError):
     exit_code = 4
-    http_status = 415
 
 
 class CorruptVideoError(BadInputError):
     exit_code = 5
-    http_status = 422
 
 
 class EmptyVideoError(BadInputError):
     """The clip decodes to no frames, or too few to analyse."""
 
     exit_code = 6
-    http_status = 422
 
 
 class NoPersonError(BadInputError):
     exit_code = 7
-    http_status = 422
 
 
 class TooFewDetectionsError(BadInputError):
     """A person was found, but in too few frames for a time series."""
 
     exit_code = 8
-    http_status = 422
 
 
 class ModelError(HipromError):

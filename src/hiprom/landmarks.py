@@ -23,31 +23,11 @@ import numpy as np
 
 from hiprom._fs import atomic_output
 from hiprom.errors import LandmarkFileError
+from hiprom.skeleton import N_LANDMARKS, landmark_index
 
-__all__ = ["FORMAT", "LANDMARK_NAMES", "MIRROR_INDEX", "N_LANDMARKS", "LandmarkSeries", "landmark_index"]
+__all__ = ["FORMAT", "LandmarkSeries"]
 
 FORMAT = "hiprom.landmarks/1"
-
-#: MediaPipe BlazePose landmark names, in index order.
-LANDMARK_NAMES: tuple[str, ...] = (
-    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner",
-    "right_eye", "right_eye_outer", "left_ear", "right_ear", "mouth_left",
-    "mouth_right", "left_shoulder", "right_shoulder", "left_elbow", "right_elbow",
-    "left_wrist", "right_wrist", "left_pinky", "right_pinky", "left_index",
-    "right_index", "left_thumb", "right_thumb", "left_hip", "right_hip",
-    "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel",
-    "right_heel", "left_foot_index", "right_foot_index",
-)  # fmt: skip
-N_LANDMARKS = len(LANDMARK_NAMES)
-
-
-def _mirror_name(name: str) -> str:
-    swap = {"left": "right", "right": "left"}
-    return "_".join(swap.get(part, part) for part in name.split("_"))
-
-
-#: index of each landmark's mirror image (left <-> right; the nose is its own)
-MIRROR_INDEX: tuple[int, ...] = tuple(LANDMARK_NAMES.index(_mirror_name(n)) for n in LANDMARK_NAMES)
 
 # name -> (trailing shape after n_frames, dtype)
 _ARRAYS: dict[str, tuple[tuple[int, ...], type]] = {
@@ -58,14 +38,6 @@ _ARRAYS: dict[str, tuple[tuple[int, ...], type]] = {
     "presence": ((N_LANDMARKS,), np.float32),
     "world_m": ((N_LANDMARKS, 3), np.float32),
 }
-
-
-def landmark_index(name: str) -> int:
-    """Index of a landmark by its name, e.g. ``"left_hip"`` -> 23."""
-    try:
-        return LANDMARK_NAMES.index(name)
-    except ValueError:
-        raise KeyError(f"unknown landmark {name!r}; expected one of {LANDMARK_NAMES}") from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,7 +63,7 @@ class LandmarkSeries:
         MediaPipe's metric 3D landmarks, metres, origin between the hips.
     marker_ccw_deg : (n_frames,) float64 array or None
         The printed pelvis card's on-screen angle, found in the same pass
-        (:class:`hiprom.markers.MarkerTracker`; NaN where not seen); ``None``
+        (:class:`hiprom.capture.markers.MarkerTracker`; NaN where not seen); ``None``
         when no card was seen at the start or the series was made without
         looking. ``meta["marker_id"]`` names the card.
     meta : dict

@@ -27,14 +27,14 @@ from hiprom.analysis.ir_views import (
     view_warnings,
 )
 from hiprom.analysis.quality import rep_quality_warnings
+from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.filtering import clean_tracks_with
 from hiprom.kinematics.rotation import direction_deg, median_direction, signed_rotation_deg
+from hiprom.norms import ASYMMETRY_IR_DEG, HEALTHY_IR_DEG, IR_MDC_DEG, LIMITED_IR_DEG, POSITIONS
+from hiprom.skeleton import joint
 
 __all__ = [
-    "BENCH_PEAK_IR_ERROR_DEG",
-    "MDC_DEG",
-    "POSITIONS",
     "HipIRAnalysis",
     "HipIRConfig",
     "HipIRSide",
@@ -42,17 +42,7 @@ __all__ = [
     "analyze_hip_ir",
 ]
 
-POSITIONS = ("supine", "seated", "prone")
-#: Minimal detectable change of an IR measurement, degrees (clinical notes): supine 90/90 smallest
-#: detectable change 7.8 deg (Friesenbichler et al., HIP Int 2020); seated and prone the upper end of
-#: the 6-9 deg IR range (Gradoz et al., 2018).
-MDC_DEG = {"supine": 7.8, "seated": 9.0, "prone": 9.0}
-#: Peak-IR error on the synthetic accuracy suite, camera within 15 deg of the ideal view: (mean absolute,
-#: worst) in degrees (bench/accuracy.py, bench/last_accuracy_run.txt; 8 clips each); None where the
-#: position was not measurable.
-BENCH_PEAK_IR_ERROR_DEG: dict[str, tuple[float, float] | None] = {"supine": (1.2, 4.0), "seated": (0.9, 2.6),
-                                                                  "prone": None}  # fmt: skip
-_HIP, _KNEE, _ANKLE = {"left": 23, "right": 24}, {"left": 25, "right": 26}, {"left": 27, "right": 28}
+_HIP, _KNEE, _ANKLE = ({s: joint(j, s) for s in ("left", "right")} for j in ("hip", "knee", "ankle"))
 
 
 @dataclass(frozen=True)
@@ -66,8 +56,8 @@ class HipIRConfig:
     hold_tolerance_deg: float = 3.0  # a hold = frames within this of the extreme
     baseline_max_speed_deg_s: float = 8.0
     baseline_min_s: float = 0.5
-    limited_ir_deg: float = 20.0  # IR <= this is limited (clinical notes)
-    asymmetry_deg: float = 15.0  # side-to-side IR difference flagged (APTA 2017)
+    limited_ir_deg: float = LIMITED_IR_DEG  # IR <= this is limited (hiprom.norms)
+    asymmetry_deg: float = ASYMMETRY_IR_DEG  # side-to-side IR difference flagged (hiprom.norms)
     fixed_knee: bool = True  # pivot about the knee's rest position (see analyze_hip_ir)
 
 
@@ -195,7 +185,7 @@ def analyze_hip_ir(
     """
     cfg = config or HipIRConfig()
     if position not in POSITIONS:
-        raise BadInputError(f"--position must be one of {', '.join(POSITIONS)}, got {position!r}")
+        raise BadInputError(f"the position must be one of {', '.join(POSITIONS)}, got {position!r}")
     time_s = np.asarray(time_s, float)
     pts = clean_tracks_with(cfg, points_px, visibility, time_s)
     candidates = (side,) if side else ("left", "right")
@@ -303,9 +293,10 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
     for s in sides:
         if s.peak_ir_deg is not None:
             verdict = "LIMITED" if s.limited else "not limited"
+            lo, hi = HEALTHY_IR_DEG
             findings.append(
                 f"{s.side} hip internal rotation {s.peak_ir_deg:.0f} deg {position}: {verdict} "
-                f"(limited <= {cfg.limited_ir_deg:.0f} deg; healthy 40-50 deg)"
+                f"(limited <= {cfg.limited_ir_deg:.0f} deg; healthy {lo:.0f}-{hi:.0f} deg)"
             )
     by_side = {s.side: s.peak_ir_deg for s in sides}
     asymmetry = None
@@ -322,7 +313,7 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
                 f"side-to-side difference {abs(asymmetry):.0f} deg (< {cfg.asymmetry_deg:.0f} deg)"
             )
     findings.append(
-        f"a change between sessions smaller than {MDC_DEG[position]:.1f} deg (minimal detectable change, "
+        f"a change between sessions smaller than {IR_MDC_DEG[position]:.1f} deg (minimal detectable change, "
         f"{position}) is within measurement error"
     )
     return asymmetry, findings

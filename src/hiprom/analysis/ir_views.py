@@ -36,6 +36,7 @@ import numpy as np
 
 from hiprom.analysis.events import Rep
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
+from hiprom.skeleton import JOINTS, pair
 
 __all__ = [
     "ViewGeometry",
@@ -89,8 +90,8 @@ class ViewGeometry:
     def measure(cls, rest_pts: np.ndarray, side: str) -> ViewGeometry:
         """From cleaned ``(n_rest_frames, 33, 2)`` landmarks of the still rest pose."""
         k = 0 if side == "left" else 1
-        hips, shoulders = rest_pts[:, [23, 24]], rest_pts[:, [11, 12]]
-        hip, knee, ankle = rest_pts[:, 23 + k], rest_pts[:, 25 + k], rest_pts[:, 27 + k]
+        hips, shoulders = rest_pts[:, pair("hip")], rest_pts[:, pair("shoulder")]
+        hip, knee, ankle = (rest_pts[:, JOINTS[j][k]] for j in ("hip", "knee", "ankle"))
 
         def med(v: np.ndarray) -> np.ndarray:
             return np.nanmedian(v, axis=0) if np.isfinite(v).any() else np.full(v.shape[1:], np.nan)
@@ -244,8 +245,8 @@ def pelvis_roll_warnings(
     """
     if position not in MAX_PELVIS_ROLL_3D_DEG:
         return []
-    hips = np.array(world_m, dtype=float)[:, [23, 24]]
-    hips[np.asarray(visibility)[:, [23, 24]] < 0.5] = np.nan
+    hips = np.array(world_m, dtype=float)[:, pair("hip")]
+    hips[np.asarray(visibility)[:, pair("hip")] < 0.5] = np.nan
     line = hips[:, 0] - hips[:, 1]
     slope = np.degrees(np.arctan2(line[:, 2], np.hypot(line[:, 0], line[:, 1])))
     at_rest, holding = slope[rest], slope[rep.hold_start_frame : rep.hold_stop_frame + 1]
@@ -270,7 +271,7 @@ def compensation_warnings(pts: np.ndarray, rest: slice, rep: Rep, motion: str, p
     """
     if position not in MAX_PELVIS_TURN_DEG:
         return []
-    hips = pts[:, [23, 24]]
+    hips = pts[:, pair("hip")]
     line = hips[:, 0] - hips[:, 1]
     mid = hips.mean(axis=1)
     rest_line = np.nanmedian(line[rest], axis=0)

@@ -20,15 +20,16 @@ import numpy as np
 from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
 from hiprom.analysis.onset import OnsetConfig, find_onset, judge_borrowing, relative_tilt
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
+from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.camera_view import CameraOffset, estimate_camera_offset
 from hiprom.kinematics.filtering import clean_tracks_with, interpolate_gaps, lowpass
 from hiprom.kinematics.table_line import body_feet_direction, lift_sign
+from hiprom.norms import BORROWING_HIP_FLEXION_DEG, SIDES
+from hiprom.skeleton import LEG_CHAIN
 
 __all__ = [
-    "BENCH_PEAK_ERROR_DEG",
-    "POSE_MODEL_THIGH_OFFSET_DEG",
     "KneeToChestAnalysis",
     "KneeToChestConfig",
     "KneeToChestRep",
@@ -40,22 +41,6 @@ __all__ = [
     "lift_sign",
 ]
 
-_IDX = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
-
-#: peak-angle errors on the synthetic benchmark (bench/accuracy.py, MAE and worst, deg, the pan
-#: correction applied): "square-on" = the 16 main-grid clips whose estimated pan was within
-#: SQUARE_MAX_PAN_DEG; "any camera" = pans -25..25 deg, tilts 3..18 deg, the larger of the pan slope
-#: refitted leaving each set-up out (28 clips) and the 8 held-out clips it never saw
-BENCH_PEAK_ERROR_DEG = {
-    "square-on": {"thigh": (2.2, 6.6), "trunk_thigh": (3.0, 7.5)},
-    "any camera": {"thigh": (2.9, 12.1), "trunk_thigh": (3.6, 11.1)},
-}
-
-
-#: the bundled pose model's peak thigh read this much high against the resting body line on the
-#: benchmark (mean over 28 clips; left-one-set-up-out 2.75 deg MAE after subtracting it, held out 2.2)
-POSE_MODEL_THIGH_OFFSET_DEG = 4.0
-
 
 @dataclass(frozen=True)
 class KneeToChestConfig:
@@ -66,17 +51,15 @@ class KneeToChestConfig:
     cutoff_hz: float = 4.0
     min_excursion_deg: float = 30.0
     # subtracted from the thigh read against the resting body line; 0 for exact landmarks, the pose
-    # model's own bias for its landmarks (the pipeline uses POSE_MODEL_THIGH_OFFSET_DEG)
+    # model's own bias for its landmarks (the pipeline uses calibration.POSE_MODEL_THIGH_OFFSET_DEG)
     thigh_offset_deg: float = 0.0
     baseline_max_speed_deg_s: float = 8.0
     baseline_min_s: float = 1.0
-    borrowing_hip_deg: float = 110.0  # onset below this hip flexion = early posterior tilt
-    # measurement uncertainty of the hip-flexion estimate (thigh angle and card tilt errors),
-    # added on both sides of the onset interval; from bench/accuracy.py (see README)
-    hip_uncertainty_deg: float = 5.0
-    # the same with the phone estimated off square (|pan| > SQUARE_MAX_PAN_DEG): the benchmark's onset
-    # MAE was 5.9 deg there (worst 11.4), 3.5 deg within it (worst 9.9)
-    off_square_hip_uncertainty_deg: float = 8.0
+    borrowing_hip_deg: float = BORROWING_HIP_FLEXION_DEG  # onset below this = early posterior tilt
+    # measurement uncertainty of the hip-flexion estimate, added on both sides of the onset interval,
+    # square-on and with the phone estimated off square (|pan| > SQUARE_MAX_PAN_DEG); hiprom.calibration
+    hip_uncertainty_deg: float = HIP_UNCERTAINTY_DEG
+    off_square_hip_uncertainty_deg: float = OFF_SQUARE_HIP_UNCERTAINTY_DEG
     onset: OnsetConfig = field(default_factory=OnsetConfig)
 
 
@@ -139,8 +122,7 @@ def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: flo
     ``up_sign`` (+1 or -1) turns the on-screen counter-clockwise angle into
     "positive as the knee rises" (see :func:`lift_sign`).
     """
-    k = 0 if side == "left" else 1
-    shoulder, hip, knee, ankle = (points[:, _IDX[j][k]] for j in ("shoulder", "hip", "knee", "ankle"))
+    shoulder, hip, knee, ankle = (points[:, j] for j in LEG_CHAIN[side])
     thigh = segment_angle_deg(hip, knee, np.asarray(feet_dir, float)) * up_sign
     return LegAngles(
         thigh, flexion_from_straight_deg(shoulder, hip, knee), flexion_from_straight_deg(hip, knee, ankle)
@@ -205,7 +187,7 @@ def analyze_knee_to_chest(
         feet_dir = body_feet_direction(pts)
     check_side_view(feet_dir)
     up_sign = lift_sign(pts, feet_dir)
-    angles = {side: leg_angles(pts, side, feet_dir, up_sign) for side in ("left", "right")}
+    angles = {side: leg_angles(pts, side, feet_dir, up_sign) for side in SIDES}
     angles = {
         side: dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - cfg.thigh_offset_deg)
         for side, leg in angles.items()
@@ -218,8 +200,7 @@ def analyze_knee_to_chest(
     for side, leg in angles.items():
         thigh = leg.thigh_vs_table_deg
         rest = float(np.nanpercentile(thigh, 10)) if np.isfinite(thigh).any() else np.nan
-        k = 0 if side == "left" else 1
-        chain = [_IDX[j][k] for j in ("shoulder", "hip", "knee", "ankle")]
+        chain = list(LEG_CHAIN[side])
         for rep in detect_reps(time_s, thigh, rest, min_excursion_deg=cfg.min_excursion_deg):
             chain_px = np.asarray(points_px, float)[:, chain]
             chain_vis = np.asarray(visibility, float)[:, chain]

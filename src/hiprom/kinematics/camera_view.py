@@ -45,6 +45,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hiprom.skeleton import JOINTS
+
 __all__ = [
     "PAN_CORRECTION_MAX_DEG",
     "PAN_FLEXION_SLOPE_PER_DEG",
@@ -74,7 +76,7 @@ PAN_CORRECTION_MAX_DEG = 25.0
 #: beyond this (5.9 deg MAE) as within it (3.5 deg), and the correction leans on the pan estimate.
 SQUARE_MAX_PAN_DEG = 8.0
 
-_SHOULDERS, _HIPS = (11, 12), (23, 24)
+_SHOULDERS, _HIPS = JOINTS["shoulder"], JOINTS["hip"]
 
 
 def off_square(pan_deg: float | None) -> bool:

@@ -12,10 +12,11 @@ import numpy as np
 
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import segment_angle_deg
+from hiprom.skeleton import JOINTS
 
 __all__ = ["body_feet_direction", "lift_sign"]
 
-_IDX = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
+_IDX = JOINTS
 
 
 def lift_sign(points: np.ndarray, feet_dir: np.ndarray) -> float:

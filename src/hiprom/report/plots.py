@@ -10,6 +10,7 @@ from hiprom._fs import atomic_output
 from hiprom.analysis.hip_ir import HipIRAnalysis
 from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
+from hiprom.norms import HEALTHY_IR_DEG, LIMITED_IR_DEG
 
 __all__ = ["plot_hip_ir", "plot_knee_to_chest", "pyplot"]
 
@@ -85,12 +86,13 @@ def plot_knee_to_chest(
 
 
 def plot_hip_ir(
-    path: Path, time_s: np.ndarray, analysis: HipIRAnalysis, limited_ir_deg: float = 20.0
+    path: Path, time_s: np.ndarray, analysis: HipIRAnalysis, limited_ir_deg: float = LIMITED_IR_DEG
 ) -> Path:
     """Hip rotation against time per tested side: holds marked, the limited line and the healthy band."""
     plt = pyplot()
     fig, ax = plt.subplots(figsize=(9, 4.2))
-    ax.axhspan(40, 50, color="tab:green", alpha=0.12, label="healthy IR 40-50 deg")
+    lo, hi = HEALTHY_IR_DEG
+    ax.axhspan(lo, hi, color="tab:green", alpha=0.12, label=f"healthy IR {lo:.0f}-{hi:.0f} deg")
     ax.axhline(limited_ir_deg, color="red", lw=1, ls="--", label=f"limited IR <= {limited_ir_deg:.0f} deg")
     ax.axhline(0, color="0.5", lw=0.8)
     colours = {"left": "tab:blue", "right": "tab:orange"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-__all__ = ["blur_face"]
+from hiprom.skeleton import FACE
 
-_FACE = slice(0, 11)  # MediaPipe pose: nose, eyes, ears, mouth
+__all__ = ["blur_face"]
 
 
 def blur_face(image: np.ndarray, landmarks_px: np.ndarray, *, margin: float = 0.9) -> np.ndarray:
@@ -17,7 +17,7 @@ def blur_face(image: np.ndarray, landmarks_px: np.ndarray, *, margin: float = 0.
     the visible face points, widened by ``margin`` x the face's size (at
     least 24 px) so the whole head is covered. No face points, no change.
     """
-    face = np.asarray(landmarks_px, float)[_FACE]
+    face = np.asarray(landmarks_px, float)[FACE]
     face = face[np.isfinite(face).all(axis=1)]
     if face.shape[0] == 0:
         return image

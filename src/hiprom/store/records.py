@@ -21,7 +21,6 @@ __all__ = [
     "athlete_rows",
     "athletes",
     "entry_field",
-    "parse_date",
     "record_analysis",
     "results_of",
 ]
@@ -52,16 +51,6 @@ def entry_field(entry: dict, dotted: str):
     for part in dotted.split("."):
         value = value.get(part) if isinstance(value, dict) else None
     return value
-
-
-def parse_date(text: str | None) -> dt.date | None:
-    """``YYYY-MM-DD`` -> date (None passes through); one-line error otherwise."""
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise BadInputError(f"dates are YYYY-MM-DD, got {text!r}") from exc
 
 
 def _owned(owner: int | None):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hiprom.encode import VideoWriter
+from hiprom.capture.encode import VideoWriter
 from hiprom.kinematics.filtering import runs
 from hiprom.synth.camera import Camera, place_camera
 from hiprom.synth.card import card_image, card_rest_corners, paint_card

@@ -44,7 +44,7 @@ def store_upload(stream, upload_dir: Path, *, max_bytes: int, max_duration_s: fl
                 if size > max_bytes:
                     raise BadInputError(f"the clip is larger than {max_bytes // (1 << 20)} MB")
                 fh.write(chunk)
-        from hiprom.video import open_video
+        from hiprom.capture.video import open_video
 
         with open_video(path) as reader:
             duration = reader.info.duration_s

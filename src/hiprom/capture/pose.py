@@ -3,7 +3,7 @@
 The only module that imports mediapipe. It runs the landmarker in VIDEO mode
 on every decoded frame (decoding overlaps inference in a helper thread), keeps
 up to ``max_people`` candidates per frame, and hands them to
-:mod:`hiprom.tracking` to follow one person.
+:mod:`hiprom.capture.tracking` to follow one person.
 
 The default model is ``models/pose_landmarker_full.task``, built offline by
 ``models/build_pose_landmarker.py`` from mediapipe 0.10.21's Apache-2.0 BlazePose
@@ -24,11 +24,12 @@ import cv2
 import numpy as np
 
 from hiprom._fs import quiet_native_stderr
+from hiprom.capture.markers import MarkerTracker
+from hiprom.capture.tracking import candidate_boxes, link_tracks, select_person
+from hiprom.capture.video import VideoReader, open_video
 from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
-from hiprom.landmarks import MIRROR_INDEX, N_LANDMARKS, LandmarkSeries
-from hiprom.markers import MarkerTracker
-from hiprom.tracking import candidate_boxes, link_tracks, select_person
-from hiprom.video import VideoReader, open_video
+from hiprom.landmarks import LandmarkSeries
+from hiprom.skeleton import MIRROR_INDEX, N_LANDMARKS, pair
 
 __all__ = [
     "BUNDLED_MODEL_SHA256",
@@ -52,7 +53,7 @@ def default_model_path() -> Path:
     packaged = resources.files("hiprom").joinpath("_models", BUNDLED_MODEL_NAME)
     if packaged.is_file():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "models" / BUNDLED_MODEL_NAME
+    return Path(__file__).resolve().parents[3] / "models" / BUNDLED_MODEL_NAME
 
 
 def resolve_model(model_path: str | Path | None = None) -> tuple[Path, str]:
@@ -62,7 +63,7 @@ def resolve_model(model_path: str | Path | None = None) -> tuple[Path, str]:
     by path (e.g. Google's official lite/full/heavy ``.task``) must be a
     PoseLandmarker bundle; its hash is recorded, not checked.
     """
-    from hiprom.video import sha256_file
+    from hiprom.capture.video import sha256_file
 
     bundled = model_path is None
     path = default_model_path() if bundled else Path(model_path)
@@ -187,7 +188,9 @@ def _head_on_left(model: Path, frames: list[np.ndarray]) -> bool:
         for rgb in frames:
             image_lm, _ = probe.detect(rgb, 0.0)
             if len(image_lm):
-                trunk = image_lm[0, [11, 12], :2].mean(axis=0) - image_lm[0, [23, 24], :2].mean(axis=0)
+                trunk = image_lm[0, pair("shoulder"), :2].mean(axis=0) - image_lm[0, pair("hip"), :2].mean(
+                    axis=0
+                )
                 if abs(trunk[0]) > abs(trunk[1]):  # lying across the frame
                     votes.append(trunk[0] < 0)
     return bool(votes) and bool(2 * sum(votes) > len(votes))
@@ -291,7 +294,7 @@ def extract_landmarks(
         Poses per frame MediaPipe looks for (1 is fastest; 2+ lets hiprom
         choose the tested person when others are in view).
     person : str
-        How to choose among people: see :func:`hiprom.tracking.select_person`.
+        How to choose among people: see :func:`hiprom.capture.tracking.select_person`.
     max_size_px : int, optional
         Downscale frames so their longer side is at most this (for speed).
     orientation : {"as-filmed", "head-right"}
@@ -308,7 +311,7 @@ def extract_landmarks(
     Raises
     ------
     NoPersonError, TooFewDetectionsError, ModelError
-        and the video errors of :func:`hiprom.video.open_video`.
+        and the video errors of :func:`hiprom.capture.video.open_video`.
     """
     import mediapipe
 

@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from hiprom import protocols
+
 __all__ = ["add_db_option", "add_store_parsers"]
 
 
@@ -65,8 +67,9 @@ def add_store_parsers(sub) -> None:
 
 
 def _results(args):
+    from hiprom.dates import parse_date
     from hiprom.store.db import open_store
-    from hiprom.store.records import parse_date, results_of
+    from hiprom.store.records import results_of
 
     date_from, date_to = (
         parse_date(getattr(args, "date_from", None)),
@@ -95,20 +98,6 @@ def _cmd_athletes(args) -> int:
     return 0
 
 
-def _entry_line(r) -> str:
-    e = r.result
-    if r.test == "hip-ir":
-        return (f"IR {e.get('peak_ir_deg')} deg, ER {e.get('peak_er_deg')} deg"
-                + (", LIMITED" if e.get("limited") else ""))  # fmt: skip
-    tilt = e.get("pelvic_tilt") or {}
-    onset = (tilt.get("onset") or {}).get("hip_flexion_deg")
-    flag = (e.get("lumbar_borrowing") or {}).get("flag")
-    text = f"thigh {e.get('peak_thigh_angle_deg')} deg, goniometer {e.get('peak_trunk_thigh_angle_deg')} deg"
-    if onset is not None:
-        text += f", tilt onset at {onset} deg hip flexion"
-    return text + (", LUMBAR BORROWING" if flag else "")
-
-
 def _cmd_history(args) -> int:
     results = _results(args)
     current = None
@@ -117,7 +106,8 @@ def _cmd_history(args) -> int:
             current = r.date
             notes = f" - {r.notes}" if r.notes else ""
             print(f"{r.date}{notes}")
-        print(f"  {r.test} {r.position} {r.side} (rep {r.rep_index + 1}, {r.clip_name}): {_entry_line(r)}")
+        line = protocols.get(r.test).history_line(r.result)
+        print(f"  {r.test} {r.position} {r.side} (rep {r.rep_index + 1}, {r.clip_name}): {line}")
     if not results:
         print("no results in that date range")
     return 0
@@ -137,9 +127,11 @@ def _cmd_compare(args) -> int:
             print(f"  ! {caveat}")
     for a in asymmetry:
         flag = " FLAGGED" if a["flagged"] else ""
-        print(f"{a['date']} {a['test']} {a['position']} {a['measure']}: left {a['left_deg']:.1f} / right "
-              f"{a['right_deg']:.1f} deg, difference {a['left_minus_right_deg']:+.1f} "
-              f"(threshold {a['threshold_deg']:.1f}){flag}")  # fmt: skip
+        print(
+            f"{a['date']} {a['test']} {a['position']} {a['measure']}: left {a['left_deg']:.1f} / right "
+            f"{a['right_deg']:.1f} deg, difference {a['left_minus_right_deg']:+.1f} "
+            f"(threshold {a['threshold_deg']:.1f}){flag}"
+        )
     return 0
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from hiprom.video import open_video
+from hiprom.capture.video import open_video
 
 __all__ = ["MARKER_DICT", "MarkerTracker", "detect_marker_angles", "write_marker_sheet"]
 

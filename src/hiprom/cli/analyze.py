@@ -1,0 +1,139 @@
+"""``hiprom analyze``, ``hiprom landmarks`` and ``hiprom marker``: a clip in, a result folder out."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from hiprom import protocols
+from hiprom.cli.common import add_pose_options, capture_from, positive_int, progress_bar
+from hiprom.errors import BadInputError
+from hiprom.norms import POSITIONS, SIDES
+
+__all__ = ["add_analyze_parsers"]
+
+
+def add_analyze_parsers(sub) -> None:
+    lm = sub.add_parser(
+        "landmarks",
+        help="extract the tested person's pose landmarks from a clip",
+        description="Run the bundled MediaPipe pose model on every frame of CLIP and save the "
+        "tested person's landmark series (.npz; see docs/landmarks-format.md).",
+    )
+    lm.add_argument("clip", type=Path, help="video file (phone MP4/MOV, anything FFmpeg decodes)")
+    lm.add_argument("-o", "--out", type=Path, help="output .npz (default: ./<clip name>.landmarks.npz)")
+    lm.add_argument(
+        "--max-size",
+        type=positive_int,
+        metavar="PX",
+        help="downscale so the longer side is at most PX pixels",
+    )
+    add_pose_options(lm)
+    lm.set_defaults(func=_cmd_landmarks)
+
+    an = sub.add_parser(
+        "analyze",
+        help="analyse a clinical test clip",
+        description="Analyse a supine knee-to-chest clip filmed from the side (thigh and goniometer "
+        "angles per rep, pelvic-tilt onset with the printed pelvis card, lumbar-borrowing finding) or a "
+        "hip internal-rotation clip (--test hip-ir --position supine|seated|prone: peak IR and ER per "
+        "side, limited IR, side-to-side difference).",
+    )
+    an.add_argument("clip", type=Path)
+    an.add_argument("--test", choices=protocols.names(), default=protocols.names()[0])
+    an.add_argument(
+        "--position",
+        choices=POSITIONS,
+        help="hip-ir: supine 90/90 filmed from overhead, seated filmed from the front, prone filmed "
+        "from the foot end",
+    )
+    an.add_argument("--side", choices=SIDES, help="analyse only this leg (default: every tested leg)")
+    an.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<clip name>-hiprom)")
+    an.add_argument("--marker", choices=["auto", "on", "off"], default="auto", help="use the pelvis card")
+    an.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    an.add_argument("--blur-faces", action="store_true", help="blur faces in the annotated video")
+    rec = an.add_argument_group("record the result in the athlete store")
+    rec.add_argument("--athlete", metavar="NAME", help="record under this athlete")
+    rec.add_argument("--session", metavar="DATE", help="the session's date, YYYY-MM-DD (default today)")
+    rec.add_argument("--notes", default="", help="clinician's notes for the session")
+    from hiprom.cli.store import add_db_option
+
+    add_db_option(rec)
+    add_pose_options(an)
+    an.set_defaults(func=_cmd_analyze)
+
+    mk = sub.add_parser("marker", help="write the printable pelvis card (PNG at its true size on A4)")
+    mk.add_argument("-o", "--out", type=Path, default=Path("hiprom-pelvis-card.png"))
+    mk.add_argument("--id", type=int, default=7, help="ArUco 4x4_50 id (0-49)")
+    mk.set_defaults(func=_cmd_marker)
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    from hiprom.dates import parse_date
+    from hiprom.pipeline import analyze, record
+
+    protocol = protocols.get(args.test)
+    options = protocol.options(args.position, args.side, args.marker)  # before anything slow
+    date = parse_date(args.session)
+    if args.athlete is not None:
+        from hiprom.store.db import open_store
+
+        open_store(args.db).close()  # a store that cannot be opened fails now, not after the analysis
+    out_dir = args.out_dir or Path.cwd() / f"{args.clip.stem}-hiprom"
+    progress, close_bar = progress_bar(args.quiet, args.clip.name)
+    try:
+        run = analyze(
+            args.clip,
+            out_dir,
+            options,
+            capture=capture_from(args),
+            progress=progress,
+            outputs=protocols.Outputs(video=not args.no_video, blur_faces=args.blur_faces),
+        )
+    finally:
+        close_bar()
+    if args.athlete is not None:
+        record(run, args.athlete, db=args.db, date=date, notes=args.notes)
+    doc = run.document
+    for line in protocol.summary_lines(doc):
+        print(line)
+    for warning in doc["quality"]["warnings"]:
+        print(f"! {warning}")
+    print("-> " + ", ".join(str(p) for p in run.paths.values() if not p.name.startswith("key_")))
+    if args.athlete:
+        print(f"recorded for {' '.join(args.athlete.split())}, session {args.session or 'today'}")
+    return 0
+
+
+def _cmd_landmarks(args: argparse.Namespace) -> int:
+    from hiprom.pipeline import get_landmarks
+
+    out = args.out or Path.cwd() / f"{args.clip.stem}.landmarks.npz"
+    if out.suffix != ".npz":
+        raise BadInputError(f"output must end in .npz, got {out.name}")
+    progress, close_bar = progress_bar(args.quiet, args.clip.name)
+    try:
+        run = get_landmarks(args.clip, capture_from(args), progress=progress)
+    finally:
+        close_bar()
+    series = run.series
+    series.save(out)
+    meta = series.meta
+    fps = meta.get("fps_measured") or meta.get("fps_nominal") or 0.0
+    rate = series.n_frames / run.elapsed_s if run.elapsed_s > 0 else float("inf")
+    source = " (cached)" if run.from_cache else ""
+    print(
+        f"{args.clip.name}: {series.n_frames} frames, {fps:.1f} fps, "
+        f"{meta['width_px']}x{meta['height_px']}, person detected in {100 * series.detection_rate:.1f}% "
+        f"of frames, {run.elapsed_s:.1f} s{source}, {rate:.1f} frames/s -> {out}"
+    )
+    return 0
+
+
+def _cmd_marker(args: argparse.Namespace) -> int:
+    from hiprom.capture.markers import write_marker_sheet
+
+    if not 0 <= args.id < 50:
+        raise BadInputError("--id must be between 0 and 49")
+    print(f"wrote {write_marker_sheet(args.out, args.id)} (print at 100 % scale; check the 50 mm line)")
+    return 0

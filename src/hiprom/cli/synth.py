@@ -1,0 +1,85 @@
+"""``hiprom synth``: synthetic clinical clips with exact ground truth (needs hiprom[synth])."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from hiprom.cli.common import positive_int
+from hiprom.norms import POSITIONS, SIDES
+
+__all__ = ["add_synth_parser"]
+
+
+def add_synth_parser(sub) -> None:
+    sy = sub.add_parser(
+        "synth",
+        help="render a synthetic clinical clip with exact ground truth (needs hiprom[synth])",
+        description="Render a synthetic knee-to-chest or hip-rotation clip with per-frame truth "
+        "(<name>.mp4, <name>.truth.csv, <name>.truth.json). 'samples' regenerates the bundled clips.",
+    )
+    sy.add_argument("test", choices=["knee-to-chest", "hip-ir", "samples"])
+    sy.add_argument(
+        "-o", "--out-dir", type=Path, default=Path("synthetic"), help="output folder (default ./synthetic)"
+    )
+    sy.add_argument("--name", help="file name stem (default: derived from the parameters)")
+    sy.add_argument("--side", choices=SIDES, default="left")
+    g = sy.add_argument_group("knee-to-chest")
+    g.add_argument(
+        "--peak-lift", type=float, default=125.0, metavar="DEG", help="thigh lift from the table at the peak"
+    )
+    g.add_argument(
+        "--hip-limit",
+        type=float,
+        metavar="DEG",
+        help="stiff hip: hip flexion where the pelvis starts rolling",
+    )
+    g.add_argument(
+        "--thomas", type=float, default=0.0, metavar="F", help="0..1: how much the other thigh lifts"
+    )
+    g.add_argument("--no-hands", action="store_true", help="arms stay by the sides")
+    g.add_argument("--marker", action="store_true", help="a printed ArUco card over the tested iliac crest")
+    g = sy.add_argument_group("hip-ir")
+    g.add_argument("--position", choices=POSITIONS, default="supine")
+    g.add_argument("--peak-ir", type=float, default=35.0, metavar="DEG")
+    g.add_argument("--peak-er", type=float, default=30.0, metavar="DEG")
+    g.add_argument(
+        "--pelvis-shift", type=float, default=0.0, metavar="DEG", help="compensatory pelvic roll at the peak"
+    )
+    g = sy.add_argument_group("camera, body and clip")
+    g.add_argument("--reps", type=positive_int, default=1)
+    g.add_argument(
+        "--shape", default="average", help="body shape preset: average, athletic_male, slim_female, heavy"
+    )
+    g.add_argument(
+        "--view", choices=["side", "front", "overhead", "foot_end"], help="default: the test's ideal view"
+    )
+    g.add_argument("--pan", type=float, default=0.0, metavar="DEG")
+    g.add_argument("--tilt", type=float, default=5.0, metavar="DEG", help="camera elevation (looking down)")
+    g.add_argument("--roll", type=float, default=0.0, metavar="DEG")
+    g.add_argument("--hfov", type=float, default=65.0, metavar="DEG", help="horizontal field of view")
+    g.add_argument("--distance", type=float, metavar="M", help="camera distance (default: frame the body)")
+    g.add_argument(
+        "--height", type=float, metavar="M", help="lens height above the plinth top (overrides --tilt)"
+    )
+    g.add_argument("--portrait", action="store_true")
+    g.add_argument("--size", type=positive_int, nargs=2, default=[1280, 720], metavar=("LONG", "SHORT"))
+    g.add_argument("--fps", type=float, default=30.0)
+    g.add_argument("--speed", type=float, default=1.0, help="movement speed factor")
+    g.add_argument("--background", choices=["plain", "cluttered"], default="plain")
+    g.add_argument("--lighting", choices=["studio", "dim", "window"], default="studio")
+    g.add_argument("--noise", type=float, default=2.0, metavar="SD", help="sensor noise, grey levels")
+    g.add_argument("--crf", type=int, default=23, help="H.264 quality (lower is better)")
+    g.add_argument("--seed", type=int, default=0)
+    sy.set_defaults(func=_cmd_synth)
+
+
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from hiprom.synth import require_synth
+
+    require_synth()
+    from hiprom.synth.clips import run_synth_command
+
+    for paths in run_synth_command(args):
+        print(f"wrote {paths['clip']} (+ .truth.csv, .truth.json)")
+    return 0

@@ -1,0 +1,199 @@
+"""The hip internal-rotation test (supine 90/90, seated, prone) as a protocol.
+
+Result entries follow ``docs/hip-ir.md`` (schema ``hiprom.result/1``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
+from hiprom.norms import IR_MDC_DEG, POSITIONS
+from hiprom.protocols.base import Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
+from hiprom.results import clip_meta, document, num, write_json
+
+if TYPE_CHECKING:
+    from hiprom.analysis.hip_ir import HipIRAnalysis, HipIRSide
+    from hiprom.landmarks import LandmarkSeries
+
+__all__ = ["PRONE_HINT", "HipIR", "ir_entry", "write_ir_frames_csv"]
+
+PRONE_HINT = (
+    " (prone hip rotation filmed from the foot end could not be measured with the bundled pose "
+    "model on any benchmark clip: the face is hidden and the legs get lost; use the seated or supine test)"
+)
+
+
+class HipIR(Protocol):
+    name = "hip-ir"
+    title = "hip internal rotation"
+    positions = POSITIONS
+    orientation = "as-filmed"
+
+    def refusal_hint(self, options: Options) -> str:
+        return PRONE_HINT if options.position == "prone" else ""
+
+    def run(
+        self,
+        clip: Path,
+        series: LandmarkSeries,
+        out_dir: Path,
+        options: Options,
+        outputs: Outputs,
+        warnings: list[str],
+    ) -> RunResult:
+        from hiprom.analysis.hip_ir import analyze_hip_ir
+        from hiprom.report.overlay import hip_ir_drawing, render_clip
+        from hiprom.report.plots import plot_hip_ir
+
+        position = options.position
+        result = analyze_hip_ir(
+            series.time_s,
+            series.image_px,
+            series.visibility,
+            position,
+            side=options.side,
+            world_m=series.world_m,
+            image_size_px=series.image_size_px,
+        )
+        doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position))
+        paths = {
+            "csv": write_ir_frames_csv(out_dir / "frames.csv", series.time_s, result.rotation_deg),
+            "plot": plot_hip_ir(out_dir / "rotation.png", series.time_s, result),
+        }
+        frames = {}
+        for s in result.sides:
+            for j, h in enumerate(s.holds, 1):
+                frames[f"key_{s.side}_{h.kind}_{j}"] = (
+                    h.rep.peak_frame,
+                    f"{s.side} {h.kind.upper()} hold: {h.value_deg:.0f} deg",
+                )
+        draw = hip_ir_drawing(series, result) if outputs.video else None
+        paths.update(
+            render_clip(clip, series, out_dir, draw=draw, key_frames=frames, blur_faces=outputs.blur_faces)
+        )
+        paths["json"] = write_json(out_dir / "result.json", doc)
+        return RunResult(doc, paths)
+
+    def measures(self, position: str) -> tuple[Measure, ...]:
+        mdc = IR_MDC_DEG.get(position, 9.0)
+        return (
+            Measure(
+                "peak_ir_deg",
+                "internal rotation",
+                "hip-internal-rotation",
+                "Hip internal rotation, peak",
+                mdc,
+            ),
+            Measure(
+                "peak_er_deg",
+                "external rotation",
+                "hip-external-rotation",
+                "Hip external rotation, peak",
+                mdc,
+            ),
+        )
+
+    def view(self, entry: dict) -> EntryView:
+        verdict = {True: "LIMITED", False: "not limited", None: "IR not measured"}[entry.get("limited")]
+        return EntryView(
+            title=f"{entry['side']} hip, {entry.get('position')}",
+            cells=(
+                Cell("internal rotation ", "peak_ir_deg", entry.get("peak_ir_deg")),
+                Cell("external rotation ", "peak_er_deg", entry.get("peak_er_deg")),
+            ),
+            verdict=verdict,
+            accuracy=accuracy_line(entry),
+            warnings=tuple((entry.get("quality") or {}).get("warnings") or ()),
+        )
+
+    def summary_lines(self, document: dict) -> list[str]:
+        lines = []
+        for entry in document["results"]:
+            v = self.view(entry)
+            lines.append(f"{v.title}: {v.numbers} ({v.accuracy}); {v.verdict}")
+            lines += [f"  ! {w}" for w in v.warnings]
+        return lines + [f"- {s}" for s in document["findings"]["statements"]]
+
+    def history_line(self, entry: dict) -> str:
+        v = self.view(entry)
+        return v.numbers + (", LIMITED" if entry.get("limited") else "")
+
+    def fhir_interpretation(self, entry: dict, measure: Measure) -> tuple[str, str] | None:
+        if measure.key != "peak_ir_deg" or entry.get("limited") is None:
+            return None
+        return ("L", "Low") if entry["limited"] else ("N", "Normal")
+
+
+def accuracy_line(entry: dict[str, Any]) -> str:
+    """The position's benchmark error (or that it is not established)."""
+    err = entry.get("measurement_error_deg")
+    if err is None:
+        return "accuracy not established in this view"
+    return f"benchmark error in this view: mean {err} deg, worst {entry.get('measurement_error_max_deg')} deg"
+
+
+def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -> dict[str, Any]:
+    """One element of ``results`` in the hip-ir schema (one tested side)."""
+    return {
+        "test": "hip-ir",
+        "position": side.position,
+        "side": side.side,
+        "peak_ir_deg": num(side.peak_ir_deg),
+        "peak_er_deg": num(side.peak_er_deg),
+        "limited": side.limited,
+        "holds": [
+            {
+                "kind": h.kind,
+                "start_s": num(h.rep.start_s, 3),
+                "peak_s": num(h.rep.peak_s, 3),
+                "end_s": num(h.rep.end_s, 3),
+                "value_deg": num(h.value_deg),
+            }
+            for h in side.holds
+        ],
+        "baseline": None
+        if side.baseline is None
+        else {"start_s": num(side.baseline.start_s, 3), "end_s": num(side.baseline.stop_s, 3)},
+        "rest_offset_deg": num(side.rest_offset_deg),
+        "mdc_deg": IR_MDC_DEG[side.position],
+        # peak-IR error on the accuracy benchmark in this position: mean absolute and worst (None: unknown)
+        "measurement_error_deg": None if accuracy_deg is None else num(accuracy_deg[0]),
+        "measurement_error_max_deg": None if accuracy_deg is None else num(accuracy_deg[1]),
+        "quality": {"warnings": list(side.warnings)},
+    }
+
+
+def hip_ir_document(
+    analysis: HipIRAnalysis,
+    meta: dict[str, Any],
+    warnings: list[str],
+    accuracy_deg: tuple[float, float] | None = None,
+) -> dict:
+    """The result document of a hip-rotation clip."""
+    findings = {
+        "asymmetry_deg": num(analysis.asymmetry_deg),
+        "asymmetric": analysis.asymmetric,
+        "statements": list(analysis.findings),
+    }
+    return document(
+        "hip-ir",
+        meta,
+        warnings,
+        [ir_entry(s, accuracy_deg) for s in analysis.sides],
+        position=analysis.position,
+        findings=findings,
+    )
+
+
+def write_ir_frames_csv(path: Path, time_s: np.ndarray, rotation_deg: dict[str, np.ndarray]) -> Path:
+    """Per-frame hip rotation of each tested side (IR positive, ER negative)."""
+    from hiprom._fs import write_csv_columns
+
+    columns: dict[str, np.ndarray] = {"time_s": time_s}
+    for side, rotation in rotation_deg.items():
+        columns[f"{side}_hip_rotation_deg"] = rotation
+    return write_csv_columns(path, columns, "%.3f")

@@ -1,0 +1,275 @@
+"""The supine knee-to-chest test (hip flexion, pelvic-tilt onset, lumbar borrowing) as a protocol.
+
+Result entries follow ``docs/knee-to-chest.md`` (schema ``hiprom.result/1``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG, POSE_MODEL_THIGH_OFFSET_DEG
+from hiprom.errors import BadInputError
+from hiprom.norms import FLEXION_MDC_DEG
+from hiprom.protocols.base import Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
+from hiprom.results import clip_meta, document, frame_at, num, write_json
+
+if TYPE_CHECKING:
+    from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
+    from hiprom.landmarks import LandmarkSeries
+
+__all__ = ["KneeToChest", "rep_entry", "write_frames_csv"]
+
+
+class KneeToChest(Protocol):
+    name = "knee-to-chest"
+    title = "supine knee-to-chest (hip flexion, pelvic-tilt onset)"
+    positions = ("supine",)
+    reads_card = True
+    # a lying body side-on is mirrored to put its head on the right, where the model's peak hip
+    # angles erred 2-3x less (see hiprom.capture.pose.extract_landmarks)
+    orientation = "head-right"
+
+    def run(
+        self,
+        clip: Path,
+        series: LandmarkSeries,
+        out_dir: Path,
+        options: Options,
+        outputs: Outputs,
+        warnings: list[str],
+    ) -> RunResult:
+        from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
+        from hiprom.report.overlay import knee_to_chest_drawing, render_clip
+        from hiprom.report.plots import plot_knee_to_chest
+
+        result = analyze_knee_to_chest(
+            series.time_s,
+            series.image_px,
+            series.visibility,
+            tilt_ccw_deg=_card_tilt(series, options.marker, warnings),
+            world_m=series.world_m,
+            image_size_px=series.image_size_px,
+            config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG),  # the pose model's bias
+        )
+        reps = [r for r in result.reps if options.side is None or r.side == options.side]
+        if not reps:
+            raise BadInputError(
+                f"no knee-to-chest rep of the {options.side} leg found (found: "
+                f"{', '.join(sorted({r.side for r in result.reps}))})",
+                option="side",
+            )
+        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r) for r in reps])
+        paths = {
+            "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, result.angles, result.tilt_deg),
+            "plot": plot_knee_to_chest(
+                out_dir / "angles.png", series.time_s, result.angles, reps, result.tilt_deg
+            ),
+        }
+        frames = {}
+        for j, r in enumerate(reps, 1):
+            frames[f"key_{r.side}_peak_{j}"] = (
+                r.rep.peak_frame,
+                f"{r.side} rep {j}: peak, thigh {r.peak_thigh_angle_deg:.0f} deg",
+            )
+            if r.onset_time_s is not None:
+                caption = f"{r.side} rep {j}: pelvis starts tilting at {r.onset_hip_flexion_deg:.0f} deg"
+                frames[f"key_{r.side}_onset_{j}"] = (frame_at(series, r.onset_time_s), caption)
+        draw = knee_to_chest_drawing(series, result) if outputs.video else None
+        paths.update(
+            render_clip(clip, series, out_dir, draw=draw, key_frames=frames, blur_faces=outputs.blur_faces)
+        )
+        paths["json"] = write_json(out_dir / "result.json", doc)
+        return RunResult(doc, paths)
+
+    def measures(self, position: str) -> tuple[Measure, ...]:
+        return (
+            Measure(
+                "peak_thigh_angle_deg",
+                "thigh angle",
+                "k2c-thigh-angle",
+                "Knee-to-chest: peak thigh angle from the table",
+                FLEXION_MDC_DEG,
+            ),
+            Measure(
+                "peak_trunk_thigh_angle_deg",
+                "goniometer angle",
+                "k2c-trunk-thigh-angle",
+                "Knee-to-chest: peak trunk-thigh (goniometer) angle",
+                FLEXION_MDC_DEG,
+            ),
+            Measure(
+                "pelvic_tilt.peak_deg",
+                "peak pelvic tilt",
+                "k2c-pelvic-tilt",
+                "Knee-to-chest: peak posterior pelvic tilt",
+            ),
+            Measure(
+                "pelvic_tilt.onset.hip_flexion_deg",
+                "hip flexion at tilt onset",
+                "k2c-onset-hip-flexion",
+                "Knee-to-chest: hip flexion at the onset of posterior pelvic tilt",
+                FLEXION_MDC_DEG,
+            ),
+        )
+
+    def view(self, entry: dict) -> EntryView:
+        tilt = entry.get("pelvic_tilt") or {}
+        onset = tilt.get("onset") or {}
+        cells = [
+            Cell("thigh ", "peak_thigh_angle_deg", entry.get("peak_thigh_angle_deg"), " deg from the table"),
+            Cell("goniometer ", "peak_trunk_thigh_angle_deg", entry.get("peak_trunk_thigh_angle_deg")),
+        ]
+        if tilt.get("method") == "marker":
+            cells.append(Cell("pelvis tilted ", "pelvic_tilt.peak_deg", tilt.get("peak_deg")))
+            if onset.get("hip_flexion_deg") is not None:
+                cells.append(
+                    Cell(
+                        "onset at ",
+                        "pelvic_tilt.onset.hip_flexion_deg",
+                        onset["hip_flexion_deg"],
+                        f" deg hip flexion {onset.get('ci_deg')}",
+                    )
+                )
+        flag = entry.get("lumbar_borrowing") or {}
+        verdict = "LUMBAR BORROWING" if flag.get("flag") else "no lumbar borrowing found"
+        return EntryView(
+            title=f"{entry['side']} knee-to-chest",
+            cells=tuple(cells),
+            verdict=f"{verdict} ({flag.get('confidence')} confidence)",
+            reasons=tuple(flag.get("reasons") or ()),
+            accuracy=accuracy_line(entry),
+            warnings=tuple((entry.get("quality") or {}).get("warnings") or ()),
+        )
+
+
+def _card_tilt(series: LandmarkSeries, marker: str, warnings: list[str]) -> np.ndarray | None:
+    """The card's on-screen angle found in the pose pass (the analysis orients it), or None."""
+    if marker == "off":
+        return None
+    angle = series.marker_ccw_deg
+    if angle is None and marker == "on":
+        raise BadInputError(
+            "no pelvis card found in the first 2 s of the clip (card required)", option="marker"
+        )
+    if angle is not None:
+        found = np.isfinite(angle).mean()
+        if found < 0.8:
+            warnings.append(f"the pelvis card was found in only {100 * found:.0f}% of frames")
+    return angle
+
+
+def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
+    """One element of ``results`` in the knee-to-chest schema."""
+    ci = None if rep.onset_ci_deg is None else [num(rep.onset_ci_deg[0]), num(rep.onset_ci_deg[1])]
+    return {
+        "test": "knee-to-chest",
+        "side": rep.side,
+        "rep": {
+            "start_s": num(rep.rep.start_s, 3),
+            "peak_s": num(rep.rep.peak_s, 3),
+            "end_s": num(rep.rep.end_s, 3),
+        },
+        "baseline": None
+        if rep.baseline is None
+        else {"start_s": num(rep.baseline.start_s, 3), "end_s": num(rep.baseline.stop_s, 3)},
+        "peak_thigh_angle_deg": num(rep.peak_thigh_angle_deg),
+        "peak_trunk_thigh_angle_deg": num(rep.peak_trunk_thigh_angle_deg),
+        "peak_knee_flexion_deg": num(rep.peak_knee_flexion_deg),
+        "pelvic_tilt": {
+            "method": rep.tilt_method,
+            "peak_deg": num(rep.peak_tilt_deg),
+            "onset": {
+                "hip_flexion_deg": num(rep.onset_hip_flexion_deg),
+                "thigh_angle_deg": num(rep.onset_thigh_angle_deg),
+                "time_s": num(rep.onset_time_s, 3),
+                "ci_deg": ci,
+            },
+        },
+        "camera": _camera_entry(rep),
+        "measurement_error_deg": _error_entry(rep),
+        "lumbar_borrowing": {
+            "flag": rep.borrowing,
+            "confidence": rep.confidence,
+            "reasons": list(rep.reasons),
+        },
+        "quality": {"warnings": list(rep.warnings)},
+    }
+
+
+def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
+    from hiprom.kinematics import camera_view as cv
+
+    if rep.camera is None:
+        return None
+    return {
+        "pan_deg": num(rep.camera.pan_deg),  # + towards the head
+        "tilt_deg": num(rep.camera.tilt_deg),  # + above the table, looking down
+        "method": "estimated from the pose model's 3D landmarks over the still frames before the raise",
+        # the rep's thigh and trunk-thigh angles are the pose model's readings times this (see
+        # hiprom.kinematics.camera_view.flexion_scale): it undoes the model's pan-dependent error
+        "flexion_scale": num(rep.camera.flexion_scale, 3),
+        "estimate_error_deg": {
+            "pan": cv.PAN_ERROR_DEG,
+            "pan_max": cv.PAN_ERROR_MAX_DEG,
+            "tilt": cv.TILT_ERROR_DEG,
+            "tilt_max": cv.TILT_ERROR_MAX_DEG,
+        },
+    }
+
+
+def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
+    """The benchmark's peak-angle errors for the camera set-up this rep was filmed from."""
+    square = rep.camera is not None and rep.camera.square_on
+    basis = "square-on" if square else "any camera"
+    err = BENCH_PEAK_ERROR_DEG[basis]
+    return {
+        "basis": f"synthetic benchmark, camera {basis}",
+        "peak_thigh_angle": err["thigh"][0],
+        "peak_thigh_angle_max": err["thigh"][1],
+        "peak_trunk_thigh_angle": err["trunk_thigh"][0],
+        "peak_trunk_thigh_angle_max": err["trunk_thigh"][1],
+    }
+
+
+def accuracy_line(entry: dict[str, Any]) -> str:
+    """Where the phone stood (estimated) and the benchmark errors that go with that set-up.
+
+    Empty for entries stored before these fields existed.
+    """
+    err, cam = entry.get("measurement_error_deg"), entry.get("camera")
+    if not err:
+        return ""
+    where = ""
+    if cam and cam.get("pan_deg") is not None:
+        towards = "head" if cam["pan_deg"] >= 0 else "feet"
+        where = f"phone about {abs(cam['pan_deg']):.0f} deg towards the {towards}"
+        if round(abs(cam["pan_deg"])) == 0:
+            where = "phone square to the body"
+        if cam.get("tilt_deg") is not None:
+            where += f" and {cam['tilt_deg']:.0f} deg above the table"
+        where += "; "
+    basis = err["basis"].split("camera ")[-1]
+    return (
+        f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
+        f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
+        f"(worst {err['peak_trunk_thigh_angle_max']})"
+    )
+
+
+def write_frames_csv(
+    path: Path, time_s: np.ndarray, angles: dict[str, LegAngles], tilt_deg: np.ndarray | None
+) -> Path:
+    """Per-frame angles of both legs (and the card's tilt when measured)."""
+    from hiprom._fs import write_csv_columns
+
+    columns: dict[str, np.ndarray] = {"time_s": time_s}
+    for side, leg in angles.items():
+        columns[f"{side}_thigh_vs_table_deg"] = leg.thigh_vs_table_deg
+        columns[f"{side}_trunk_thigh_deg"] = leg.trunk_thigh_deg
+        columns[f"{side}_knee_flexion_deg"] = leg.knee_flexion_deg
+    if tilt_deg is not None:
+        columns["pelvic_tilt_marker_deg"] = tilt_deg
+    return write_csv_columns(path, columns, "%.3f")

@@ -1,0 +1,74 @@
+"""Drawing on frames: skeletons, angle arcs and outlined labels, for the annotated video and key frames.
+
+OpenCV on RGB ``uint8`` images, in place.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import cv2
+import numpy as np
+
+from hiprom.skeleton import LEG_CHAIN
+
+__all__ = ["COLOUR", "arc", "label", "leg_skeleton", "line", "pt"]
+
+#: each side's colour (RGB)
+COLOUR = {"left": (255, 140, 0), "right": (0, 160, 255)}
+
+
+def pt(p: np.ndarray) -> tuple[int, int] | None:
+    """A landmark as integer pixel coordinates; ``None`` if not finite."""
+    return None if not np.all(np.isfinite(p)) else (round(float(p[0])), round(float(p[1])))
+
+
+def label(
+    img: np.ndarray,
+    text: str,
+    org: tuple[int, int],
+    scale: float,
+    colour=(255, 255, 255),
+    *,
+    outline: int = 4,
+    stroke: int | None = None,
+) -> None:
+    """``text`` at ``org``, light on a dark outline so it reads on any background."""
+    stroke = 1 + int(scale > 0.7) if stroke is None else stroke
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), outline, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, stroke, cv2.LINE_AA)
+
+
+def line(img: np.ndarray, a, b, colour, width: int) -> None:
+    """An anti-aliased line from ``a`` to ``b``."""
+    cv2.line(img, a, b, colour, width, cv2.LINE_AA)
+
+
+def arc(img, centre, start, end, colour, radius: int) -> None:
+    """An arc at ``centre`` from the direction of ``start`` to that of ``end`` (the short way)."""
+    a0 = np.degrees(np.arctan2(start[1] - centre[1], start[0] - centre[0]))
+    a1 = np.degrees(np.arctan2(end[1] - centre[1], end[0] - centre[0]))
+    sweep = (a1 - a0 + 180) % 360 - 180
+    cv2.ellipse(img, centre, (radius, radius), 0, a0, a0 + sweep, colour, 2, cv2.LINE_AA)
+
+
+def leg_skeleton(
+    img: np.ndarray, pts: np.ndarray, widths: dict[str, int], *, joints: bool = True
+) -> dict[str, list]:
+    """Both sides' shoulder-hip-knee-ankle chains, ``widths[side]`` px wide, joints as white dots.
+
+    Returns each side's joint positions (``None`` where not finite), shoulder first.
+    """
+    out = {}
+    for side, chain in LEG_CHAIN.items():
+        width = widths[side]
+        points = [pt(pts[j]) for j in chain]
+        for a, b in itertools.pairwise(points):
+            if a and b:
+                cv2.line(img, a, b, COLOUR[side], width, cv2.LINE_AA)
+        if joints:
+            for p in points:
+                if p:
+                    cv2.circle(img, p, width + 2, (255, 255, 255), -1, cv2.LINE_AA)
+        out[side] = points
+    return out
