@@ -65,6 +65,8 @@ class Measure:
     code: str  # hiprom's FHIR code system
     display: str
     mdc_deg: float | None = None
+    #: a left-right difference this large is flagged (None: the MDC)
+    asymmetry_deg: float | None = None
     unit: str = "deg"
 
 
@@ -113,6 +115,9 @@ class Protocol(ABC):
     name: str  # "knee-to-chest"
     title: str  # for people: "supine knee-to-chest (hip flexion)"
     positions: tuple[str, ...]  # the body positions it is done in; the first is the default
+    form_label: str  # the upload form's choice
+    #: each position as the upload form offers it (tests done in more than one position)
+    position_labels: dict[str, str] = {}  # noqa: RUF012 (read-only class data)
     reads_card: bool = False  # uses the pelvis card (the marker option applies)
     #: what the pose model is shown (see hiprom.capture.pose.extract_landmarks)
     orientation: Orientation = "as-filmed"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
-from hiprom.norms import IR_MDC_DEG, POSITIONS
+from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS
 from hiprom.protocols.base import Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
 from hiprom.results import clip_meta, document, num, write_json
 
@@ -31,6 +31,12 @@ class HipIR(Protocol):
     name = "hip-ir"
     title = "hip internal rotation"
     positions = POSITIONS
+    form_label = "Hip internal rotation"
+    position_labels = {  # noqa: RUF012 (read-only class data)
+        "seated": "Seated (phone in front)",
+        "supine": "Supine 90/90 (phone overhead)",
+        "prone": "Prone (phone at the foot end; not measurable with the bundled pose model so far)",
+    }
     orientation = "as-filmed"
 
     def refusal_hint(self, options: Options) -> str:
@@ -87,6 +93,7 @@ class HipIR(Protocol):
                 "hip-internal-rotation",
                 "Hip internal rotation, peak",
                 mdc,
+                ASYMMETRY_IR_DEG,
             ),
             Measure(
                 "peak_er_deg",
@@ -94,6 +101,7 @@ class HipIR(Protocol):
                 "hip-external-rotation",
                 "Hip external rotation, peak",
                 mdc,
+                ASYMMETRY_IR_DEG,
             ),
         )
 

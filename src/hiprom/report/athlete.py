@@ -15,25 +15,39 @@ import io
 import textwrap
 from pathlib import Path
 
+from hiprom import protocols
 from hiprom._fs import atomic_output
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
+from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG, IR_MDC_DEG
 from hiprom.report.plots import pyplot
 from hiprom.store.compare import Comparison, compare
 from hiprom.store.records import StoredResult
 
 __all__ = ["METHOD_NOTE", "write_report"]
 
-METHOD_NOTE = (
-    "Method: hiprom finds 33 body landmarks per video frame with Google's MediaPipe pose model and "
-    "measures angles between them. Knee-to-chest (supine, filmed from the side): the thigh against the "
-    "table line and the goniometer-style trunk-thigh angle; with the printed pelvis card, pelvic tilt and "
-    "the hip flexion at which the pelvis starts to tilt (lumbar borrowing when below 110 deg). Hip "
-    "rotation: the shank's swing from its rest position, seen along the femur. Accuracy on the synthetic "
-    "benchmark (README): knee-to-chest angles 3-5 deg MAE with the phone square to the body, about 10 deg "
-    "at 10-25 deg off (each result says how far off square the phone was); card tilt 1.4 deg; hip IR "
-    "1.2 deg supine, 0.9 deg seated (MAE), prone not measurable (refused). A change smaller than the "
-    "minimal detectable change (flexion 9.7 deg, IR 7.8-9 deg) "
-    "is within measurement error. Faces are blurred in every image."
-)
+
+def _method_note() -> str:
+    """How hiprom measures and how well, from the calibration and norms modules (never typed here)."""
+    sq, anycam = BENCH_PEAK_ERROR_DEG["square-on"], BENCH_PEAK_ERROR_DEG["any camera"]
+    ir = {p: e for p, e in BENCH_PEAK_IR_ERROR_DEG.items() if e is not None}
+    ir_text = ", ".join(f"{e[0]:.1f} deg {p} (worst {e[1]:.1f})" for p, e in ir.items())
+    return (
+        "Method: hiprom finds 33 body landmarks per video frame with Google's MediaPipe pose model and "
+        "measures angles between them. Knee-to-chest (supine, filmed from the side): the thigh against the "
+        "table line and the goniometer-style trunk-thigh angle; with the printed pelvis card, pelvic tilt "
+        "and the hip flexion at which the pelvis starts to tilt (lumbar borrowing when below "
+        f"{BORROWING_HIP_FLEXION_DEG:.0f} deg). Hip rotation: the shank's swing from its rest position, seen "
+        "along the femur. Accuracy on the synthetic benchmark (README): knee-to-chest thigh angle "
+        f"{sq['thigh'][0]:.1f} deg MAE (worst {sq['thigh'][1]:.1f}) with the phone square to the body, "
+        f"{anycam['thigh'][0]:.1f} deg (worst {anycam['thigh'][1]:.1f}) over every camera set-up tried (each "
+        f"result says how far off square the phone was); hip IR {ir_text}; prone not measurable (refused). "
+        f"A change smaller than the minimal detectable change (flexion {FLEXION_MDC_DEG:.1f} deg, IR "
+        f"{min(IR_MDC_DEG.values()):.1f}-{max(IR_MDC_DEG.values()):.0f} deg) is within measurement error. "
+        "Faces are blurred in every image."
+    )
+
+
+METHOD_NOTE = _method_note()
 
 
 def _figure_bytes(fig, fmt: str = "png") -> bytes:
@@ -161,6 +175,7 @@ def write_report(athlete: str, results: list[StoredResult], out_dir: str | Path)
     trend, sides = _trend_figure(comparisons), _sides_figure(comparisons)
     frames = _key_frames(results)
     warnings = _warnings(results)
+    findings = [_finding_line(r) for r in results]
     asym_lines = [
         f"{a['date']} {a['test']} ({a['position']}) {a['measure']}: left {a['left_deg']:.1f}, right "
         f"{a['right_deg']:.1f}, difference {a['left_minus_right_deg']:+.1f} deg"
@@ -170,20 +185,27 @@ def write_report(athlete: str, results: list[StoredResult], out_dir: str | Path)
     paths = {"html": out_dir / "report.html", "pdf": out_dir / "report.pdf"}
     with atomic_output(paths["html"]) as tmp:
         Path(tmp).write_text(
-            _html(title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings), encoding="utf-8"
+            _html(title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings, findings),
+            encoding="utf-8",
         )
     with atomic_output(paths["pdf"]) as tmp:
-        _pdf(tmp, title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings)
+        _pdf(tmp, title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings, findings)
     plt.close(trend)
     plt.close(sides)
     return paths
+
+
+def _finding_line(r: StoredResult) -> str:
+    """One stored result in words, as the CLI and the web page word it."""
+    view = protocols.get(r.test).view(r.result)
+    return f"{r.date} {view.title}: {view.numbers}; {view.verdict}"
 
 
 def _img(data: bytes, mime: str, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:{mime};base64,{base64.b64encode(data).decode()}">'
 
 
-def _html(title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings) -> str:
+def _html(title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings, findings) -> str:
     e = html.escape
     rows = "".join(
         "<tr>" + "".join(f"<td>{e(v)}</td>" for v in row) + "</tr>" for row in _summary_rows(comparisons)
@@ -203,6 +225,7 @@ td,th{{border:1px solid #ccc;padding:.3em .5em;text-align:left}}
 img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcaption{{font-size:.8em}}</style>
 </head><body>
 <h1>{e(title)}</h1><p>{e(subtitle)}</p>
+<h2>Results</h2><ul>{items(findings)}</ul>
 <h2>Change between sessions</h2><table><tr>{head}</tr>{rows}</table>
 <h2>Left and right</h2><ul>{items(asym_lines)}</ul>
 {_img(_figure_bytes(trend), "image/png", "trend over sessions")}
@@ -214,7 +237,7 @@ img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcapti
 """
 
 
-def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings) -> None:
+def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, warnings, findings) -> None:
     from matplotlib.backends.backend_pdf import PdfPages
 
     plt = pyplot()
@@ -252,7 +275,10 @@ def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, w
             pdf.savefig(fig)
             plt.close(fig)
         fig = plt.figure(figsize=(8.27, 11.69))
-        body = "Setup warnings:\n" + "\n".join(textwrap.fill("- " + w, 100) for w in (warnings or ["none"]))
+        body = "Results:\n" + "\n".join(textwrap.fill("- " + x, 100) for x in (findings or ["none"]))
+        body += "\n\nSetup warnings:\n" + "\n".join(
+            textwrap.fill("- " + w, 100) for w in (warnings or ["none"])
+        )
         body += "\n\n" + textwrap.fill(METHOD_NOTE, 100)
         fig.text(0.06, 0.95, body, fontsize=7.5, va="top", family="monospace")
         pdf.savefig(fig)

@@ -2,11 +2,10 @@
 
 Pure functions over :class:`hiprom.store.records.StoredResult` lists.
 
-Minimal detectable change (MDC, clinical notes): hip IR 7.8 deg supine
-(Friesenbichler et al. 2020), 9 deg seated/prone (upper end of 6-9 deg, Gradoz
-et al. 2018); hip flexion 9.7 deg = 1.96 x sqrt(2) x the goniometric
-intra-rater SE of 3.5 deg (PubMed 18503813). A change smaller than the MDC is
-"within measurement error", whatever its sign.
+Each test's measures and their minimal detectable changes (MDC) come from its
+protocol (:mod:`hiprom.protocols`; the values and references in
+:mod:`hiprom.norms`). A change smaller than the MDC is "within measurement
+error", whatever its sign.
 """
 
 from __future__ import annotations
@@ -17,15 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hiprom.analysis.hip_ir import MDC_DEG as IR_MDC_DEG
-from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG
+from hiprom import protocols
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG
 from hiprom.kinematics.camera_view import off_square
 from hiprom.store.records import StoredResult, entry_field
 
-__all__ = ["FLEXION_MDC_DEG", "Comparison", "Measure", "compare", "measures_by_session"]
+__all__ = ["Comparison", "Measure", "compare", "measures_by_session"]
 
-FLEXION_MDC_DEG = round(1.96 * np.sqrt(2) * 3.5, 1)  # 9.7
-ASYMMETRY_IR_DEG = 15.0
 OFF_SQUARE_ERROR_DEG = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"]  # (MAE, worst)
 SQUARE_ERROR_DEG = BENCH_PEAK_ERROR_DEG["square-on"]["thigh"]
 
@@ -40,19 +37,16 @@ class Measure:
     key: str  # field of the result entry (dotted for nested)
     label: str
     mdc_deg: float
+    asymmetry_deg: float  # a left-right difference this large is flagged
 
 
 def _measures(test: str, position: str, side: str) -> list[Measure]:
-    if test == "hip-ir":
-        mdc = IR_MDC_DEG.get(position, 9.0)
-        return [Measure(test, position, side, "peak_ir_deg", "internal rotation", mdc),
-                Measure(test, position, side, "peak_er_deg", "external rotation", mdc)]  # fmt: skip
+    """The compared measures of one test, position and side (those with an MDC)."""
     return [
-        Measure(test, position, side, "peak_thigh_angle_deg", "thigh angle", FLEXION_MDC_DEG),
-        Measure(test, position, side, "peak_trunk_thigh_angle_deg", "goniometer angle", FLEXION_MDC_DEG),
-        Measure(test, position, side, "pelvic_tilt.onset.hip_flexion_deg", "hip flexion at tilt onset",
-                FLEXION_MDC_DEG),
-    ]  # fmt: skip
+        Measure(test, position, side, m.key, m.label, m.mdc_deg, m.asymmetry_deg or m.mdc_deg)
+        for m in protocols.get(test).measures(position)
+        if m.mdc_deg is not None
+    ]
 
 
 def _get(entry: dict, dotted: str) -> float | None:
@@ -143,11 +137,9 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
     for m, by_date in series.items():
-        by_key[(m.test, m.position, m.key, m.label, m.mdc_deg)][m.side] = by_date
-    for (test, position, _key, label, mdc), sides in sorted(by_key.items()):
+        by_key[(m.test, m.position, m.key, m.label, m.asymmetry_deg)][m.side] = by_date
+    for (test, position, _key, label, threshold), sides in sorted(by_key.items()):
         if {"left", "right"} <= set(sides):
-            # IR: the clinical 15 deg side-to-side criterion (APTA 2017); otherwise the MDC
-            threshold = ASYMMETRY_IR_DEG if test == "hip-ir" else mdc
             for date in sorted(set(sides["left"]) & set(sides["right"])):
                 left, right = sides["left"][date], sides["right"][date]
                 asymmetry.append({

@@ -14,6 +14,7 @@ import csv
 import io
 import uuid
 
+from hiprom import protocols
 from hiprom.store.records import StoredResult
 from hiprom.store.records import entry_field as _get
 
@@ -23,31 +24,12 @@ MEASURE_SYSTEM = "https://github.com/hiprom/hiprom/fhir/CodeSystem/measure"
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 _LATERALITY_EXT = "https://github.com/hiprom/hiprom/fhir/StructureDefinition/laterality"
+_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 _LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 _POSITION = {
     "supine": ("40199007", "Supine body position"),
     "seated": ("33586001", "Sitting position"),
     "prone": ("1240000", "Prone body position"),
-}
-_MEASURES = {
-    "knee-to-chest": [
-        ("peak_thigh_angle_deg", "k2c-thigh-angle", "Knee-to-chest: peak thigh angle from the table"),
-        (
-            "peak_trunk_thigh_angle_deg",
-            "k2c-trunk-thigh-angle",
-            "Knee-to-chest: peak trunk-thigh (goniometer) angle",
-        ),
-        ("pelvic_tilt.peak_deg", "k2c-pelvic-tilt", "Knee-to-chest: peak posterior pelvic tilt"),
-        (
-            "pelvic_tilt.onset.hip_flexion_deg",
-            "k2c-onset-hip-flexion",
-            "Knee-to-chest: hip flexion at the onset of posterior pelvic tilt",
-        ),
-    ],
-    "hip-ir": [
-        ("peak_ir_deg", "hip-internal-rotation", "Hip internal rotation, peak"),
-        ("peak_er_deg", "hip-external-rotation", "Hip external rotation, peak"),
-    ],
 }
 _CSV_FIELDS = [
     "athlete",
@@ -124,7 +106,9 @@ def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
         }
     ]
     for r in results:
-        for key, code, display in _MEASURES.get(r.test, []):
+        protocol = protocols.get(r.test)
+        for measure in protocol.measures(r.position):
+            key, code, display = measure.key, measure.code, measure.display
             value = _get(r.result, key)
             if not isinstance(value, int | float):
                 continue
@@ -176,18 +160,9 @@ def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
                     "(MediaPipe pose landmarks); see the hiprom README for its measured error"
                 },
             }
-            if r.test == "hip-ir" and key == "peak_ir_deg" and r.result.get("limited") is not None:
-                observation["interpretation"] = [
-                    {
-                        "coding": [
-                            {
-                                "system": "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
-                                "code": "L" if r.result["limited"] else "N",
-                                "display": "Low" if r.result["limited"] else "Normal",
-                            }
-                        ]
-                    }
-                ]
+            if (interpretation := protocol.fhir_interpretation(r.result, measure)) is not None:
+                coding = {"system": _INTERPRETATION, "code": interpretation[0], "display": interpretation[1]}
+                observation["interpretation"] = [{"coding": [coding]}]
             warnings = _get(r.result, "quality.warnings") or []
             if warnings:
                 observation["note"] = [{"text": w} for w in warnings]

@@ -18,6 +18,8 @@ from hiprom.store.models import Athlete, Result, TestSession
 
 __all__ = [
     "StoredResult",
+    "athlete_id",
+    "athlete_name",
     "athlete_rows",
     "athletes",
     "entry_field",
@@ -191,3 +193,18 @@ def results_of(
             )
             for r, v in s.execute(query)
         ]
+
+
+def athlete_name(store: Store, athlete_id: int, owner: int | None = None) -> str | None:
+    """The name of athlete ``athlete_id`` if it is ``owner``'s, else None."""
+    with store.transaction() as s:
+        athlete = s.get(Athlete, athlete_id)
+    if athlete is None or athlete.clinician_id != owner:
+        return None
+    return athlete.name
+
+
+def athlete_id(store: Store, name: str, owner: int | None = None) -> int | None:
+    """The id of ``owner``'s athlete called ``name``, if any."""
+    with store.transaction() as s:
+        return s.scalar(select(Athlete.id).where(Athlete.name == " ".join(name.split()), _owned(owner)))

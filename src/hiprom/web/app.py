@@ -11,21 +11,18 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import Flask, abort, g, jsonify, redirect, render_template, request, send_file, session, url_for
-from sqlalchemy import select
+from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from hiprom.errors import BadInputError, HipromError
-from hiprom.results import accuracy_line
-from hiprom.store.db import Store, open_store
-from hiprom.store.models import Athlete, Job
-from hiprom.web.auth import check_csrf, csrf_token, login_required, verify
-from hiprom.web.jobs import RQRunner, ThreadRunner, create_job, recover
-from hiprom.web.uploads import store_upload
+from hiprom.errors import BadInputError
+from hiprom.store.db import open_store
+from hiprom.web.auth import check_csrf, csrf_token
+from hiprom.web.jobs import RQRunner, ThreadRunner, recover
+from hiprom.web.views import athletes as views_athletes
+from hiprom.web.views import auth as views_auth
+from hiprom.web.views import clips as views_clips
 
 __all__ = ["create_app"]
-
-_TESTS = {"knee-to-chest": None, "hip-ir": ("supine", "seated", "prone")}
 
 
 def _secret_key(data_dir: Path) -> str:
@@ -59,7 +56,6 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=secure_cookies,
     )
-    app.jinja_env.filters["accuracy_line"] = accuracy_line  # the same line the CLI prints
     if jobs == "rq":
         if not redis_url:
             raise BadInputError("--jobs rq needs --redis URL (e.g. redis://localhost:6379/0)")
@@ -77,11 +73,14 @@ def create_app(
         "max_bytes": max_upload_mb * (1 << 20),
         "max_duration_s": max_duration_s,
     }
-    _routes(app, store, runner, data_dir)
+    _hooks(app)
+    for blueprint in (views_auth.bp, views_clips.bp, views_athletes.bp):
+        app.register_blueprint(blueprint)
     return app
 
 
-def _routes(app: Flask, store: Store, runner, data_dir: Path) -> None:
+def _hooks(app: Flask) -> None:
+    """Sign-in state, CSRF and size checks before each request; security headers after; error pages."""
     cfg = app.extensions["hiprom"]
 
     @app.before_request
@@ -118,181 +117,3 @@ def _routes(app: Flask, store: Store, runner, data_dir: Path) -> None:
         return render_template(
             "error.html", code=413, message=f"the clip is larger than {cfg['max_bytes'] >> 20} MB"
         ), 413
-
-    @app.get("/login")
-    def login():
-        return render_template("login.html", error=None)
-
-    @app.post("/login")
-    def login_post():
-        clinician = verify(store, request.form.get("username", ""), request.form.get("password", ""))
-        if clinician is None:
-            return render_template("login.html", error="wrong username or password"), 401
-        csrf = session.get("csrf")
-        session.clear()  # a fresh session on sign-in
-        session["clinician_id"], session["csrf"] = clinician, csrf or secrets.token_urlsafe(32)
-        target = request.args.get("next", "/")
-        return redirect(target if target.startswith("/") and not target.startswith("//") else "/", 303)
-
-    @app.post("/logout")
-    def logout():
-        session.clear()
-        return redirect(url_for("login"), 303)
-
-    def athletes_of(owner: int) -> list[dict]:
-        from hiprom.store.records import athlete_rows
-
-        return athlete_rows(store, owner)
-
-    def home_page(error: str | None = None, status: int = 200):
-        with store.transaction() as s:
-            jobs = s.scalars(
-                select(Job)
-                .where(Job.clinician_id == g.clinician_id)
-                .order_by(Job.created_at.desc())
-                .limit(20)
-            ).all()
-        page = render_template("home.html", athletes=athletes_of(g.clinician_id), jobs=jobs, error=error)
-        return page, status
-
-    def own_job(job_id: str) -> Job:
-        with store.transaction() as s:
-            job = s.get(Job, job_id)
-        if job is None or job.clinician_id != g.clinician_id:
-            abort(404)
-        return job
-
-    def own_athlete(athlete_id: int) -> str:
-        with store.transaction() as s:
-            athlete = s.get(Athlete, athlete_id)
-        if athlete is None or athlete.clinician_id != g.clinician_id:
-            abort(404)
-        return athlete.name
-
-    @app.get("/")
-    @login_required
-    def home():
-        return home_page()
-
-    @app.post("/upload")
-    @login_required
-    def upload():
-        form = request.form
-        athlete = " ".join(form.get("athlete", "").split())
-        test, position = form.get("test", ""), form.get("position") or None
-        side = form.get("side") or None
-        error = None
-        if not athlete or len(athlete) > 200:
-            error = "give the athlete's name (1-200 characters)"
-        elif test not in _TESTS:
-            error = "choose the test"
-        elif test == "hip-ir" and position not in _TESTS["hip-ir"]:
-            error = "choose the position of the hip-rotation test"
-        elif side not in (None, "left", "right"):
-            error = "side must be left, right or automatic"
-        elif "clip" not in request.files or not request.files["clip"].filename:
-            error = "choose a clip"
-        if error is None:
-            try:
-                from hiprom.store.records import parse_date
-
-                session_date = form.get("session_date") or None
-                parse_date(session_date)
-                path = store_upload(
-                    request.files["clip"].stream,
-                    data_dir / "uploads",
-                    max_bytes=cfg["max_bytes"],
-                    max_duration_s=cfg["max_duration_s"],
-                )
-            except HipromError as exc:
-                error = str(exc)
-        if error is not None:
-            return home_page(error, 400)
-        params = {
-            "athlete": athlete,
-            "test": test,
-            "position": position if test == "hip-ir" else None,
-            "side": side,
-            "session_date": session_date,
-            "notes": form.get("notes", "")[:2000],
-        }
-        job_id = create_job(store, g.clinician_id, path, data_dir / "results", params)
-        runner.submit(job_id)
-        return redirect(url_for("job_page", job_id=job_id), 303)
-
-    @app.get("/api/jobs/<job_id>")
-    @login_required
-    def job_status(job_id: str):
-        job = own_job(job_id)
-        return jsonify(id=job.id, status=job.status, progress=round(job.progress, 3), message=job.message)
-
-    @app.get("/jobs/<job_id>")
-    @login_required
-    def job_page(job_id: str):
-        job = own_job(job_id)
-        if job.status != "done":
-            return render_template("job.html", job=job)
-        files = sorted(p.name for p in Path(job.out_dir).glob("*") if p.is_file())
-        with store.transaction() as s:
-            athlete_id = s.scalar(
-                select(Athlete.id).where(
-                    Athlete.clinician_id == g.clinician_id, Athlete.name == job.params["athlete"]
-                )
-            )
-        return render_template("result.html", job=job, doc=job.result, files=files, athlete_id=athlete_id)
-
-    @app.get("/jobs/<job_id>/files/<name>")
-    @login_required
-    def job_file(job_id: str, name: str):
-        job = own_job(job_id)
-        folder = Path(job.out_dir)
-        if name not in {p.name for p in folder.glob("*") if p.is_file()}:  # only names the analysis wrote
-            abort(404)
-        return send_file(folder / name, conditional=True)
-
-    @app.get("/athletes/<int:athlete_id>")
-    @login_required
-    def athlete_page(athlete_id: int):
-        from hiprom.store.compare import compare
-        from hiprom.store.records import results_of
-
-        name = own_athlete(athlete_id)
-        results = results_of(store, name, owner=g.clinician_id)
-        comparisons, asymmetry = compare(results)
-        return render_template(
-            "athlete.html",
-            athlete_id=athlete_id,
-            name=name,
-            results=results,
-            comparisons=comparisons,
-            asymmetry=asymmetry,
-        )
-
-    @app.get("/athletes/<int:athlete_id>/report.<fmt>")
-    @login_required
-    def athlete_report(athlete_id: int, fmt: str):
-        from hiprom.report.athlete import write_report
-        from hiprom.store.export import to_csv, to_fhir_bundle
-        from hiprom.store.records import results_of
-
-        name = own_athlete(athlete_id)
-        results = results_of(store, name, owner=g.clinician_id)
-        stem = "-".join(name.split())
-        if fmt == "fhir.json":
-            return send_file_bytes(
-                jsonify(to_fhir_bundle(name, results)).get_data(),
-                f"{stem}.fhir.json",
-                "application/fhir+json",
-            )
-        if fmt == "csv":
-            return send_file_bytes(to_csv(results).encode(), f"{stem}.csv", "text/csv")
-        if fmt not in ("html", "pdf"):
-            abort(404)
-        out = data_dir / "reports" / f"{g.clinician_id}-{athlete_id}"
-        paths = write_report(name, results, out)
-        return send_file(paths[fmt], as_attachment=True, download_name=f"{stem}-report.{fmt}")
-
-    def send_file_bytes(data: bytes, filename: str, mimetype: str):
-        import io
-
-        return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)

@@ -63,7 +63,7 @@ def login_required(view):
         if g.get("clinician_id") is None:
             if request.path.startswith("/api/"):
                 abort(401)
-            return redirect(url_for("login", next=request.path))
+            return redirect(url_for("auth.login", next=request.path))
         return view(*args, **kwargs)
 
     return wrapped

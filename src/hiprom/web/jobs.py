@@ -11,18 +11,14 @@ is silently dropped, and a finished job is never run twice.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-from sqlalchemy import select, update
-
+from hiprom import protocols
 from hiprom.errors import HipromError
 from hiprom.store.db import Store, open_store
-from hiprom.store.models import Job
+from hiprom.store.jobs import claim_job, create_job, release_stale_jobs, set_job
 
 __all__ = ["RQRunner", "ThreadRunner", "create_job", "recover", "run_job"]
 
@@ -30,89 +26,63 @@ HEARTBEAT_S = 3.0
 log = logging.getLogger("hiprom.web.jobs")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def create_job(store: Store, clinician_id: int, upload_path: Path, out_root: Path, params: dict) -> str:
-    """Record a queued job for an uploaded clip; returns its id (also its output folder's name)."""
-    job_id = uuid.uuid4().hex
-    with store.transaction() as s:
-        out_dir = str(out_root / job_id)
-        s.add(Job(id=job_id, clinician_id=clinician_id, status="queued", progress=0.0, message="queued",
-                  params=params, upload_path=str(upload_path), out_dir=out_dir, attempts=0))  # fmt: skip
-    return job_id
-
-
-def _set(store: Store, job_id: str, **values) -> None:
-    with store.transaction() as s:
-        s.execute(update(Job).where(Job.id == job_id).values(updated_at=_now(), **values))
-
-
 def run_job(job_id: str, db_url: str) -> str:
     """Analyse one job's clip, record the result under its athlete, and mark the job done or failed.
 
     Returns the final status. Safe to call again for the same job: a done job
-    is left alone, and re-recording a clip replaces its earlier results.
+    is left alone, and re-recording a clip replaces its earlier results. The
+    analysis runs with the same settings as the command line (one clip, one answer).
     """
-    from hiprom.pipeline import analyze
-    from hiprom.store.records import parse_date, record_analysis
-
     store = open_store(db_url)
     try:
-        with store.transaction() as s:
-            # claim the job: only a queued job moves to running, so a job submitted twice runs once
-            claimed = s.execute(
-                update(Job).where(Job.id == job_id, Job.status == "queued")
-                .values(status="running", attempts=Job.attempts + 1, updated_at=_now(), progress=0.0,
-                        message="finding the body in each frame")
-            ).rowcount  # fmt: skip
-            job = s.get(Job, job_id)
-            if job is None:
-                return "missing"
-            if not claimed:
-                return job.status  # done, failed, or running elsewhere
-            params, upload, out_dir, owner = dict(job.params), job.upload_path, job.out_dir, job.clinician_id
+        status, job = claim_job(store, job_id, "finding the body in each frame")
+        if status != "claimed":
+            return status  # missing, done, failed, or running elsewhere
         stop = threading.Event()
 
         def heartbeat() -> None:
             while not stop.wait(HEARTBEAT_S):
-                _set(store, job_id)
+                set_job(store, job_id)
 
-        beat = threading.Thread(target=heartbeat, daemon=True)
-        beat.start()
-        last = [0.0]
-
-        def progress(done: int, total: int) -> None:
-            fraction = 0.9 * done / max(total, 1)
-            if fraction - last[0] >= 0.02 or done == total:
-                last[0] = fraction
-                _set(store, job_id, progress=fraction)
-
+        threading.Thread(target=heartbeat, daemon=True).start()
         try:
-            run = analyze(upload, out_dir, test=params["test"], position=params.get("position"),
-                          side=params.get("side"), max_people=1, progress=progress)  # fmt: skip
-            _set(store, job_id, progress=0.95, message="recording the result")
-            record_analysis(store, params["athlete"], run.document, run.paths,
-                            date=parse_date(params.get("session_date")), notes=params.get("notes", ""),
-                            owner=owner)  # fmt: skip
-            _set(store, job_id, status="done", progress=1.0, message="done", result=run.document)
+            run = _analyse(store, job)
+            set_job(store, job_id, status="done", progress=1.0, message="done", result=run.document)
             return "done"
         except HipromError as exc:
-            _set(store, job_id, status="failed", message=str(exc))
+            set_job(store, job_id, status="failed", message=str(exc))
             return "failed"
         except Exception as exc:  # the job must end in a state, whatever happened
-            _set(
-                store,
-                job_id,
-                status="failed",
-                message=f"internal error ({type(exc).__name__}); see the server log",
-            )
+            set_job(store, job_id, status="failed",
+                    message=f"internal error ({type(exc).__name__}); see the server log")  # fmt: skip
             raise
         finally:
             stop.set()
     finally:
         store.close()
+
+
+def _analyse(store: Store, job):
+    """The pipeline on one job's clip (progress into the job row), then its result recorded."""
+    from hiprom.dates import parse_date
+    from hiprom.pipeline import analyze
+    from hiprom.store.records import record_analysis
+
+    params, last = dict(job.params), [0.0]
+
+    def progress(done: int, total: int) -> None:
+        fraction = 0.9 * done / max(total, 1)
+        if fraction - last[0] >= 0.02 or done == total:
+            last[0] = fraction
+            set_job(store, job.id, progress=fraction)
+
+    options = protocols.get(params["test"]).options(params.get("position"), params.get("side"))
+    run = analyze(job.upload_path, job.out_dir, options, progress=progress)
+    set_job(store, job.id, progress=0.95, message="recording the result")
+    date = parse_date(params.get("session_date"))
+    record_analysis(store, params["athlete"], run.document, run.paths, date=date,
+                    notes=params.get("notes", ""), owner=job.clinician_id)  # fmt: skip
+    return run
 
 
 class ThreadRunner:
@@ -186,28 +156,9 @@ def recover(store: Store, runner, *, stale_after_s: float = 60.0, max_attempts: 
     submitted twice still runs once (:func:`run_job` claims it). Returns the
     ids re-queued and failed.
     """
-    cutoff = _now() - dt.timedelta(seconds=stale_after_s)
-    requeued, failed = [], []
-    with store.transaction() as s:
-        running = select(Job).where(Job.status == "running")
-        if not orphan_running:
-            running = running.where(Job.updated_at < cutoff)
-        for job in s.scalars(running):
-            if job.attempts >= max_attempts:
-                job.status, job.message = (
-                    "failed",
-                    f"the analysis stopped {job.attempts} times (worker lost); upload again",
-                )
-                failed.append(job.id)
-            else:
-                job.status, job.message, job.progress = "queued", "re-queued after the worker stopped", 0.0
-                requeued.append(job.id)
-            job.updated_at = _now()
-        resubmit = []
-        if orphan_running:  # the in-process pool restarted: its queue is gone with the old process
-            resubmit = [
-                j for j in s.scalars(select(Job.id).where(Job.status == "queued")) if j not in requeued
-            ]
-    for job_id in requeued + resubmit:
+    submit, failed = release_stale_jobs(
+        store, stale_after_s=stale_after_s, max_attempts=max_attempts, orphan_running=orphan_running
+    )
+    for job_id in submit:
         runner.submit(job_id)
-    return {"requeued": requeued + resubmit, "failed": failed}
+    return {"requeued": submit, "failed": failed}

@@ -1,0 +1,1 @@
+"""The web app's pages, one blueprint per concern: sign-in, clips and jobs, athletes."""

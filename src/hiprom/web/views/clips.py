@@ -1,0 +1,139 @@
+"""Upload a clip, follow its analysis, read its result and fetch its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from hiprom import protocols
+from hiprom.dates import parse_date
+from hiprom.errors import HipromError
+from hiprom.norms import SIDES
+from hiprom.store.jobs import create_job, get_job, recent_jobs
+from hiprom.store.models import Job
+from hiprom.store.records import athlete_id, athlete_rows
+from hiprom.web.auth import login_required
+from hiprom.web.uploads import store_upload
+
+bp = Blueprint("clips", __name__)
+
+#: the core's option names -> what the upload form calls them
+FIELDS = {"position": "the position", "side": "the side", "test": "the test", "date": "the session date"}
+
+
+def _cfg() -> dict:
+    return current_app.extensions["hiprom"]
+
+
+def home_page(error: str | None = None, status: int = 200):
+    store = _cfg()["store"]
+    jobs = recent_jobs(store, g.clinician_id)
+    page = render_template("home.html", athletes=athlete_rows(store, g.clinician_id), jobs=jobs, error=error,
+                           protocols=protocols.all_protocols())  # fmt: skip
+    return page, status
+
+
+def own_job(job_id: str) -> Job:
+    job = get_job(_cfg()["store"], job_id, owner=g.clinician_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.get("/")
+@login_required
+def home():
+    return home_page()
+
+
+def _form_problem(form, files) -> str | None:
+    """What is wrong with the upload form, in the form's words (None: nothing)."""
+    athlete = " ".join(form.get("athlete", "").split())
+    test, position, side = form.get("test", ""), form.get("position") or None, form.get("side") or None
+    if not athlete or len(athlete) > 200:
+        return "give the athlete's name (1-200 characters)"
+    if test not in protocols.names():
+        return "choose the test"
+    protocol = protocols.get(test)
+    if len(protocol.positions) > 1 and position not in protocol.positions:
+        return "choose the position of the hip-rotation test"
+    if side not in (None, *SIDES):
+        return "side must be left, right or automatic"
+    if "clip" not in files or not files["clip"].filename:
+        return "choose a clip"
+    return None
+
+
+@bp.post("/upload")
+@login_required
+def upload():
+    cfg, form = _cfg(), request.form
+    error = _form_problem(form, request.files)
+    if error is None:
+        try:
+            protocol = protocols.get(form["test"])
+            position = form.get("position") or None if len(protocol.positions) > 1 else None
+            options = protocol.options(position, form.get("side") or None)
+            session_date = form.get("session_date") or None
+            parse_date(session_date)
+            path = store_upload(request.files["clip"].stream, cfg["data_dir"] / "uploads",
+                                max_bytes=cfg["max_bytes"], max_duration_s=cfg["max_duration_s"])  # fmt: skip
+        except HipromError as exc:
+            error = str(exc) if exc.option not in FIELDS else f"{exc} (check {FIELDS[exc.option]})"
+    if error is not None:
+        return home_page(error, 400)
+    params = {
+        "athlete": " ".join(form.get("athlete", "").split()),
+        "test": options.test,
+        "position": options.position if len(protocol.positions) > 1 else None,
+        "side": options.side,
+        "session_date": session_date,
+        "notes": form.get("notes", "")[:2000],
+    }
+    job_id = create_job(cfg["store"], g.clinician_id, path, cfg["data_dir"] / "results", params)
+    cfg["runner"].submit(job_id)
+    return redirect(url_for("clips.job_page", job_id=job_id), 303)
+
+
+@bp.get("/api/jobs/<job_id>")
+@login_required
+def job_status(job_id: str):
+    job = own_job(job_id)
+    return jsonify(id=job.id, status=job.status, progress=round(job.progress, 3), message=job.message)
+
+
+@bp.get("/jobs/<job_id>")
+@login_required
+def job_page(job_id: str):
+    job = own_job(job_id)
+    if job.status != "done":
+        return render_template("job.html", job=job)
+    files = sorted(p.name for p in Path(job.out_dir).glob("*") if p.is_file())
+    doc = job.result
+    views = [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
+    owner_athlete = athlete_id(_cfg()["store"], job.params["athlete"], g.clinician_id)
+    return render_template(
+        "result.html", job=job, doc=doc, views=views, files=files, athlete_id=owner_athlete
+    )
+
+
+@bp.get("/jobs/<job_id>/files/<name>")
+@login_required
+def job_file(job_id: str, name: str):
+    job = own_job(job_id)
+    folder = Path(job.out_dir)
+    if name not in {p.name for p in folder.glob("*") if p.is_file()}:  # only names the analysis wrote
+        abort(404)
+    return send_file(folder / name, conditional=True)
