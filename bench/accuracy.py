@@ -71,8 +71,9 @@ def _same(stored: dict, current: dict, defaults: dict) -> bool:
 
 def process(scenario, cache: Path) -> dict:
     """Generate (if needed) and measure one clip; returns per-frame errors."""
+    from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import LANDMARK_ORIENTATION, get_landmarks
+    from hiprom.pipeline import Capture, get_landmarks
     from hiprom.synth.compare import joint_errors_px, raw_knee_to_chest_angles
     from hiprom.synth.generate import generate_clip
     from hiprom.synth.truthfile import load_truth, load_truth_summary
@@ -95,8 +96,8 @@ def process(scenario, cache: Path) -> dict:
     }
     try:
         series = get_landmarks(
-            cache / f"{scenario.name}.mp4", max_people=1, cache_dir=cache / "landmarks",
-            orientation=LANDMARK_ORIENTATION[scenario.test],
+            cache / f"{scenario.name}.mp4", Capture(max_people=1, cache_dir=cache / "landmarks"),
+            orientation=protocols.get(scenario.test).orientation,
         ).series  # fmt: skip
     except HipromError as exc:
         if scenario.test != "hip-ir":
@@ -118,13 +119,15 @@ def process(scenario, cache: Path) -> dict:
 
 def _ir_rows(scenario, cache: Path, summary: dict) -> dict:
     """Run ``hiprom analyze --test hip-ir``; compare the peaks with the truth (or note the refusal)."""
+    from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import analyze
+    from hiprom.pipeline import Capture, analyze
 
     clip = cache / f"{scenario.name}.mp4"
     try:
-        doc = analyze(clip, cache / "out" / scenario.name, test="hip-ir", position=summary["position"],
-                      max_people=1, cache_dir=cache / "landmarks", video=False).document  # fmt: skip
+        options = protocols.get("hip-ir").options(summary["position"])
+        doc = analyze(clip, cache / "out" / scenario.name, options, outputs=protocols.Outputs(video=False),
+                      capture=Capture(max_people=1, cache_dir=cache / "landmarks")).document  # fmt: skip
     except HipromError as exc:
         return {"ir": {"error": str(exc)}}
     sides = {r["side"]: r for r in doc["results"]}
@@ -187,8 +190,9 @@ def _true_camera(summary: dict, truth: dict) -> tuple[float, float]:
 
 def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[float, float]) -> dict:
     """Run ``hiprom analyze`` markerless and in marker mode; compare with the truth per rep."""
+    from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import analyze
+    from hiprom.pipeline import Capture, analyze
 
     true_rep = summary["reps"][0]
     rows: dict = {"analysis": {}}
@@ -199,9 +203,9 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
         try:
             clip = cache / f"{scenario.name}.mp4"
             out = cache / "out" / f"{scenario.name}-{key}"
-            doc = analyze(
-                clip, out, marker=mode, max_people=1, cache_dir=cache / "landmarks", video=False
-            ).document
+            options = protocols.get("knee-to-chest").options(marker=mode)
+            doc = analyze(clip, out, options, outputs=protocols.Outputs(video=False),
+                          capture=Capture(max_people=1, cache_dir=cache / "landmarks")).document  # fmt: skip
         except HipromError as exc:
             rows["analysis"][key] = {"error": str(exc)}
             continue

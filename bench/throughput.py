@@ -103,9 +103,9 @@ def card_pass(clip: Path) -> int:
 
 
 def head_right_pass(clip: Path, max_people: int) -> int:
-    from hiprom.pipeline import get_landmarks
+    from hiprom.pipeline import Capture, get_landmarks
 
-    run = get_landmarks(clip, max_people=max_people, orientation="head-right", use_cache=False)
+    run = get_landmarks(clip, Capture(max_people=max_people, use_cache=False), orientation="head-right")
     head_right_pass.mirrored = run.series.meta["mirrored_for_model"]
     return run.series.n_frames
 

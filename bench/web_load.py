@@ -90,13 +90,14 @@ def unique_clip(data: bytes, i: int) -> bytes:
 
 def baseline_s() -> float:
     """One analysis through the pipeline in this process, landmark cache off (second of two runs)."""
-    from hiprom.pipeline import analyze
+    from hiprom import protocols
+    from hiprom.pipeline import Capture, analyze
 
     times = []
     for _ in range(2):
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            analyze(CLIP, tmp, test="hip-ir", position="seated", max_people=1, use_cache=False)
+            analyze(CLIP, tmp, protocols.get("hip-ir").options("seated"), capture=Capture(use_cache=False))
             times.append(time.perf_counter() - start)
     return times[-1]
 

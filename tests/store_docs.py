@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hiprom.analysis.hip_ir import analyze_hip_ir
-from hiprom.results import hip_ir_document
+from hiprom.protocols.hip_ir import hip_ir_document
 from tests.factories import ir_pose, rotation_profile
 
 

@@ -49,18 +49,20 @@ def test_marker_sample_is_flagged_with_the_onset_near_the_truth(samples_dir, tmp
 def test_the_pose_pass_reads_the_card_as_a_pass_of_its_own_would(samples_dir, tmp_path):
     """The card is found while the clip is decoded for the pose model (one decode, not two)."""
     from hiprom.capture.markers import detect_marker_angles
-    from hiprom.pipeline import get_landmarks
+    from hiprom.pipeline import Capture, get_landmarks
 
     clip = samples_dir / "k2c_left_early_tilt.mp4"
-    run = get_landmarks(clip, max_people=1, cache_dir=tmp_path)
+    run = get_landmarks(clip, Capture(max_people=1, cache_dir=tmp_path))
     alone, marker_id = detect_marker_angles(clip)
     assert run.series.meta["marker_id"] == marker_id is not None
     np.testing.assert_array_equal(run.series.marker_ccw_deg, alone)
     assert np.isfinite(alone).mean() > 0.9
-    cached = get_landmarks(clip, max_people=1, cache_dir=tmp_path)
+    cached = get_landmarks(clip, Capture(max_people=1, cache_dir=tmp_path))
     assert cached.from_cache
     np.testing.assert_array_equal(cached.series.marker_ccw_deg, alone)
-    plain = get_landmarks(samples_dir / "k2c_right_healthy.mp4", max_people=1, cache_dir=tmp_path).series
+    plain = get_landmarks(
+        samples_dir / "k2c_right_healthy.mp4", Capture(max_people=1, cache_dir=tmp_path)
+    ).series
     assert plain.marker_ccw_deg is None and plain.meta["marker_id"] is None
 
 
@@ -156,13 +158,19 @@ def test_ir_needs_a_position(samples_dir, tmp_path, capsys):
 def test_a_mirrored_clip_gives_the_other_side_and_the_same_angles(samples_dir, tmp_path):
     """The model always sees a lying body with its head on the right: the clip and its mirror image
     then give the same landmarks (mirrored) and the same angles, with left and right swapped."""
-    from hiprom.pipeline import analyze
+    from hiprom import protocols
+    from hiprom.pipeline import Capture, analyze
     from tests.videos import read_frames, write_video
 
     clip = samples_dir / "k2c_right_healthy.mp4"  # filmed with the head on the left
     mirrored = write_video(tmp_path / "mirrored.mp4", [f[:, ::-1] for f in read_frames(clip)], crf=12)
-    a = analyze(clip, tmp_path / "a", max_people=1, cache_dir=tmp_path / "cache", video=False)
-    b = analyze(mirrored, tmp_path / "b", max_people=1, cache_dir=tmp_path / "cache", video=False)
+    options, capture = (
+        protocols.get("knee-to-chest").options(),
+        Capture(max_people=1, cache_dir=tmp_path / "cache"),
+    )
+    no_video = protocols.Outputs(video=False)
+    a = analyze(clip, tmp_path / "a", options, capture=capture, outputs=no_video)
+    b = analyze(mirrored, tmp_path / "b", options, capture=capture, outputs=no_video)
     assert a.landmarks.series.meta["mirrored_for_model"] is True
     assert b.landmarks.series.meta["mirrored_for_model"] is False
     (ra,), (rb,) = a.document["results"], b.document["results"]

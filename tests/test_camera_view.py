@@ -156,7 +156,7 @@ def test_the_reps_angles_are_scaled_for_the_estimated_pan(k2c, pan):
      (6.0, "phone about 6 deg towards the head"), (-12.0, "phone about 12 deg towards the feet")],
 )  # fmt: skip
 def test_the_accuracy_line_says_where_the_phone_stood(pan, where):
-    from hiprom.results import accuracy_line
+    from hiprom.protocols.knee_to_chest import accuracy_line
 
     err = {
         "basis": "synthetic benchmark, camera square-on",

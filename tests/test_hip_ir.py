@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hiprom.analysis.hip_ir import MDC_DEG, analyze_hip_ir
+from hiprom.analysis.hip_ir import analyze_hip_ir
 from hiprom.errors import BadInputError
+from hiprom.norms import IR_MDC_DEG
 from tests.factories import ir_pose, rotation_profile
 
 POSITIONS = ("supine", "seated", "prone")
@@ -53,7 +54,7 @@ def test_both_sides_and_asymmetry_finding():
     assert result.asymmetry_deg == pytest.approx(24.0, abs=1.0)
     assert result.asymmetric is True
     assert any("SIDE-TO-SIDE DIFFERENCE 24 deg" in f and "right hip" in f for f in result.findings)
-    assert any(f"{MDC_DEG['supine']:.1f} deg" in f for f in result.findings)
+    assert any(f"{IR_MDC_DEG['supine']:.1f} deg" in f for f in result.findings)
     _, right_close = rotation_profile(ir_deg=35.0, er_deg=30.0)
     close = _run("supine", {"left": left, "right": right_close}, time_s)
     assert close.asymmetric is False
@@ -116,7 +117,7 @@ def test_no_rotation_is_refused():
 def test_unknown_position_is_refused():
     time_s, rotation = rotation_profile()
     pts = ir_pose("seated", {"left": rotation}, time_s.size)
-    with pytest.raises(BadInputError, match="--position"):
+    with pytest.raises(BadInputError, match="position must be one of"):
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "standing")
 
 
@@ -247,6 +248,7 @@ def test_a_knee_point_sliding_with_the_rotation_does_not_shrink_it():
 @pytest.mark.parametrize(("position", "hinted"), [("prone", True), ("seated", False)])
 def test_prone_refusals_say_the_view_is_the_problem(monkeypatch, samples_dir, tmp_path, position, hinted):
     import hiprom.pipeline as pipeline
+    from hiprom import protocols
     from hiprom.errors import TooFewDetectionsError
 
     def no_person(*args, **kwargs):
@@ -255,7 +257,7 @@ def test_prone_refusals_say_the_view_is_the_problem(monkeypatch, samples_dir, tm
     monkeypatch.setattr(pipeline, "get_landmarks", no_person)
     with pytest.raises(TooFewDetectionsError, match="only 5 of 200 frames") as caught:
         clip = samples_dir / "ir_seated_left.mp4"
-        pipeline.analyze(clip, tmp_path / "out", test="hip-ir", position=position)
+        pipeline.analyze(clip, tmp_path / "out", protocols.get("hip-ir").options(position))
     assert ("use the seated or supine test" in str(caught.value)) == hinted
     assert not (tmp_path / "out").exists()
 

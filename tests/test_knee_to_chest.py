@@ -184,7 +184,8 @@ def test_a_longer_hold_does_not_bend_the_table_line(stiff):
 
 
 def test_the_pose_models_thigh_offset_is_subtracted(stiff):
-    from hiprom.analysis.knee_to_chest import POSE_MODEL_THIGH_OFFSET_DEG, KneeToChestConfig
+    from hiprom.analysis.knee_to_chest import KneeToChestConfig
+    from hiprom.calibration import POSE_MODEL_THIGH_OFFSET_DEG
 
     truth, _ = stiff
     pts, vis = truth_landmarks(truth)

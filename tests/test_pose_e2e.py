@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hiprom.capture.pose import BUNDLED_MODEL_SHA256, extract_landmarks
-from hiprom.pipeline import get_landmarks
+from hiprom.pipeline import Capture, get_landmarks
 from tests.conftest import shared_clip
 from tests.videos import read_frames, write_video
 
@@ -81,10 +81,10 @@ def test_rotated_retagged_copy_gives_the_same_landmarks(tmp_path):
 
 def test_pipeline_cache_round_trip(tmp_path):
     clip = shared_clip("pose2sim/cam02.mp4")
-    first = get_landmarks(clip, max_size_px=640, max_people=1, cache_dir=tmp_path)
-    second = get_landmarks(clip, max_size_px=640, max_people=1, cache_dir=tmp_path)
+    first = get_landmarks(clip, Capture(max_size_px=640, max_people=1, cache_dir=tmp_path))
+    second = get_landmarks(clip, Capture(max_size_px=640, max_people=1, cache_dir=tmp_path))
     assert not first.from_cache and second.from_cache
     np.testing.assert_array_equal(first.series.image_px, second.series.image_px)
     assert second.series.meta["clip_sha256"] == first.series.meta["clip_sha256"]
-    other = get_landmarks(clip, max_size_px=640, max_people=1, person="central", cache_dir=tmp_path)
+    other = get_landmarks(clip, Capture(max_size_px=640, max_people=1, person="central", cache_dir=tmp_path))
     assert not other.from_cache

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from hiprom.errors import BadInputError, StoreError
-from hiprom.store.compare import FLEXION_MDC_DEG, compare
+from hiprom.norms import FLEXION_MDC_DEG
+from hiprom.store.compare import compare
 from hiprom.store.db import open_store
 from hiprom.store.export import to_csv, to_fhir_bundle
 from hiprom.store.records import athletes, record_analysis, results_of
@@ -128,7 +129,7 @@ def test_flexion_worsening_beyond_error():
 
 
 def test_a_session_filmed_off_square_is_named_in_the_comparison():
-    from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG
+    from hiprom.calibration import BENCH_PEAK_ERROR_DEG
     from hiprom.store.records import StoredResult
 
     def row(i, date, thigh, pan):

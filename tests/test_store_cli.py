@@ -122,8 +122,9 @@ def test_annotated_video_faces_can_be_blurred(samples_dir, tmp_path, capsys):
         with av.open(str(out / "annotated.mp4")) as video:
             frames[blur] = next(iter(video.decode(video=0))).to_ndarray(format="rgb24").astype(float)
     from hiprom.pipeline import get_landmarks
+    from hiprom.skeleton import FACE
 
-    face = get_landmarks(clip).series.image_px[0, 0:11]
+    face = get_landmarks(clip).series.image_px[0, FACE]
     (x0, y0), (x1, y1) = np.nanmin(face, axis=0).astype(int), np.nanmax(face, axis=0).astype(int)
     sharp, blurred = frames[False][y0:y1, x0:x1], frames[True][y0:y1, x0:x1]
     detail = lambda a: np.abs(np.diff(a, axis=1)).mean()  # noqa: E731

@@ -152,8 +152,11 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
 
     from flask import render_template
 
-    from hiprom.analysis.knee_to_chest import BENCH_PEAK_ERROR_DEG, analyze_knee_to_chest
-    from hiprom.results import knee_to_chest_document
+    from hiprom import protocols
+    from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
+    from hiprom.calibration import BENCH_PEAK_ERROR_DEG
+    from hiprom.protocols.knee_to_chest import rep_entry
+    from hiprom.results import document
     from hiprom.synth.truthfile import load_truth
     from tests.factories import truth_landmarks
     from tests.test_camera_view import world_landmarks
@@ -162,10 +165,11 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
     pts, vis = truth_landmarks(truth)
     world, _ = world_landmarks(pan_deg=-20.0, n=pts.shape[0])
     reps = analyze_knee_to_chest(truth["time_s"], pts, vis, world_m=world).reps
-    doc = knee_to_chest_document(reps, {}, [])
+    doc = document("knee-to-chest", {}, [], [rep_entry(r) for r in reps])
+    views = [protocols.get("knee-to-chest").view(e) for e in doc["results"]]
     job = SimpleNamespace(id="j1", params={"athlete": "Ada"})
     with web_app.test_request_context():
-        page = render_template("result.html", job=job, doc=doc, files=[], athlete_id=1)
+        page = render_template("result.html", job=job, doc=doc, views=views, files=[], athlete_id=1)
     pan = reps[0].camera.pan_deg
     assert f"phone about {abs(pan):.0f} deg towards the feet" in page
     thigh = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"]
