@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+import hiprom.skeleton as sk
 from accuracy_tables import analysis_table, ir_table, pan_correction_out_of_sample, scoreboard
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,9 +169,11 @@ def _hip_drift(series, side: str) -> float | None:
     pts = clean_tracks_with(KneeToChestConfig(), series.image_px, series.visibility, series.time_s)
     base = slice(rep.baseline.start_frame, rep.baseline.stop_frame)
     trunk = np.nanmedian(
-        np.linalg.norm(pts[base][:, [11, 12]].mean(1) - pts[base][:, [23, 24]].mean(1), axis=1)
+        np.linalg.norm(
+            pts[base][:, sk.pair("shoulder")].mean(1) - pts[base][:, sk.pair("hip")].mean(1), axis=1
+        )
     )
-    towards_head = -((pts[:, 23 + k] - pts[:, 11 + k]) @ a.feet_dir) / trunk
+    towards_head = -((pts[:, sk.JOINTS["hip"][k]] - pts[:, sk.JOINTS["shoulder"][k]]) @ a.feet_dir) / trunk
     return float(towards_head[rep.rep.peak_frame] - np.nanmedian(towards_head[base]))
 
 

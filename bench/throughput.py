@@ -48,7 +48,7 @@ def bare_loop(clip: Path, max_people: int) -> int:
     from mediapipe.tasks.python import BaseOptions, vision
 
     from hiprom._fs import quiet_native_stderr
-    from hiprom.capture.pose import default_model_path
+    from hiprom.capture.model import default_model_path
     from hiprom.capture.video import open_video
 
     options = vision.PoseLandmarkerOptions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import hiprom.skeleton as sk
 from hiprom.landmarks import N_LANDMARKS, LandmarkSeries
 
 
@@ -97,14 +98,14 @@ def ir_pose(position: str, rotation_deg: dict, n_frames: int) -> np.ndarray:
             shank = np.tile([0.0, 200.0], (n_frames, 1))  # the untested leg lies flat, towards the camera
         else:
             shank = shank_px * (np.cos(angle)[:, None] * rest + np.sin(angle)[:, None] * lateral[side])
-        pts[:, 11 + k] = shoulder[side]
-        pts[:, 23 + k] = hip[side]
-        pts[:, 25 + k] = knee
-        pts[:, 27 + k] = knee + shank
+        pts[:, sk.JOINTS["shoulder"][k]] = shoulder[side]
+        pts[:, sk.JOINTS["hip"][k]] = hip[side]
+        pts[:, sk.JOINTS["knee"][k]] = knee
+        pts[:, sk.JOINTS["ankle"][k]] = knee + shank
     return pts
 
 
-K2C_JOINTS = {"shoulder": (11, 12), "hip": (23, 24), "knee": (25, 26), "ankle": (27, 28)}
+K2C_JOINTS = {j: sk.JOINTS[j] for j in ("shoulder", "hip", "knee", "ankle")}
 
 
 def truth_landmarks(truth: dict) -> tuple[np.ndarray, np.ndarray]:

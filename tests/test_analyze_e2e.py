@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import hiprom.skeleton as sk
 from hiprom import cli
 
 pytestmark = pytest.mark.slow
@@ -178,8 +179,8 @@ def test_a_mirrored_clip_gives_the_other_side_and_the_same_angles(samples_dir, t
     for key in ("peak_thigh_angle_deg", "peak_trunk_thigh_angle_deg"):
         assert abs(ra[key] - rb[key]) < 1.5, key
     width = a.landmarks.series.image_size_px[0]
-    hips_a = a.landmarks.series.image_px[:, [23, 24]]
-    hips_b = b.landmarks.series.image_px[:, [24, 23]]  # left <-> right
+    hips_a = a.landmarks.series.image_px[:, sk.pair("hip")]
+    hips_b = b.landmarks.series.image_px[:, [sk.RIGHT_HIP, sk.LEFT_HIP]]  # left <-> right
     both = np.isfinite(hips_a).all(axis=(1, 2)) & np.isfinite(hips_b).all(axis=(1, 2))
     assert both.mean() > 0.9
     apart_px = np.median(np.abs(hips_a[both, :, 0] - (width - hips_b[both, :, 0])))

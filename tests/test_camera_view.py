@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import hiprom.skeleton as sk
 from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
 from hiprom.kinematics import camera_view
 from hiprom.kinematics.camera_view import PAN_GAIN, PAN_OFFSET_DEG, estimate_camera_offset, flexion_scale
@@ -28,7 +29,7 @@ def world_landmarks(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, depth_gain=PAN_GAIN
         world[i] = (head * along, 0.1, left)
     cam = place_camera(np.zeros(3), "side", distance_m=2.0, pan_deg=pan_deg * head, tilt_deg=tilt_deg,
                        roll_deg=roll_deg)  # fmt: skip
-    hip_mid = (world[23] + world[24]) / 2
+    hip_mid = (world[sk.LEFT_HIP] + world[sk.RIGHT_HIP]) / 2
     pts = (world - hip_mid) @ cam.rotation.T
     pts[:, 2] /= depth_gain
     return np.repeat(pts[None], n, axis=0), np.ones((n, 33))
@@ -64,7 +65,12 @@ def test_the_far_side_tested_changes_nothing():
     """Swapping the left/right labels (the other side facing the camera) gives the same view."""
     w, vis = world_landmarks(pan_deg=15.0, tilt_deg=8.0)
     order = np.arange(33)
-    order[[11, 12, 23, 24]] = [12, 11, 24, 23]
+    order[sk.pair("shoulder") + sk.pair("hip")] = [
+        sk.RIGHT_SHOULDER,
+        sk.LEFT_SHOULDER,
+        sk.RIGHT_HIP,
+        sk.LEFT_HIP,
+    ]
     swapped = w[:, order]
     a, b = estimate_camera_offset(w, vis), estimate_camera_offset(swapped, vis)
     assert (a.pan_deg, a.tilt_deg) == pytest.approx((b.pan_deg, b.tilt_deg))
@@ -72,7 +78,7 @@ def test_the_far_side_tested_changes_nothing():
 
 def test_unseen_trunk_gives_nan():
     w, vis = world_landmarks()
-    vis[:, [11, 12]] = 0.1
+    vis[:, sk.pair("shoulder")] = 0.1
     off = estimate_camera_offset(w, vis)
     assert np.isnan(off.pan_deg) and np.isnan(off.tilt_deg)
 

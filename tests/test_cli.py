@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from hiprom import cli
-from hiprom.capture import pose
+from hiprom.capture import model as pose
 from hiprom.errors import (
     CorruptVideoError,
     EmptyVideoError,

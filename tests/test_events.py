@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hiprom.analysis.events import detect_baseline, detect_reps, moving_side
+from hiprom.analysis.events import detect_baseline, detect_reps
 from hiprom.synth.motion import smooth_profile
 
 FPS = 30.0
@@ -67,9 +67,3 @@ def test_nan_frames_do_not_break_reps():
     t, a = _series(reps=1)
     a[80:85] = np.nan
     assert len(detect_reps(t, a, rest_value=5.0)) == 1
-
-
-def test_moving_side():
-    t, a = _series(reps=1)
-    flat = 5 + np.random.default_rng(2).normal(0, 1, t.size)
-    assert moving_side(a, flat) == "left" and moving_side(flat, a) == "right"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import hiprom.skeleton as sk
 from hiprom.analysis.hip_ir import analyze_hip_ir
 from hiprom.errors import BadInputError
 from hiprom.norms import IR_MDC_DEG
@@ -84,7 +85,7 @@ def test_mirroring_the_image_swaps_the_sides():
     mirrored[..., 0] = 1280 - mirrored[..., 0]
     # a mirror image of a left leg is a right leg: the model labels it so
     swap = np.arange(33)
-    for a, b in ((11, 12), (23, 24), (25, 26), (27, 28)):
+    for a, b in (sk.JOINTS[j] for j in ("shoulder", "hip", "knee", "ankle")):
         swap[a], swap[b] = b, a
     mirrored = mirrored[:, swap]
     vis = np.ones(pts.shape[:2])
@@ -137,7 +138,10 @@ def test_shank_pointing_at_the_camera_is_refused():
     time_s, rotation = rotation_profile()
     pts = ir_pose("supine", {"left": rotation}, time_s.size)
     for k in (0, 1):
-        pts[:, 27 + k] = pts[:, 25 + k] + (pts[:, 27 + k] - pts[:, 25 + k]) * 0.25
+        pts[:, sk.JOINTS["ankle"][k]] = (
+            pts[:, sk.JOINTS["knee"][k]]
+            + (pts[:, sk.JOINTS["ankle"][k]] - pts[:, sk.JOINTS["knee"][k]]) * 0.25
+        )
     with pytest.raises(BadInputError, match="shank points at the camera"):
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine")
 
@@ -146,8 +150,8 @@ def test_hips_seen_edge_on_are_refused():
     """A seated test filmed from the side: the hips overlap."""
     time_s, rotation = rotation_profile()
     pts = ir_pose("seated", {"left": rotation}, time_s.size)
-    pts[:, 23, 0] = pts[:, 24, 0] + 8.0
-    pts[:, 11, 0] = pts[:, 12, 0] + 8.0
+    pts[:, sk.LEFT_HIP, 0] = pts[:, sk.RIGHT_HIP, 0] + 8.0
+    pts[:, sk.LEFT_SHOULDER, 0] = pts[:, sk.RIGHT_SHOULDER, 0] + 8.0
     with pytest.raises(BadInputError, match="hips overlap"):
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated")
 
@@ -157,9 +161,11 @@ def test_trunk_foreshortened_is_refused(position):
     """Filmed along the body (from the foot or head end): the trunk is short next to the pelvis."""
     time_s, rotation = rotation_profile()
     pts = ir_pose(position, {"left": rotation}, time_s.size)
-    hip_mid = pts[:, [23, 24]].mean(axis=1, keepdims=True)
-    trunk = pts[:, [11, 12]].mean(axis=1, keepdims=True) - hip_mid
-    pts[:, [11, 12]] -= trunk * 0.75  # the shoulders slide towards the hips: 1/4 of the trunk's length
+    hip_mid = pts[:, sk.pair("hip")].mean(axis=1, keepdims=True)
+    trunk = pts[:, sk.pair("shoulder")].mean(axis=1, keepdims=True) - hip_mid
+    pts[:, sk.pair("shoulder")] -= (
+        trunk * 0.75
+    )  # the shoulders slide towards the hips: 1/4 of the trunk's length
     with pytest.raises(BadInputError, match="camera looks along the body"):
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position)
 
@@ -169,11 +175,11 @@ def test_hip_line_along_the_trunk_is_refused(position):
     """Mislabelled body (seen from a raised foot-end phone): the 'hips' lie one above the other."""
     time_s, rotation = rotation_profile()
     pts = ir_pose(position, {"left": rotation}, time_s.size)
-    hip_mid = pts[:, [23, 24]].mean(axis=1)
-    trunk = pts[:, [11, 12]].mean(axis=1) - hip_mid
+    hip_mid = pts[:, sk.pair("hip")].mean(axis=1)
+    trunk = pts[:, sk.pair("shoulder")].mean(axis=1) - hip_mid
     trunk_unit = trunk / np.linalg.norm(trunk, axis=-1, keepdims=True)
-    half = np.linalg.norm(pts[:, 23] - pts[:, 24], axis=-1, keepdims=True) / 2
-    pts[:, 23], pts[:, 24] = hip_mid + trunk_unit * half, hip_mid - trunk_unit * half
+    half = np.linalg.norm(pts[:, sk.LEFT_HIP] - pts[:, sk.RIGHT_HIP], axis=-1, keepdims=True) / 2
+    pts[:, sk.LEFT_HIP], pts[:, sk.RIGHT_HIP] = hip_mid + trunk_unit * half, hip_mid - trunk_unit * half
     with pytest.raises(BadInputError, match="hips do not line up across the trunk"):
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position)
 
@@ -183,7 +189,7 @@ def test_a_leg_the_model_loses_is_refused():
     time_s, rotation = rotation_profile()
     pts = ir_pose("supine", {"left": rotation}, time_s.size)
     flip = slice(100, 110)
-    pts[flip, 27] = 2 * pts[flip, 25] - pts[flip, 27]
+    pts[flip, sk.LEFT_ANKLE] = 2 * pts[flip, sk.LEFT_KNEE] - pts[flip, sk.LEFT_ANKLE]
     with pytest.raises(BadInputError, match="lost the tested leg: its shank jumped"):
         analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine", side="left")
 
@@ -203,8 +209,8 @@ def test_pelvis_compensation_is_warned(position, turn_deg, warned):
     pts = ir_pose(position, {"left": rotation}, time_s.size)
     # the pelvis rolls with internal rotation: the hip line turns up to turn_deg on screen
     roll = np.radians(turn_deg / 30.0 * np.clip(rotation, 0, None))
-    mid = pts[:, [23, 24]].mean(axis=1)
-    for j in (23, 24):
+    mid = pts[:, sk.pair("hip")].mean(axis=1)
+    for j in sk.pair("hip"):
         d = pts[:, j] - mid
         pts[:, j] = mid + np.stack([d[:, 0] * np.cos(roll) - d[:, 1] * np.sin(roll),
                                     d[:, 0] * np.sin(roll) + d[:, 1] * np.cos(roll)], axis=1)  # fmt: skip
@@ -224,9 +230,9 @@ def test_start_away_from_neutral_is_warned():
 def test_hip_not_at_90_is_warned():
     time_s, rotation = rotation_profile()
     pts = ir_pose("seated", {"left": rotation}, time_s.size)
-    shank = pts[:, 27] - pts[:, 25]
-    pts[:, 25] = pts[:, 23] + (0.0, 220.0)  # the thigh lies in the image plane
-    pts[:, 27] = pts[:, 25] + shank
+    shank = pts[:, sk.LEFT_ANKLE] - pts[:, sk.LEFT_KNEE]
+    pts[:, sk.LEFT_KNEE] = pts[:, sk.LEFT_HIP] + (0.0, 220.0)  # the thigh lies in the image plane
+    pts[:, sk.LEFT_ANKLE] = pts[:, sk.LEFT_KNEE] + shank
     s = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "seated").sides[0]
     assert any("hip is far from 90 deg" in w for w in s.warnings)
 
@@ -237,7 +243,7 @@ def test_a_knee_point_sliding_with_the_rotation_does_not_shrink_it():
 
     time_s, rotation = rotation_profile(ir_deg=32.0, er_deg=30.0)
     pts = ir_pose("seated", {"left": rotation}, time_s.size)
-    pts[:, 25, 0] += 0.8 * rotation  # up to 26 px of drift towards the foot's side (shank 250 px)
+    pts[:, sk.LEFT_KNEE, 0] += 0.8 * rotation  # up to 26 px of drift towards the foot's side (shank 250 px)
     vis = np.ones(pts.shape[:2])
     s = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
     assert s.peak_ir_deg == pytest.approx(32.0, abs=0.5)
@@ -267,8 +273,8 @@ def _rolling_hips_world(n_frames, rotation, roll_deg):
     world = np.full((n_frames, 33, 3), np.nan)
     roll = np.radians(roll_deg * np.abs(rotation) / np.abs(rotation).max())
     half = 0.1
-    world[:, 23] = np.stack([half * np.cos(roll), np.zeros(n_frames), half * np.sin(roll)], axis=1)
-    world[:, 24] = -world[:, 23]
+    world[:, sk.LEFT_HIP] = np.stack([half * np.cos(roll), np.zeros(n_frames), half * np.sin(roll)], axis=1)
+    world[:, sk.RIGHT_HIP] = -world[:, sk.LEFT_HIP]
     return world
 
 

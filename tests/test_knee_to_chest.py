@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import hiprom.skeleton as sk
 from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
 from hiprom.errors import BadInputError
 from hiprom.synth.truthfile import load_truth
@@ -64,7 +65,7 @@ def test_marker_mode_finds_the_early_onset(stiff):
 def test_marker_mode_healthy_hip_is_not_flagged(healthy):
     truth, _ = healthy
     pts, vis = truth_landmarks(truth)
-    feet_right = pts[0, 27, 0] > pts[0, 11, 0]
+    feet_right = pts[0, sk.LEFT_ANKLE, 0] > pts[0, sk.LEFT_SHOULDER, 0]
     ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
     reps = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps
     assert [r.side for r in reps] == ["right"]
@@ -136,7 +137,7 @@ def test_a_far_leg_hidden_at_rest_is_still_read_upwards(healthy):
     truth, summary = healthy
     pts, vis = truth_landmarks(truth)
     hidden = truth["thigh_vs_table_deg"] < 60.0  # behind the near leg until well up
-    vis[hidden, 26] = 0.2  # the right (tested) knee
+    vis[hidden, sk.RIGHT_KNEE] = 0.2  # the right (tested) knee
     reps = analyze_knee_to_chest(truth["time_s"], pts, vis).reps
     assert [r.side for r in reps] == ["right"]
     true_peak = summary["reps"][0]["peak_thigh_vs_table_deg"]

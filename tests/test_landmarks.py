@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+import hiprom.skeleton as sk
 from hiprom.errors import LandmarkFileError, OutputError
 from hiprom.landmarks import FORMAT, LandmarkSeries
 from hiprom.skeleton import LANDMARK_NAMES, landmark_index
@@ -160,10 +161,14 @@ def test_mirrored_candidates_map_back_to_the_frame_as_filmed():
     cand = rng.uniform(0, 640, size=(4, 2, 33, 5)).astype(np.float32)
     world = rng.normal(size=(4, 2, 33, 3)).astype(np.float32)
     back, back_world = mirror_candidates(cand, world, 640)
-    np.testing.assert_allclose(back[..., 24, 0], 640 - cand[..., 23, 0])  # right hip <- mirrored left hip
-    np.testing.assert_array_equal(back[..., 24, 1:], cand[..., 23, 1:])  # y, depth, visibility, presence
-    np.testing.assert_array_equal(back_world[..., 24, 0], -world[..., 23, 0])
-    np.testing.assert_array_equal(back_world[..., 24, 1:], world[..., 23, 1:])
+    np.testing.assert_allclose(
+        back[..., sk.RIGHT_HIP, 0], 640 - cand[..., sk.LEFT_HIP, 0]
+    )  # right hip <- mirrored left hip
+    np.testing.assert_array_equal(
+        back[..., sk.RIGHT_HIP, 1:], cand[..., sk.LEFT_HIP, 1:]
+    )  # y, depth, visibility, presence
+    np.testing.assert_array_equal(back_world[..., sk.RIGHT_HIP, 0], -world[..., sk.LEFT_HIP, 0])
+    np.testing.assert_array_equal(back_world[..., sk.RIGHT_HIP, 1:], world[..., sk.LEFT_HIP, 1:])
     twice, twice_world = mirror_candidates(back, back_world, 640)
     np.testing.assert_allclose(twice, cand, atol=1e-4)
     np.testing.assert_array_equal(twice_world, world)

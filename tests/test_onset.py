@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hiprom.analysis.onset import OnsetConfig, excess_tilt_deg, first_sustained
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
+from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
 
 
 def test_first_sustained_needs_the_duration():

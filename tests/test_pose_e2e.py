@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hiprom.capture.pose import BUNDLED_MODEL_SHA256, extract_landmarks
+import hiprom.skeleton as sk
+from hiprom.capture.model import BUNDLED_MODEL_SHA256
+from hiprom.capture.pose import extract_landmarks
 from hiprom.pipeline import Capture, get_landmarks
 from tests.conftest import shared_clip
 from tests.videos import read_frames, write_video
@@ -23,8 +25,8 @@ def test_lab_clips_person_found_in_almost_every_frame(real_runs, name):
     det = series.detected
     assert np.isfinite(series.world_m[det]).all() and np.isfinite(series.visibility[det]).all()
     # the landmarks sit on the body: inside the frame, hips below shoulders (upright person)
-    hips = series.image_px[det][:, [23, 24]].mean(axis=1)
-    shoulders = series.image_px[det][:, [11, 12]].mean(axis=1)
+    hips = series.image_px[det][:, sk.pair("hip")].mean(axis=1)
+    shoulders = series.image_px[det][:, sk.pair("shoulder")].mean(axis=1)
     # MediaPipe flips the pose now and then (cam02 frame 84): most frames, not all
     assert (hips[:, 1] > shoulders[:, 1]).mean() >= 0.95
     assert ((hips >= 0) & (hips <= [1080, 1920])).all()
@@ -33,7 +35,7 @@ def test_lab_clips_person_found_in_almost_every_frame(real_runs, name):
 
 def _trunk_centre(series) -> np.ndarray:
     """(n_frames, 2) mean of shoulders and hips; NaN where undetected."""
-    return series.image_px[:, [11, 12, 23, 24]].mean(axis=1)
+    return series.image_px[:, sk.pair("shoulder") + sk.pair("hip")].mean(axis=1)
 
 
 def test_demo_follows_the_same_person_throughout(real_runs):
@@ -74,7 +76,7 @@ def test_rotated_retagged_copy_gives_the_same_landmarks(tmp_path):
     both = a.detected & b.detected
     assert both.mean() >= 0.95
     diff = np.linalg.norm(a.image_px[both] - b.image_px[both], axis=-1) / 1920
-    body = np.arange(11, 33)  # face points are tiny and jittery; judge the body
+    body = np.arange(sk.FACE.stop, sk.N_LANDMARKS)  # face points are tiny and jittery; judge the body
     assert np.median(diff[:, body]) < 0.01
     assert np.median(diff[:, body], axis=1).max() < 0.01
 

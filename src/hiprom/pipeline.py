@@ -15,7 +15,8 @@ from pathlib import Path
 
 from hiprom import protocols
 from hiprom.capture.cache import LandmarkCache
-from hiprom.capture.pose import ProgressFn, extract_landmarks, resolve_model
+from hiprom.capture.model import resolve_model
+from hiprom.capture.pose import ProgressFn, extract_landmarks
 from hiprom.capture.tracking import check_person_rule
 from hiprom.capture.video import open_video, sha256_file
 from hiprom.errors import BadInputError, NoPersonError, TooFewDetectionsError

@@ -13,7 +13,7 @@ import numpy as np
 
 from hiprom.kinematics.filtering import runs
 
-__all__ = ["Baseline", "Rep", "detect_baseline", "detect_reps", "moving_side"]
+__all__ = ["Baseline", "Rep", "detect_baseline", "detect_reps"]
 
 
 @dataclass(frozen=True)
@@ -141,15 +141,3 @@ def detect_reps(
             )
         )
     return reps
-
-
-def moving_side(left_angle: np.ndarray, right_angle: np.ndarray, frames: slice | None = None) -> str:
-    """Which leg moves more (the larger robust range of its angle): ``"left"`` or ``"right"``."""
-    window = frames or slice(None)
-
-    def spread(a: np.ndarray) -> float:
-        a = np.asarray(a, float)[window]
-        a = a[np.isfinite(a)]
-        return float(np.percentile(a, 95) - np.percentile(a, 5)) if a.size else 0.0
-
-    return "left" if spread(left_angle) >= spread(right_angle) else "right"

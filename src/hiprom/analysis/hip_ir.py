@@ -13,6 +13,7 @@ external rotation (ER) negative.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -31,7 +32,15 @@ from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.filtering import clean_tracks_with
 from hiprom.kinematics.rotation import direction_deg, median_direction, signed_rotation_deg
-from hiprom.norms import ASYMMETRY_IR_DEG, HEALTHY_IR_DEG, IR_MDC_DEG, LIMITED_IR_DEG, POSITIONS
+from hiprom.norms import (
+    ASYMMETRY_IR_DEG,
+    HEALTHY_IR_DEG,
+    IR_MDC_DEG,
+    LIMITED_IR_DEG,
+    POSITIONS,
+    Position,
+    Side,
+)
 from hiprom.skeleton import joint
 
 __all__ = [
@@ -43,6 +52,9 @@ __all__ = [
 ]
 
 _HIP, _KNEE, _ANKLE = ({s: joint(j, s) for s in ("left", "right")} for j in ("hip", "knee", "ankle"))
+
+
+HoldKind = Literal["ir", "er"]  # internal or external rotation
 
 
 @dataclass(frozen=True)
@@ -65,7 +77,7 @@ class HipIRConfig:
 class Hold:
     """One excursion to internal (``"ir"``) or external (``"er"``) rotation and its hold."""
 
-    kind: str
+    kind: HoldKind
     rep: Rep
     value_deg: float  # median rotation over the hold, positive (IR for "ir", ER for "er")
 
@@ -74,8 +86,8 @@ class Hold:
 class HipIRSide:
     """The analysis of one tested leg."""
 
-    side: str
-    position: str
+    side: Side
+    position: Position
     baseline: Baseline | None
     holds: tuple[Hold, ...]
     peak_ir_deg: float | None
@@ -104,9 +116,9 @@ class HipIRAnalysis:
     findings : tuple of str
     """
 
-    position: str
-    sides: list
-    rotation_deg: dict
+    position: Position
+    sides: list[HipIRSide]
+    rotation_deg: dict[str, np.ndarray]
     asymmetry_deg: float | None
     asymmetric: bool | None
     findings: tuple[str, ...]
@@ -193,50 +205,12 @@ def analyze_hip_ir(
     rotations: dict[str, np.ndarray] = {}
     refusals: list[str] = []
     for leg in candidates:
-        other = "right" if leg == "left" else "left"
-        knee, ankle = pts[:, _KNEE[leg]], pts[:, _ANKLE[leg]]
-        shank = ankle - knee
-        if not np.isfinite(shank).any():
-            continue
-        baseline, rest = _rest_frames(time_s, shank, cfg)
-        view = ViewGeometry.measure(pts[rest], leg)
-        if (problem := check_view(view, position)) is not None:
-            refusals.append(problem)
-            continue
-        neutral = median_direction(shank[rest])
-        lateral = np.nanmedian(pts[rest, _HIP[leg]] - pts[rest, _HIP[other]], axis=0)
-        if cfg.fixed_knee:
-            # the femur does not move in this test, so neither does the knee's centre: pivot the shank
-            # about the rest position of the knee point (MediaPipe's slides with the shank's rotation)
-            shank = ankle - np.nanmedian(knee[rest], axis=0)
-        rotation = signed_rotation_deg(shank, neutral, lateral)
-        if (problem := tracking_problem(time_s, rotation, position)) is not None:
-            refusals.append(problem)
-            continue
-        holds = _holds(time_s, rotation, cfg)
-        if not holds:
-            continue
-        rotations[leg] = rotation
-        measured.append(
-            _side_result(
-                time_s,
-                pts,
-                points_px,
-                visibility,
-                leg,
-                position,
-                baseline,
-                rest,
-                rotation,
-                holds,
-                view,
-                neutral,
-                lateral,
-                image_size_px,
-                cfg,
-                world_m,
-            )
-        )
+        outcome = _measure_leg(time_s, pts, points_px, visibility, leg, position, cfg, image_size_px, world_m)
+        if isinstance(outcome, str):
+            refusals.append(outcome)
+        elif outcome is not None:
+            measured.append(outcome[0])
+            rotations[leg] = outcome[1]
     if not measured:
         if refusals:  # a leg seen but unusable says more than a leg not seen at all
             raise BadInputError(sorted(refusals, key=lambda r: "not visible" in r)[0])
@@ -247,6 +221,35 @@ def analyze_hip_ir(
     asymmetry, findings = _findings(measured, position, cfg)
     asymmetric = None if asymmetry is None else bool(abs(asymmetry) >= cfg.asymmetry_deg)
     return HipIRAnalysis(position, measured, rotations, asymmetry, asymmetric, tuple(findings))
+
+
+def _measure_leg(time_s, pts, points_px, visibility, leg: str, position: str, cfg: HipIRConfig,
+                 image_size_px, world_m):  # fmt: skip
+    """One leg's rotation and result, or why its view or track was refused (a str), or None (not seen)."""
+    other = "right" if leg == "left" else "left"
+    knee, ankle = pts[:, _KNEE[leg]], pts[:, _ANKLE[leg]]
+    shank = ankle - knee
+    if not np.isfinite(shank).any():
+        return None
+    baseline, rest = _rest_frames(time_s, shank, cfg)
+    view = ViewGeometry.measure(pts[rest], leg)
+    if (problem := check_view(view, position)) is not None:
+        return problem
+    neutral = median_direction(shank[rest])
+    lateral = np.nanmedian(pts[rest, _HIP[leg]] - pts[rest, _HIP[other]], axis=0)
+    if cfg.fixed_knee:
+        # the femur does not move in this test, so neither does the knee's centre: pivot the shank
+        # about the rest position of the knee point (MediaPipe's slides with the shank's rotation)
+        shank = ankle - np.nanmedian(knee[rest], axis=0)
+    rotation = signed_rotation_deg(shank, neutral, lateral)
+    if (problem := tracking_problem(time_s, rotation, position)) is not None:
+        return problem
+    holds = _holds(time_s, rotation, cfg)
+    if not holds:
+        return None
+    side = _side_result(time_s, pts, points_px, visibility, leg, position, baseline, rest, rotation, holds,
+                        view, neutral, lateral, image_size_px, cfg, world_m)  # fmt: skip
+    return side, rotation
 
 
 def _side_result(

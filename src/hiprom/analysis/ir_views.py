@@ -176,12 +176,12 @@ def check_view(view: ViewGeometry, position: str) -> str | None:
         if position == "prone" and away:
             return (
                 "the shank points away from the head: this is not a prone test with the knee bent "
-                f"90 deg (check --position); {how}"
+                f"90 deg (check the position); {how}"
             )
         if position != "prone" and towards_head:
             return (
                 "the shank points towards the head, as in a prone test filmed from the foot end "
-                f"(check --position); {how}"
+                f"(check the position); {how}"
             )
     return None
 

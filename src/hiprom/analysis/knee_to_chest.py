@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
-from hiprom.analysis.onset import OnsetConfig, find_onset, judge_borrowing, relative_tilt
+from hiprom.analysis.onset import find_onset, judge_borrowing, relative_tilt
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
@@ -26,7 +27,8 @@ from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_de
 from hiprom.kinematics.camera_view import CameraOffset, estimate_camera_offset
 from hiprom.kinematics.filtering import clean_tracks_with, interpolate_gaps, lowpass
 from hiprom.kinematics.table_line import body_feet_direction, lift_sign
-from hiprom.norms import BORROWING_HIP_FLEXION_DEG, SIDES
+from hiprom.kinematics.tilt_onset import OnsetConfig
+from hiprom.norms import BORROWING_HIP_FLEXION_DEG, SIDES, Side
 from hiprom.skeleton import LEG_CHAIN
 
 __all__ = [
@@ -40,6 +42,10 @@ __all__ = [
     "leg_angles",
     "lift_sign",
 ]
+
+
+TiltMethod = Literal["marker", "markerless"]  # the printed card, or none
+Confidence = Literal["high", "moderate", "low"]
 
 
 @dataclass(frozen=True)
@@ -86,8 +92,8 @@ class KneeToChestAnalysis:
         The table line towards the feet, pixels.
     """
 
-    reps: list
-    angles: dict
+    reps: list[KneeToChestRep]
+    angles: dict[str, LegAngles]
     tilt_deg: np.ndarray | None
     feet_dir: np.ndarray
 
@@ -96,13 +102,13 @@ class KneeToChestAnalysis:
 class KneeToChestRep:
     """One analysed raise of one leg."""
 
-    side: str
+    side: Side
     rep: Rep
     baseline: Baseline | None
     peak_thigh_angle_deg: float
     peak_trunk_thigh_angle_deg: float
     peak_knee_flexion_deg: float
-    tilt_method: str  # "marker" or "markerless"
+    tilt_method: TiltMethod
     peak_tilt_deg: float | None
     onset_hip_flexion_deg: float | None
     onset_thigh_angle_deg: float | None
@@ -110,7 +116,7 @@ class KneeToChestRep:
     onset_ci_deg: tuple[float, float] | None
     camera: CameraOffset | None  # the phone's estimated pan/tilt before the raise (3D landmarks given)
     borrowing: bool
-    confidence: str
+    confidence: Confidence
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -288,29 +294,7 @@ def _analyse_rep(
 ) -> KneeToChestRep:
     thigh = leg.thigh_vs_table_deg
     warnings: list[str] = list(gates)
-    baseline = detect_baseline(
-        time_s,
-        thigh,
-        max_speed_deg_s=cfg.baseline_max_speed_deg_s,
-        min_duration_s=cfg.baseline_min_s,
-        before_frame=rep.start_frame + 1,
-    )
-    if baseline is None:
-        fps = 1.0 / float(np.median(np.diff(time_s))) if time_s.size > 1 else 30.0
-        before_raise = thigh[max(0, rep.start_frame - round(fps)) : rep.start_frame + 1]
-        if np.isfinite(before_raise).mean() < 0.5:  # hidden, not moving: the leg on the far side
-            warnings.append(
-                f"the {side} thigh was hidden at rest (the leg on the far side of the plinth?), so its "
-                "starting angle was not measured; film with the tested leg nearest the phone"
-            )
-        else:
-            warnings.append(
-                "no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving"
-            )
-        before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
-        base_thigh = float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan
-    else:
-        base_thigh = baseline.value
+    baseline, base_thigh = _rest_before(time_s, thigh, rep, side, cfg, warnings)
     camera = None
     if world_m is not None:
         still = (
@@ -363,3 +347,31 @@ def _analyse_rep(
         confidence=confidence,
         reasons=tuple(reasons), warnings=tuple(warnings),
     )  # fmt: skip
+
+
+def _rest_before(time_s, thigh, rep: Rep, side: str, cfg: KneeToChestConfig, warnings: list[str]):
+    """The still baseline before ``rep`` and the thigh angle there (warnings appended when none)."""
+    baseline = detect_baseline(
+        time_s,
+        thigh,
+        max_speed_deg_s=cfg.baseline_max_speed_deg_s,
+        min_duration_s=cfg.baseline_min_s,
+        before_frame=rep.start_frame + 1,
+    )
+    if baseline is None:
+        fps = 1.0 / float(np.median(np.diff(time_s))) if time_s.size > 1 else 30.0
+        before_raise = thigh[max(0, rep.start_frame - round(fps)) : rep.start_frame + 1]
+        if np.isfinite(before_raise).mean() < 0.5:  # hidden, not moving: the leg on the far side
+            warnings.append(
+                f"the {side} thigh was hidden at rest (the leg on the far side of the plinth?), so its "
+                "starting angle was not measured; film with the tested leg nearest the phone"
+            )
+        else:
+            warnings.append(
+                "no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving"
+            )
+        before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
+        base_thigh = float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan
+    else:
+        base_thigh = baseline.value
+    return baseline, base_thigh

@@ -1,74 +1,18 @@
 """Onset of excess posterior pelvic tilt (lumbar borrowing) on a time series.
 
-Definition (defaults configurable):
-the *excess tilt* is posterior tilt minus the normal gradual tilt at the same
-hip flexion (:func:`hiprom.kinematics.pelvis.normal_posterior_tilt_deg`);
-the onset is the first frame from which the excess stays above
-``max(k_sd x baseline SD, min_threshold_deg)`` for at least ``min_duration_s``.
-The baseline SD comes from the still period before the movement.
+The definition (:mod:`hiprom.kinematics.tilt_onset`, shared with the
+synthetic truth) applied to a measured rep: the baseline SD comes from the
+still period before the movement, and the onset gets an interval.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
-from hiprom.kinematics.filtering import runs
-from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
+from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
 
-__all__ = [
-    "OnsetConfig",
-    "excess_tilt_deg",
-    "find_onset",
-    "first_sustained",
-    "judge_borrowing",
-    "relative_tilt",
-]
-
-
-@dataclass(frozen=True)
-class OnsetConfig:
-    """Thresholds of the onset definition (see module docstring)."""
-
-    min_threshold_deg: float = 3.0
-    k_sd: float = 3.0
-    min_duration_s: float = 0.3
-
-    def threshold_deg(self, baseline_sd_deg: float) -> float:
-        sd = baseline_sd_deg if np.isfinite(baseline_sd_deg) else 0.0
-        return max(self.k_sd * sd, self.min_threshold_deg)
-
-
-def excess_tilt_deg(tilt_deg: np.ndarray, hip_flexion_deg: np.ndarray) -> np.ndarray:
-    """Posterior tilt above the normal curve, ``(n_frames,)``, degrees."""
-    return np.asarray(tilt_deg, dtype=float) - normal_posterior_tilt_deg(hip_flexion_deg)
-
-
-def first_sustained(time_s: np.ndarray, above: np.ndarray, min_duration_s: float) -> int:
-    """Index of the first frame from which ``above`` holds for ``min_duration_s``.
-
-    Parameters
-    ----------
-    time_s : (n_frames,) array
-    above : (n_frames,) bool array
-    min_duration_s : float
-
-    Returns
-    -------
-    index : int
-        ``-1`` if no run lasts long enough. A run that reaches the end of the
-        series counts when it spans ``min_duration_s``.
-    """
-    time_s = np.asarray(time_s, dtype=float)
-    above = np.asarray(above, dtype=bool)
-    if not above.any():
-        return -1
-    starts, stops = runs(above).T
-    spans = time_s[stops - 1] - time_s[starts]
-    ok = np.flatnonzero(spans >= min_duration_s - 1e-9)
-    return int(starts[ok[0]]) if ok.size else -1
+__all__ = ["find_onset", "judge_borrowing", "relative_tilt"]
 
 
 def relative_tilt(tilt: np.ndarray, baseline: Baseline | None, rep: Rep) -> tuple[np.ndarray, float]:

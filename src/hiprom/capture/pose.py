@@ -5,9 +5,7 @@ on every decoded frame (decoding overlaps inference in a helper thread), keeps
 up to ``max_people`` candidates per frame, and hands them to
 :mod:`hiprom.capture.tracking` to follow one person.
 
-The default model is ``models/pose_landmarker_full.task``, built offline by
-``models/build_pose_landmarker.py`` from mediapipe 0.10.21's Apache-2.0 BlazePose
-GHUM full models; nothing is downloaded. Its SHA-256 is checked on load.
+The model bundle is resolved and checked by :mod:`hiprom.capture.model`.
 """
 
 from __future__ import annotations
@@ -15,9 +13,7 @@ from __future__ import annotations
 import itertools
 import queue
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 
 import cv2
@@ -25,65 +21,16 @@ import numpy as np
 
 from hiprom._fs import quiet_native_stderr
 from hiprom.capture.markers import MarkerTracker
+from hiprom.capture.model import resolve_model
 from hiprom.capture.tracking import candidate_boxes, link_tracks, select_person
 from hiprom.capture.video import VideoReader, open_video
 from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
 from hiprom.landmarks import LandmarkSeries
 from hiprom.skeleton import MIRROR_INDEX, N_LANDMARKS, pair
 
-__all__ = [
-    "BUNDLED_MODEL_SHA256",
-    "ORIENTATIONS",
-    "PoseEstimator",
-    "default_model_path",
-    "extract_landmarks",
-    "mirror_candidates",
-    "resolve_model",
-]
-
-BUNDLED_MODEL_NAME = "pose_landmarker_full.task"
-BUNDLED_MODEL_SHA256 = "c7ec94cbc06c92a836714024e7cd3e641b8f68a07d43552930ed38a5f4086535"
-_TASK_MEMBERS = {"pose_detector.tflite", "pose_landmarks_detector.tflite"}
+__all__ = ["ORIENTATIONS", "PoseEstimator", "ProgressFn", "extract_landmarks", "mirror_candidates"]
 
 ProgressFn = Callable[[int, int], None]
-
-
-def default_model_path() -> Path:
-    """The bundled model: inside the installed package, else the repo's ``models/``."""
-    packaged = resources.files("hiprom").joinpath("_models", BUNDLED_MODEL_NAME)
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "models" / BUNDLED_MODEL_NAME
-
-
-def resolve_model(model_path: str | Path | None = None) -> tuple[Path, str]:
-    """Check a model bundle and return ``(path, sha256)``.
-
-    The bundled model must match :data:`BUNDLED_MODEL_SHA256`. A model given
-    by path (e.g. Google's official lite/full/heavy ``.task``) must be a
-    PoseLandmarker bundle; its hash is recorded, not checked.
-    """
-    from hiprom.capture.video import sha256_file
-
-    bundled = model_path is None
-    path = default_model_path() if bundled else Path(model_path)
-    if not path.is_file():
-        hint = " (rebuild it with models/build_pose_landmarker.py)" if bundled else ""
-        raise ModelError(f"pose model not found: {path}{hint}")
-    digest = sha256_file(path)
-    if bundled and digest != BUNDLED_MODEL_SHA256:
-        raise ModelError(
-            f"pose model {path} is altered (sha256 {digest[:12]}..., expected "
-            f"{BUNDLED_MODEL_SHA256[:12]}...); restore it or rebuild it"
-        )
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ModelError(f"{path} is not a MediaPipe .task bundle") from exc
-    if not _TASK_MEMBERS <= members:
-        raise ModelError(f"{path} is not a pose landmarker bundle (needs {sorted(_TASK_MEMBERS)})")
-    return path, digest
 
 
 class PoseEstimator:
@@ -298,12 +245,10 @@ def extract_landmarks(
     max_size_px : int, optional
         Downscale frames so their longer side is at most this (for speed).
     orientation : {"as-filmed", "head-right"}
-        ``"head-right"``: when a person lying across the frame has the head
-        on the left (found on a few frames at the start), the model is shown
-        mirrored frames and the landmarks are mapped back. On the benchmark's
-        knee-to-chest clips the peak angles were 2-3x less wrong that way
-        (``docs/knee-to-chest.md``). The series is always in the frames' own
-        orientation; ``meta["mirrored_for_model"]`` says what was done.
+        ``"head-right"``: a person lying across the frame head-left (found on
+        a few frames at the start) is shown to the model mirrored, the
+        landmarks mapped back (peak angles 2-3x less wrong on the benchmark,
+        ``docs/knee-to-chest.md``); ``meta["mirrored_for_model"]`` says so.
     min_detected_fraction, min_detected_frames : float, int
         Refuse when the chosen person is detected in fewer frames.
     progress : callable(n_done, n_expected), optional
@@ -313,10 +258,6 @@ def extract_landmarks(
     NoPersonError, TooFewDetectionsError, ModelError
         and the video errors of :func:`hiprom.capture.video.open_video`.
     """
-    import mediapipe
-
-    from hiprom import __version__
-
     if max_people < 1:
         raise ValueError("max_people must be at least 1")
     if orientation not in ORIENTATIONS:
@@ -334,12 +275,38 @@ def extract_landmarks(
     n_frames = time_s.shape[0]
     start_s = float(time_s[0])
     time_s = _strictly_increasing(time_s - start_s)
+    name = Path(clip).name
+    lm, world, track, track_id = _pick_person(
+        cand,
+        cand_world,
+        time_s,
+        info,
+        person,
+        name,
+        max(min_detected_frames, min_detected_fraction * n_frames),
+    )
+    meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,
+                        track, track_id, tracker.marker_id, orientation, mirrored)  # fmt: skip
+    return LandmarkSeries(
+        time_s=time_s,
+        image_px=lm[..., :2],
+        depth_px=lm[..., 2],
+        visibility=lm[..., 3],
+        presence=lm[..., 4],
+        world_m=world,
+        meta=meta,
+        marker_ccw_deg=tracker.angles(),
+    )
+
+
+def _pick_person(cand, cand_world, time_s, info, person: str, name: str, min_frames: float):
+    """The tested person's landmarks among each frame's candidates: (image, world, track, track ids)."""
+    n_frames = time_s.shape[0]
     boxes = candidate_boxes(cand[..., :2], cand[..., 3])
     fps_guess = info.fps_nominal or (n_frames / max(time_s[-1], 1e-9))
     track_id = link_tracks(boxes, max_gap_frames=max(1, round(fps_guess)))
     size = (info.width_px, info.height_px)
     chosen, track = select_person(track_id, boxes, size, person)
-    name = Path(clip).name
     if track < 0:
         raise NoPersonError(f"no person found in {name} ({n_frames} frames)")
     rows = np.arange(n_frames)
@@ -348,13 +315,24 @@ def extract_landmarks(
     lm = np.where(mask, cand[rows, pick], np.nan)
     world = np.where(mask, cand_world[rows, pick], np.nan)
     n_detected = int((chosen >= 0).sum())
-    if n_detected < max(min_detected_frames, min_detected_fraction * n_frames):
+    if n_detected < min_frames:
         raise TooFewDetectionsError(
             f"the person in {name} was detected in only {n_detected} of {n_frames} frames; "
             "keep the whole body, head included, in frame and well lit"
         )
+    return lm, world, track, track_id
+
+
+def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person, track,
+                 track_id, marker_id, orientation, mirrored) -> dict:  # fmt: skip
+    """The facts a landmark series carries about its clip and how it was made."""
+    import mediapipe
+
+    from hiprom import __version__
+
+    n_frames = time_s.shape[0]
     duration = float(time_s[-1]) if n_frames > 1 else 0.0
-    meta = {
+    return {
         "clip_name": name,
         "width_px": info.width_px,
         "height_px": info.height_px,
@@ -376,20 +354,10 @@ def extract_landmarks(
         "person_track": track,
         "n_tracks": int(track_id.max()) + 1,
         "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
-        "marker_id": tracker.marker_id,
+        "marker_id": marker_id,
         "orientation": orientation,
         "mirrored_for_model": mirrored,
     }
-    return LandmarkSeries(
-        time_s=time_s,
-        image_px=lm[..., :2],
-        depth_px=lm[..., 2],
-        visibility=lm[..., 3],
-        presence=lm[..., 4],
-        world_m=world,
-        meta=meta,
-        marker_ccw_deg=tracker.angles(),
-    )
 
 
 def _strictly_increasing(time_s: np.ndarray) -> np.ndarray:

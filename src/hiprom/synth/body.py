@@ -19,7 +19,6 @@ __all__ = [
     "BODY_SHAPES",
     "JOINT_BONES",
     "PosedBody",
-    "degrees_between",
     "load_body_model",
     "pose_body",
     "rot_axis",
@@ -189,9 +188,3 @@ def pose_body(
         vertex_bone=vertex_bone,
         bone_labels=labels,
     )
-
-
-def degrees_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Unsigned angle between vectors along the last axis, degrees."""
-    cos = np.sum(a * b, axis=-1) / (np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1))
-    return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))

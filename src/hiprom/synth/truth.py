@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hiprom.analysis.onset import OnsetConfig, excess_tilt_deg, first_sustained
+from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
 from hiprom.synth.scene import SceneBody
 
 __all__ = ["ir_truth", "knee_to_chest_truth", "onset_truth"]
