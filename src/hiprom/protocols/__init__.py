@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 from hiprom.errors import BadInputError
-from hiprom.protocols.base import Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
+from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
 from hiprom.protocols.hip_ir import HipIR
 from hiprom.protocols.knee_to_chest import KneeToChest
 
 __all__ = [
+    "Analysed",
     "Cell",
     "EntryView",
     "Measure",

@@ -22,7 +22,7 @@ from hiprom.norms import SIDES
 if TYPE_CHECKING:
     from hiprom.landmarks import LandmarkSeries
 
-__all__ = ["Cell", "EntryView", "Measure", "Options", "Outputs", "Protocol", "RunResult"]
+__all__ = ["Analysed", "Cell", "EntryView", "Measure", "Options", "Outputs", "Protocol", "RunResult"]
 
 MarkerMode = Literal["auto", "on", "off"]
 Orientation = Literal["as-filmed", "head-right"]
@@ -102,6 +102,16 @@ class EntryView:
 
 
 @dataclass(frozen=True)
+class Analysed:
+    """A protocol's analysis of one clip: its result document and how the folder shows it."""
+
+    document: dict
+    write_files: Callable[[Path], dict[str, Path]]  # the data files (frames.csv, a plot) into a folder
+    key_frames: dict[str, tuple[int, str]]  # name -> (frame index, caption)
+    drawing: Callable[[], Callable]  # makes the annotated video's draw(image, frame_index, scale)
+
+
+@dataclass(frozen=True)
 class RunResult:
     """What a protocol's run produced: the result document and the files it wrote."""
 
@@ -151,6 +161,9 @@ class Protocol(ABC):
         return ""
 
     @abstractmethod
+    def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
+        """The numpy analysis of ``series`` and what the result folder shows of it."""
+
     def run(
         self,
         clip: Path,
@@ -160,7 +173,24 @@ class Protocol(ABC):
         outputs: Outputs,
         warnings: list[str],
     ) -> RunResult:
-        """Analyse ``series`` (the landmarks of ``clip``) and write the result folder's files."""
+        """Analyse ``series`` (the landmarks of ``clip``) and write the result folder.
+
+        The data files first, then the annotated video and the key frames in one decode of the
+        clip, and ``result.json`` last: its presence means the set is complete.
+        """
+        from hiprom.report.overlay import render_clip
+        from hiprom.results import write_json
+
+        done = self.analyse(series, options, warnings)
+        paths = done.write_files(out_dir)
+        draw = done.drawing() if outputs.video else None
+        paths.update(
+            render_clip(
+                clip, series, out_dir, draw=draw, key_frames=done.key_frames, blur_faces=outputs.blur_faces
+            )
+        )
+        paths["json"] = write_json(out_dir / "result.json", done.document)
+        return RunResult(done.document, paths)
 
     @abstractmethod
     def measures(self, position: str) -> tuple[Measure, ...]:
@@ -190,6 +220,3 @@ class Protocol(ABC):
     def fhir_interpretation(self, entry: dict, measure: Measure) -> tuple[str, str] | None:
         """A v3 ObservationInterpretation (code, display) for one measure of an entry, if any."""
         return None
-
-
-ProtocolFactory = Callable[[], Protocol]

@@ -12,8 +12,8 @@ import numpy as np
 
 from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS
-from hiprom.protocols.base import Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
-from hiprom.results import clip_meta, document, num, write_json
+from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
+from hiprom.results import clip_meta, document, num
 
 if TYPE_CHECKING:
     from hiprom.analysis.hip_ir import HipIRAnalysis, HipIRSide
@@ -42,17 +42,9 @@ class HipIR(Protocol):
     def refusal_hint(self, options: Options) -> str:
         return PRONE_HINT if options.position == "prone" else ""
 
-    def run(
-        self,
-        clip: Path,
-        series: LandmarkSeries,
-        out_dir: Path,
-        options: Options,
-        outputs: Outputs,
-        warnings: list[str],
-    ) -> RunResult:
+    def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
         from hiprom.analysis.hip_ir import analyze_hip_ir
-        from hiprom.report.overlay import hip_ir_drawing, render_clip
+        from hiprom.report.overlay import hip_ir_drawing
         from hiprom.report.plots import plot_hip_ir
 
         position = options.position
@@ -65,24 +57,23 @@ class HipIR(Protocol):
             world_m=series.world_m,
             image_size_px=series.image_size_px,
         )
-        doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position))
-        paths = {
-            "csv": write_ir_frames_csv(out_dir / "frames.csv", series.time_s, result.rotation_deg),
-            "plot": plot_hip_ir(out_dir / "rotation.png", series.time_s, result),
+
+        def write_files(out_dir: Path) -> dict[str, Path]:
+            return {
+                "csv": write_ir_frames_csv(out_dir / "frames.csv", series.time_s, result.rotation_deg),
+                "plot": plot_hip_ir(out_dir / "rotation.png", series.time_s, result),
+            }
+
+        frames = {
+            f"key_{s.side}_{h.kind}_{j}": (
+                h.rep.peak_frame,
+                f"{s.side} {h.kind.upper()} hold: {h.value_deg:.0f} deg",
+            )
+            for s in result.sides
+            for j, h in enumerate(s.holds, 1)
         }
-        frames = {}
-        for s in result.sides:
-            for j, h in enumerate(s.holds, 1):
-                frames[f"key_{s.side}_{h.kind}_{j}"] = (
-                    h.rep.peak_frame,
-                    f"{s.side} {h.kind.upper()} hold: {h.value_deg:.0f} deg",
-                )
-        draw = hip_ir_drawing(series, result) if outputs.video else None
-        paths.update(
-            render_clip(clip, series, out_dir, draw=draw, key_frames=frames, blur_faces=outputs.blur_faces)
-        )
-        paths["json"] = write_json(out_dir / "result.json", doc)
-        return RunResult(doc, paths)
+        doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position))
+        return Analysed(doc, write_files, frames, lambda: hip_ir_drawing(series, result))
 
     def measures(self, position: str) -> tuple[Measure, ...]:
         mdc = IR_MDC_DEG.get(position, 9.0)

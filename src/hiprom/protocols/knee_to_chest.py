@@ -13,8 +13,8 @@ import numpy as np
 from hiprom.calibration import BENCH_PEAK_ERROR_DEG, POSE_MODEL_THIGH_OFFSET_DEG
 from hiprom.errors import BadInputError
 from hiprom.norms import FLEXION_MDC_DEG
-from hiprom.protocols.base import Cell, EntryView, Measure, Options, Outputs, Protocol, RunResult
-from hiprom.results import clip_meta, document, frame_at, num, write_json
+from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
+from hiprom.results import clip_meta, document, frame_at, num
 
 if TYPE_CHECKING:
     from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
@@ -33,17 +33,9 @@ class KneeToChest(Protocol):
     # angles erred 2-3x less (see hiprom.capture.pose.extract_landmarks)
     orientation = "head-right"
 
-    def run(
-        self,
-        clip: Path,
-        series: LandmarkSeries,
-        out_dir: Path,
-        options: Options,
-        outputs: Outputs,
-        warnings: list[str],
-    ) -> RunResult:
+    def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
         from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
-        from hiprom.report.overlay import knee_to_chest_drawing, render_clip
+        from hiprom.report.overlay import knee_to_chest_drawing
         from hiprom.report.plots import plot_knee_to_chest
 
         result = analyze_knee_to_chest(
@@ -57,18 +49,18 @@ class KneeToChest(Protocol):
         )
         reps = [r for r in result.reps if options.side is None or r.side == options.side]
         if not reps:
+            found = ", ".join(sorted({r.side for r in result.reps}))
             raise BadInputError(
-                f"no knee-to-chest rep of the {options.side} leg found (found: "
-                f"{', '.join(sorted({r.side for r in result.reps}))})",
-                option="side",
+                f"no knee-to-chest rep of the {options.side} leg found (found: {found})", option="side"
             )
-        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r) for r in reps])
-        paths = {
-            "csv": write_frames_csv(out_dir / "frames.csv", series.time_s, result.angles, result.tilt_deg),
-            "plot": plot_knee_to_chest(
-                out_dir / "angles.png", series.time_s, result.angles, reps, result.tilt_deg
-            ),
-        }
+
+        def write_files(out_dir: Path) -> dict[str, Path]:
+            t = series.time_s
+            return {
+                "csv": write_frames_csv(out_dir / "frames.csv", t, result.angles, result.tilt_deg),
+                "plot": plot_knee_to_chest(out_dir / "angles.png", t, result.angles, reps, result.tilt_deg),
+            }
+
         frames = {}
         for j, r in enumerate(reps, 1):
             frames[f"key_{r.side}_peak_{j}"] = (
@@ -78,12 +70,8 @@ class KneeToChest(Protocol):
             if r.onset_time_s is not None:
                 caption = f"{r.side} rep {j}: pelvis starts tilting at {r.onset_hip_flexion_deg:.0f} deg"
                 frames[f"key_{r.side}_onset_{j}"] = (frame_at(series, r.onset_time_s), caption)
-        draw = knee_to_chest_drawing(series, result) if outputs.video else None
-        paths.update(
-            render_clip(clip, series, out_dir, draw=draw, key_frames=frames, blur_faces=outputs.blur_faces)
-        )
-        paths["json"] = write_json(out_dir / "result.json", doc)
-        return RunResult(doc, paths)
+        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r) for r in reps])
+        return Analysed(doc, write_files, frames, lambda: knee_to_chest_drawing(series, result))
 
     def measures(self, position: str) -> tuple[Measure, ...]:
         return (
