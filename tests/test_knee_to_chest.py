@@ -201,3 +201,47 @@ def test_the_pose_models_thigh_offset_is_subtracted(stiff):
         exact.angles["left"].thigh_vs_table_deg - POSE_MODEL_THIGH_OFFSET_DEG,
     )
     assert model.reps[0].peak_trunk_thigh_angle_deg == exact.reps[0].peak_trunk_thigh_angle_deg
+
+
+def _repeated(
+    truth: dict, n_reps: int, rest_between: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The stiff sample's rep ``n_reps`` times: time, landmarks, visibility and the card's angle.
+
+    With ``rest_between`` each copy starts with the clip's 1.8 s still rest; without it, each
+    later raise starts 0.2 s after the previous one came down (no still rest at all).
+    """
+    pts, vis = truth_landmarks(truth)
+    ccw = -(truth["pelvic_tilt_deg"] + 7.0 + np.random.default_rng(1).normal(0, 0.3, truth["time_s"].size))
+    start = round(1.767 * 30)  # the raise starts here
+    end = round(7.5 * 30)  # 0.2 s after it came down
+    pieces = [slice(0, pts.shape[0] if rest_between else end)]
+    for i in range(1, n_reps):
+        last = i == n_reps - 1
+        pieces.append(slice(0 if rest_between else start, pts.shape[0] if (rest_between or last) else end))
+    idx = np.concatenate([np.arange(pts.shape[0])[p] for p in pieces])
+    return np.arange(idx.size) / 30.0, pts[idx], vis[idx], ccw[idx]
+
+
+@pytest.mark.parametrize("n_reps", [2, 3, 4])
+@pytest.mark.parametrize("rest_between", [True, False])
+def test_every_rep_is_judged_against_a_rest_never_a_hold(stiff, n_reps, rest_between):
+    """Issue #14.1: rep 2's baseline was rep 1's hold (tilt read 0.1 deg of a true 27; 'no borrowing')."""
+    truth, summary = stiff
+    time_s, pts, vis, ccw = _repeated(truth, n_reps, rest_between)
+    reps = analyze_knee_to_chest(time_s, pts, vis, tilt_ccw_deg=ccw).reps
+    assert len(reps) == n_reps
+    true_rep = summary["reps"][0]
+    first = reps[0]
+    for i, rep in enumerate(reps):
+        assert rep.baseline is not None
+        assert rep.baseline.value < 15.0  # a rest of the thigh on the table, not a hold at 130 deg
+        assert rep.peak_tilt_deg == pytest.approx(true_rep["peak_pelvic_tilt_deg"], abs=3.0)
+        assert rep.peak_thigh_angle_deg == pytest.approx(first.peak_thigh_angle_deg, abs=0.5)
+        assert rep.borrowing is True
+        assert rep.onset_hip_flexion_deg == pytest.approx(true_rep["onset"]["hip_flexion_deg"], abs=5.0)
+        if i and not rest_between:  # no rest of its own: the first rep's, and it says so
+            assert rep.baseline == first.baseline
+            assert any("measured from the rest before the first rep" in w for w in rep.warnings)
+        elif i:
+            assert rep.baseline.start_frame > reps[i - 1].rep.end_frame - 1

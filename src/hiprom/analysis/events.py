@@ -55,15 +55,23 @@ def detect_baseline(
     max_speed_deg_s: float = 8.0,
     min_duration_s: float = 1.0,
     before_frame: int | None = None,
+    after_frame: int = 0,
+    max_angle: float | None = None,
 ) -> Baseline | None:
-    """The longest still stretch (angular speed below ``max_speed_deg_s``) before ``before_frame``.
+    """The longest still stretch (angular speed below ``max_speed_deg_s``) in ``[after_frame, before_frame)``.
 
-    Returns ``None`` when no still stretch lasts ``min_duration_s``.
+    ``max_angle``: only frames at or below it count (a still hold of a raise
+    is not a rest). Returns ``None`` when no still stretch lasts ``min_duration_s``.
     """
     time_s = np.asarray(time_s, float)
     angle = np.asarray(angle, float)
     end = angle.size if before_frame is None else max(0, before_frame)
-    still = (_speed(time_s, angle) < max_speed_deg_s)[:end]
+    still = _speed(time_s, angle) < max_speed_deg_s
+    if max_angle is not None:
+        with np.errstate(invalid="ignore"):
+            still &= angle <= max_angle
+    still[: max(0, after_frame)] = False
+    still = still[:end]
     best = None
     for start, stop in runs(still):
         duration = time_s[stop - 1] - time_s[start]

@@ -61,6 +61,7 @@ class KneeToChestConfig:
     thigh_offset_deg: float = 0.0
     baseline_max_speed_deg_s: float = 8.0
     baseline_min_s: float = 1.0
+    rest_margin_deg: float = 10.0  # a baseline lies within this of the leg's resting angle
     borrowing_hip_deg: float = BORROWING_HIP_FLEXION_DEG  # onset below this = early posterior tilt
     # measurement uncertainty of the hip-flexion estimate, added on both sides of the onset interval,
     # square-on and with the phone estimated off square (|pan| > SQUARE_MAX_PAN_DEG); hiprom.calibration
@@ -207,11 +208,14 @@ def analyze_knee_to_chest(
         thigh = leg.thigh_vs_table_deg
         rest = float(np.nanpercentile(thigh, 10)) if np.isfinite(thigh).any() else np.nan
         chain = list(LEG_CHAIN[side])
-        for rep in detect_reps(time_s, thigh, rest, min_excursion_deg=cfg.min_excursion_deg):
+        reps = detect_reps(time_s, thigh, rest, min_excursion_deg=cfg.min_excursion_deg)
+        for rep, rest_before in zip(reps, _rests_before(time_s, thigh, reps, rest, side, cfg), strict=True):
             chain_px = np.asarray(points_px, float)[:, chain]
             chain_vis = np.asarray(visibility, float)[:, chain]
             gates = rep_quality_warnings(time_s, thigh, chain_px, chain_vis, rep, image_size_px)
-            found.append(_analyse_rep(time_s, side, leg, rep, tilt, cfg, gates, world_m, visibility))
+            found.append(
+                _analyse_rep(time_s, side, leg, rep, tilt, cfg, gates, world_m, visibility, rest_before)
+            )
     if not found:
         raise BadInputError(
             "no knee-to-chest movement found: neither thigh rose 30 deg from the table "
@@ -291,10 +295,11 @@ def _analyse_rep(
     gates: list[str],
     world_m,
     visibility,
+    rest_before: tuple,
 ) -> KneeToChestRep:
     thigh = leg.thigh_vs_table_deg
-    warnings: list[str] = list(gates)
-    baseline, base_thigh = _rest_before(time_s, thigh, rep, side, cfg, warnings)
+    baseline, base_thigh, notes = rest_before
+    warnings: list[str] = [*gates, *notes]
     camera = None
     if world_m is not None:
         still = (
@@ -349,7 +354,38 @@ def _analyse_rep(
     )  # fmt: skip
 
 
-def _rest_before(time_s, thigh, rep: Rep, side: str, cfg: KneeToChestConfig, warnings: list[str]):
+def _rests_before(time_s, thigh, reps: list[Rep], rest: float, side: str, cfg: KneeToChestConfig) -> list:
+    """Each rep's still rest before it: ``(baseline, thigh angle there, warnings)``.
+
+    The baseline is looked for between the previous rep's end and this rep's
+    start, at the resting level only (never the previous rep's hold). A rep
+    with no rest before it (the leg did not come back to rest, or not still)
+    is judged against the first rep's baseline, and says so.
+    """
+    out: list = []
+    first = None
+    for i, rep in enumerate(reps):
+        after = reps[i - 1].end_frame if i else 0
+        warnings: list[str] = []
+        baseline, base = _rest_before(
+            time_s, thigh, rep, side, cfg, after, rest + cfg.rest_margin_deg, warnings
+        )
+        if baseline is None and first is not None:
+            baseline, base = first
+            warnings = [
+                f"no still rest before this raise (rep {i + 1} of the {side} leg): its angles and tilt are "
+                "measured from the rest before the first rep; rest 1-2 s between raises"
+            ]
+        if i == 0 and baseline is not None:
+            first = (baseline, base)
+        out.append((baseline, base, tuple(warnings)))
+    return out
+
+
+def _rest_before(
+    time_s, thigh, rep: Rep, side: str, cfg: KneeToChestConfig, after_frame: int, max_angle: float,
+    warnings: list[str],
+):  # fmt: skip
     """The still baseline before ``rep`` and the thigh angle there (warnings appended when none)."""
     baseline = detect_baseline(
         time_s,
@@ -357,21 +393,19 @@ def _rest_before(time_s, thigh, rep: Rep, side: str, cfg: KneeToChestConfig, war
         max_speed_deg_s=cfg.baseline_max_speed_deg_s,
         min_duration_s=cfg.baseline_min_s,
         before_frame=rep.start_frame + 1,
+        after_frame=after_frame,
+        max_angle=max_angle,
     )
-    if baseline is None:
-        fps = 1.0 / float(np.median(np.diff(time_s))) if time_s.size > 1 else 30.0
-        before_raise = thigh[max(0, rep.start_frame - round(fps)) : rep.start_frame + 1]
-        if np.isfinite(before_raise).mean() < 0.5:  # hidden, not moving: the leg on the far side
-            warnings.append(
-                f"the {side} thigh was hidden at rest (the leg on the far side of the plinth?), so its "
-                "starting angle was not measured; film with the tested leg nearest the phone"
-            )
-        else:
-            warnings.append(
-                "no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving"
-            )
-        before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
-        base_thigh = float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan
+    if baseline is not None:
+        return baseline, baseline.value
+    fps = 1.0 / float(np.median(np.diff(time_s))) if time_s.size > 1 else 30.0
+    before_raise = thigh[max(0, rep.start_frame - round(fps)) : rep.start_frame + 1]
+    if np.isfinite(before_raise).mean() < 0.5:  # hidden, not moving: the leg on the far side
+        warnings.append(
+            f"the {side} thigh was hidden at rest (the leg on the far side of the plinth?), so its "
+            "starting angle was not measured; film with the tested leg nearest the phone"
+        )
     else:
-        base_thigh = baseline.value
-    return baseline, base_thigh
+        warnings.append("no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving")
+    before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
+    return None, float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan
