@@ -55,23 +55,26 @@ def get_landmarks(
     capture: Capture | None = None,
     *,
     orientation: str = "as-filmed",
+    person_rule: str = "auto",
     progress: ProgressFn | None = None,
 ) -> LandmarkRun:
     """Landmarks of the tested person in ``clip``, from the cache when possible.
 
     ``orientation``: see :func:`hiprom.capture.pose.extract_landmarks` (the
-    knee-to-chest protocol asks for ``"head-right"``). Raises the
+    knee-to-chest protocol asks for ``"head-right"``); ``person_rule``: who to follow when
+    the capture settings leave it to ``"auto"`` (the protocol's choice, e.g. ``"lying"``). Raises the
     :mod:`hiprom.errors` kinds for bad input (see
     :func:`hiprom.capture.pose.extract_landmarks`).
     """
     cap = capture or Capture()
+    if cap.person == "auto":
+        cap = dataclasses.replace(cap, person=person_rule)
     start = time.perf_counter()
     check_person_rule(cap.person)
     with open_video(clip):  # fail fast, with the video's own error, before hashing
         pass
     _, model_sha = resolve_model(cap.model_path)
     clip_sha = sha256_file(clip)
-    # "markers": the series carries the pelvis card's angles, found in the same pass
     settings = {
         "max_people": cap.max_people,
         "person": cap.person,
@@ -128,7 +131,8 @@ def analyze(
     protocol = protocols.get(options.test)
     hint = protocol.refusal_hint(options)
     try:
-        run = get_landmarks(clip, capture, orientation=protocol.orientation, progress=progress)
+        run = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=protocol.person_rule,
+                            progress=progress)  # fmt: skip
     except (NoPersonError, TooFewDetectionsError) as exc:
         raise _with_hint(exc, hint) from None
     warnings: list[str] = []

@@ -18,8 +18,10 @@ from typing import Literal
 
 import numpy as np
 
-from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
+from hiprom.analysis.events import Baseline, Rep, detect_reps
+from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
 from hiprom.analysis.onset import find_onset, judge_borrowing, relative_tilt
+from hiprom.analysis.plausibility import PlausibilityConfig, off_body_frames, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
@@ -29,7 +31,7 @@ from hiprom.kinematics.filtering import clean_tracks_with, interpolate_gaps, low
 from hiprom.kinematics.table_line import body_feet_direction, lift_sign
 from hiprom.kinematics.tilt_onset import OnsetConfig
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, SIDES, Side
-from hiprom.skeleton import LEG_CHAIN
+from hiprom.skeleton import LEG_CHAIN, MIRROR_INDEX
 
 __all__ = [
     "KneeToChestAnalysis",
@@ -68,6 +70,7 @@ class KneeToChestConfig:
     hip_uncertainty_deg: float = HIP_UNCERTAINTY_DEG
     off_square_hip_uncertainty_deg: float = OFF_SQUARE_HIP_UNCERTAINTY_DEG
     onset: OnsetConfig = field(default_factory=OnsetConfig)
+    gates: PlausibilityConfig = field(default_factory=PlausibilityConfig)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,9 @@ class KneeToChestAnalysis:
     angles: dict[str, LegAngles]
     tilt_deg: np.ndarray | None
     feet_dir: np.ndarray
+    notes: tuple[
+        str, ...
+    ] = ()  # about the clip as a whole: frames dropped, labels swapped, reps not measured
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,7 @@ def analyze_knee_to_chest(
     world_m: np.ndarray | None = None,
     image_size_px: tuple[int, int] | None = None,
     config: KneeToChestConfig | None = None,
+    check_sides: bool = True,
 ) -> KneeToChestAnalysis:
     """Analyse every rep of either leg.
 
@@ -172,29 +179,43 @@ def analyze_knee_to_chest(
         any offset; oriented here so posterior tilt is positive (the pelvis
         turns the way the thigh lifts). ``None`` = markerless.
     world_m : (n_frames, 33, 3) array, optional
-        The pose model's 3D landmarks; with them each rep gets the phone's
-        estimated pan and tilt (:mod:`hiprom.kinematics.camera_view`) and a
-        warning when the view is off square.
+        The pose model's 3D landmarks: the phone's estimated pan and tilt per
+        rep (:mod:`hiprom.kinematics.camera_view`), and the side labels checked.
     image_size_px : (width, height), optional
         For the out-of-frame warning.
-
-    Returns
-    -------
-    KneeToChestAnalysis
+    check_sides : bool
+        Check the model's left/right labels against the view (swapped if wrong).
 
     Raises
     ------
     BadInputError
-        No rep of either leg (nothing to analyse).
+        No rep of either leg; the wrong view; an upside-down picture; another
+        test (knees bent from the start, the pelvis lifting); every rep's pose lost.
     """
     cfg = config or KneeToChestConfig()
     time_s = np.asarray(time_s, float)
     pts = clean_tracks_with(cfg, points_px, visibility, time_s)
+    notes = _drop_off_body(pts, time_s, cfg)
     if feet_dir is None:
         feet_dir = body_feet_direction(pts)
     check_side_view(feet_dir)
     up_sign = lift_sign(pts, feet_dir)
     angles = {side: leg_angles(pts, side, feet_dir, up_sign) for side in SIDES}
+    if check_sides and side_labels(pts, world_m, resting(angles), cfg.gates) is False:
+        swap = MIRROR_INDEX  # the same picture, left and right labels exchanged
+        world = None if world_m is None else np.asarray(world_m)[:, swap]
+        swapped = analyze_knee_to_chest(
+            time_s,
+            np.asarray(points_px)[:, swap],
+            np.asarray(visibility)[:, swap],
+            feet_dir=feet_dir,
+            tilt_ccw_deg=tilt_ccw_deg,
+            image_size_px=image_size_px,
+            config=config,
+            world_m=world,
+            check_sides=False,
+        )
+        return dataclasses.replace(swapped, notes=(SWAPPED_NOTE, *swapped.notes))
     angles = {
         side: dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - cfg.thigh_offset_deg)
         for side, leg in angles.items()
@@ -203,86 +224,63 @@ def analyze_knee_to_chest(
     if tilt_ccw_deg is not None:
         oriented = np.asarray(tilt_ccw_deg, float) * up_sign
         tilt = lowpass(interpolate_gaps(oriented, time_s, 0.5), time_s, cfg.cutoff_hz)
+    found = _all_reps(time_s, pts, points_px, visibility, angles, tilt, cfg, world_m, image_size_px)
+    _refuse_unless_a_raise_up_the_picture(found, pts, feet_dir)
+    found = plausible_reps(time_s, pts, angles, one_leg_at_a_time(found), feet_dir, cfg, notes)
+    found.sort(key=lambda r: r.rep.start_frame)
+    return KneeToChestAnalysis(
+        found, pan_corrected(angles, found), tilt, np.asarray(feet_dir, float), tuple(notes)
+    )
+
+
+SWAPPED_NOTE = (
+    "the pose model's left and right labels contradicted the view (lying face up, the side towards the "
+    "phone is the left with the head on the picture's right): they were swapped"
+)
+UPSIDE_DOWN = (
+    "the picture is upside down (the raised knee moves down the frame), or the person is not lying on "
+    "their back: film with the phone upright and the patient supine"
+)
+
+
+def _refuse_unless_a_raise_up_the_picture(found: list, pts: np.ndarray, feet_dir: np.ndarray) -> None:
+    if not found:
+        raise BadInputError(
+            "no knee-to-chest movement found: neither thigh rose 30 deg from the table "
+            "(is this a side view of the supine test?)"
+        )
+    if upside_down(pts, feet_dir, [(r.side, r.rep) for r in found]):
+        raise BadInputError(UPSIDE_DOWN)
+
+
+def _drop_off_body(pts: np.ndarray, time_s: np.ndarray, cfg: KneeToChestConfig) -> list[str]:
+    """Blank (in place) the frames where the track left the patient; a note saying so."""
+    off = off_body_frames(pts, cfg.gates)
+    if not off.any():
+        return []
+    pts[off] = np.nan
+    return [
+        f"the pose track left the patient in {int(off.sum())} frames (from t = {time_s[off][0]:.1f} s): "
+        "those frames were not used (another person in view, or a phantom pose)"
+    ]
+
+
+def _all_reps(time_s, pts, points_px, visibility, angles, tilt, cfg, world_m, image_size_px) -> list:
+    """Every rep of either leg, analysed against the rest before it."""
     found: list[KneeToChestRep] = []
     for side, leg in angles.items():
         thigh = leg.thigh_vs_table_deg
         rest = float(np.nanpercentile(thigh, 10)) if np.isfinite(thigh).any() else np.nan
         chain = list(LEG_CHAIN[side])
         reps = detect_reps(time_s, thigh, rest, min_excursion_deg=cfg.min_excursion_deg)
-        for rep, rest_before in zip(reps, _rests_before(time_s, thigh, reps, rest, side, cfg), strict=True):
+        for rep, rest_before in zip(reps, rests_before(time_s, thigh, reps, rest, side, cfg), strict=True):
             chain_px = np.asarray(points_px, float)[:, chain]
             chain_vis = np.asarray(visibility, float)[:, chain]
             gates = rep_quality_warnings(time_s, thigh, chain_px, chain_vis, rep, image_size_px)
             found.append(
                 _analyse_rep(time_s, side, leg, rep, tilt, cfg, gates, world_m, visibility, rest_before)
             )
-    if not found:
-        raise BadInputError(
-            "no knee-to-chest movement found: neither thigh rose 30 deg from the table "
-            "(is this a side view of the supine test?)"
-        )
-    found = _one_leg_at_a_time(found)
-    found.sort(key=lambda r: r.rep.start_frame)
-    return KneeToChestAnalysis(found, _pan_corrected(angles, found), tilt, np.asarray(feet_dir, float))
-
-
-def _pan_corrected(angles: dict, reps: list) -> dict:
-    """The per-frame thigh and trunk-thigh angles as the reps report them: each rep's frames scaled by
-    its camera's ``flexion_scale`` (frames outside a rep, near rest, as read)."""
-    out = {}
-    for side, leg in angles.items():
-        scale = np.ones_like(leg.thigh_vs_table_deg)
-        for r in reps:
-            if r.side == side and r.camera is not None:
-                scale[r.rep.start_frame : r.rep.end_frame + 1] = r.camera.flexion_scale
-        out[side] = dataclasses.replace(
-            leg,
-            thigh_vs_table_deg=leg.thigh_vs_table_deg * scale,
-            trunk_thigh_deg=leg.trunk_thigh_deg * scale,
-        )
-    return out
-
-
-def _one_leg_at_a_time(reps: list[KneeToChestRep], min_overlap: float = 0.5) -> list[KneeToChestRep]:
-    """Drop a rep of one leg that happens during a larger rep of the other leg.
-
-    The test raises one leg at a time. Off square, the pose model often drags
-    the far leg's landmarks up with the raised one (on the benchmark: phantom
-    raises of 25-93 deg in 9 of 24 clips, all while the other leg rose); the
-    larger raise is kept, with a warning naming the other leg's rise.
-    """
-    kept = []
-    for r in reps:
-        rivals = [
-            o for o in reps
-            if o.side != r.side and _overlap(r.rep, o.rep) >= min_overlap
-            and o.peak_thigh_angle_deg > r.peak_thigh_angle_deg
-        ]  # fmt: skip
-        if not rivals:
-            kept.append(r)
-    result = []
-    for r in kept:
-        shadows = [
-            o for o in reps if o.side != r.side and o not in kept and _overlap(r.rep, o.rep) >= min_overlap
-        ]
-        if shadows:
-            other = shadows[0].side
-            rise = max(o.peak_thigh_angle_deg for o in shadows)
-            note = (
-                f"the {other} leg's landmarks rose with the {r.side} leg (to {rise:.0f} deg from the "
-                f"table) and were not analysed: keep the {other} thigh flat on the table; if it was, the "
-                "pose model confused the legs (more likely with the phone off square)"
-            )
-            r = dataclasses.replace(r, warnings=(*r.warnings, note))
-        result.append(r)
-    return result
-
-
-def _overlap(a: Rep, b: Rep) -> float:
-    """Shared time of two reps as a fraction of the shorter one."""
-    shared = min(a.end_frame, b.end_frame) - max(a.start_frame, b.start_frame)
-    shorter = max(min(a.end_frame - a.start_frame, b.end_frame - b.start_frame), 1)
-    return max(shared, 0) / shorter
+    return found
 
 
 def _analyse_rep(
@@ -345,67 +343,21 @@ def _analyse_rep(
                 f"by {u:.0f} deg and the confidence is at most moderate"
             )
     return KneeToChestRep(
-        side=side, rep=rep, baseline=baseline, peak_thigh_angle_deg=peak_thigh,
-        peak_trunk_thigh_angle_deg=peak_gonio, peak_knee_flexion_deg=peak_knee, tilt_method=method,
-        peak_tilt_deg=peak_tilt, onset_hip_flexion_deg=onset["hip"], onset_thigh_angle_deg=onset["thigh"],
-        onset_time_s=onset["time"], onset_ci_deg=onset["ci"], camera=camera, borrowing=borrowing,
+        side=side,
+        rep=rep,
+        baseline=baseline,
+        peak_thigh_angle_deg=peak_thigh,
+        peak_trunk_thigh_angle_deg=peak_gonio,
+        peak_knee_flexion_deg=peak_knee,
+        tilt_method=method,
+        peak_tilt_deg=peak_tilt,
+        onset_hip_flexion_deg=onset["hip"],
+        onset_thigh_angle_deg=onset["thigh"],
+        onset_time_s=onset["time"],
+        onset_ci_deg=onset["ci"],
+        camera=camera,
+        borrowing=borrowing,
         confidence=confidence,
-        reasons=tuple(reasons), warnings=tuple(warnings),
-    )  # fmt: skip
-
-
-def _rests_before(time_s, thigh, reps: list[Rep], rest: float, side: str, cfg: KneeToChestConfig) -> list:
-    """Each rep's still rest before it: ``(baseline, thigh angle there, warnings)``.
-
-    The baseline is looked for between the previous rep's end and this rep's
-    start, at the resting level only (never the previous rep's hold). A rep
-    with no rest before it (the leg did not come back to rest, or not still)
-    is judged against the first rep's baseline, and says so.
-    """
-    out: list = []
-    first = None
-    for i, rep in enumerate(reps):
-        after = reps[i - 1].end_frame if i else 0
-        warnings: list[str] = []
-        baseline, base = _rest_before(
-            time_s, thigh, rep, side, cfg, after, rest + cfg.rest_margin_deg, warnings
-        )
-        if baseline is None and first is not None:
-            baseline, base = first
-            warnings = [
-                f"no still rest before this raise (rep {i + 1} of the {side} leg): its angles and tilt are "
-                "measured from the rest before the first rep; rest 1-2 s between raises"
-            ]
-        if i == 0 and baseline is not None:
-            first = (baseline, base)
-        out.append((baseline, base, tuple(warnings)))
-    return out
-
-
-def _rest_before(
-    time_s, thigh, rep: Rep, side: str, cfg: KneeToChestConfig, after_frame: int, max_angle: float,
-    warnings: list[str],
-):  # fmt: skip
-    """The still baseline before ``rep`` and the thigh angle there (warnings appended when none)."""
-    baseline = detect_baseline(
-        time_s,
-        thigh,
-        max_speed_deg_s=cfg.baseline_max_speed_deg_s,
-        min_duration_s=cfg.baseline_min_s,
-        before_frame=rep.start_frame + 1,
-        after_frame=after_frame,
-        max_angle=max_angle,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
     )
-    if baseline is not None:
-        return baseline, baseline.value
-    fps = 1.0 / float(np.median(np.diff(time_s))) if time_s.size > 1 else 30.0
-    before_raise = thigh[max(0, rep.start_frame - round(fps)) : rep.start_frame + 1]
-    if np.isfinite(before_raise).mean() < 0.5:  # hidden, not moving: the leg on the far side
-        warnings.append(
-            f"the {side} thigh was hidden at rest (the leg on the far side of the plinth?), so its "
-            "starting angle was not measured; film with the tested leg nearest the phone"
-        )
-    else:
-        warnings.append("no still baseline of >= 1 s before the raise: keep still for 1-2 s before moving")
-    before = thigh[max(0, rep.start_frame - 5) : rep.start_frame + 1]
-    return None, float(np.nanmedian(before)) if np.isfinite(before).any() else np.nan

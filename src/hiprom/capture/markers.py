@@ -31,7 +31,12 @@ class MarkerTracker:
 
     The first id seen is followed. If no card shows in the first
     ``probe_frames`` frames the clip is markerless and detection stops (the
-    remaining frames cost nothing).
+    remaining frames cost nothing). ArUco markers are not mirror-symmetric:
+    a card found only in the mirror image of the frames means the clip itself
+    is mirrored (a front camera); :attr:`mirrored` says so, and the angles are
+    then read on the un-mirrored frames and given in the frames' own
+    coordinates. (Four ids of the 4x4_50 dictionary, 8, 9, 17 and 47, read
+    the same mirrored, so they cannot tell; the default card, 7, can.)
     """
 
     def __init__(self, probe_frames: int = 60):
@@ -39,20 +44,36 @@ class MarkerTracker:
         self._probe_frames = probe_frames
         self._angles: list[float] = []
         self.marker_id: int | None = None
+        self.mirrored: bool | None = None  # None: no card seen
+
+    def _find(self, gray: np.ndarray) -> tuple[int, np.ndarray] | None:
+        corners, ids, _ = self._detector.detectMarkers(gray)
+        if ids is None or not len(ids):
+            return None
+        ids = [int(i) for i in np.ravel(ids)]
+        want = self.marker_id if self.marker_id is not None else ids[0]
+        return (want, corners[ids.index(want)][0]) if want in ids else None
 
     def update(self, rgb: np.ndarray) -> None:
         """Read one RGB frame (call once per frame, in order)."""
         angle = np.nan
         if self.marker_id is not None or len(self._angles) < self._probe_frames:
-            corners, ids, _ = self._detector.detectMarkers(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
-            if ids is not None and len(ids):
-                ids = list(ids.ravel())
-                if self.marker_id is None:
-                    self.marker_id = int(ids[0])
-                if self.marker_id in ids:
-                    c = corners[ids.index(self.marker_id)][0]
-                    edge = c[1] - c[0]
-                    angle = float(np.degrees(np.arctan2(-edge[1], edge[0])))
+            gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+            found = None
+            if not self.mirrored:
+                found = self._find(gray)
+                if found is not None and self.mirrored is None:
+                    self.mirrored = False
+            if found is None and self.mirrored is not False:
+                found = self._find(cv2.flip(gray, 1))
+                if found is not None and self.mirrored is None:
+                    self.mirrored = True
+            if found is not None:
+                self.marker_id = found[0]
+                edge = found[1][1] - found[1][0]
+                angle = float(np.degrees(np.arctan2(-edge[1], edge[0])))
+                if self.mirrored:  # the same edge in the frames as filmed: x reversed
+                    angle = 180.0 - angle
         self._angles.append(angle)
 
     def angles(self) -> np.ndarray | None:

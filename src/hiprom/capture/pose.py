@@ -285,8 +285,10 @@ def extract_landmarks(
         name,
         max(min_detected_frames, min_detected_fraction * n_frames),
     )
+    if tracker.mirrored:  # a mirrored clip (the card reads only mirrored): the body's sides swap
+        lm, world = lm[:, MIRROR_INDEX], world[:, MIRROR_INDEX]
     meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,
-                        track, track_id, tracker.marker_id, orientation, mirrored)  # fmt: skip
+                        track, track_id, tracker, orientation, mirrored)  # fmt: skip
     return LandmarkSeries(
         time_s=time_s,
         image_px=lm[..., :2],
@@ -324,7 +326,7 @@ def _pick_person(cand, cand_world, time_s, info, person: str, name: str, min_fra
 
 
 def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person, track,
-                 track_id, marker_id, orientation, mirrored) -> dict:  # fmt: skip
+                 track_id, tracker, orientation, mirrored) -> dict:  # fmt: skip
     """The facts a landmark series carries about its clip and how it was made."""
     import mediapipe
 
@@ -354,7 +356,9 @@ def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max
         "person_track": track,
         "n_tracks": int(track_id.max()) + 1,
         "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
-        "marker_id": marker_id,
+        "marker_id": tracker.marker_id,
+        # the clip itself mirrored (front camera), from the card; None: no card to tell (sides assume not)
+        "mirrored_clip": tracker.mirrored,
         "orientation": orientation,
         "mirrored_for_model": mirrored,
     }

@@ -28,7 +28,7 @@ __all__ = [
     "track_stats",
 ]
 
-PERSON_RULES = ("auto", "largest", "central", "longest")
+PERSON_RULES = ("auto", "lying", "largest", "central", "longest")
 
 
 def candidate_boxes(cand_px: np.ndarray, cand_vis: np.ndarray, min_visibility: float = 0.3) -> np.ndarray:
@@ -161,6 +161,7 @@ class TrackStats:
     size: np.ndarray  # median sqrt(box area / image area)
     off_centre: np.ndarray  # median centre distance from image centre / half diagonal
     mean_centre_px: np.ndarray  # (n_tracks, 2)
+    aspect: np.ndarray  # median box width / height (a body lying across the frame: 2-5; standing: < 1)
 
 
 def track_stats(track_id: np.ndarray, boxes: np.ndarray, image_size_px: tuple[int, int]) -> TrackStats:
@@ -173,13 +174,16 @@ def track_stats(track_id: np.ndarray, boxes: np.ndarray, image_size_px: tuple[in
     area = np.prod(boxes[..., 2:] - boxes[..., :2], axis=-1)
     size = np.sqrt(np.clip(area, 0, None) / (width * height))
     off = np.linalg.norm(centres - np.array([width, height]) / 2, axis=-1) / (np.hypot(width, height) / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        aspect = (boxes[..., 2] - boxes[..., 0]) / (boxes[..., 3] - boxes[..., 1])
     with _quiet_nan():
         sel = lambda v: np.where(onehot, v[..., None], np.nan)  # noqa: E731
+        med_aspect = np.nanmedian(sel(aspect), axis=(0, 1))
         med_size = np.nanmedian(sel(size), axis=(0, 1))
         med_off = np.nanmedian(sel(off), axis=(0, 1))
         mean_c = np.stack([np.nanmean(sel(centres[..., i]), axis=(0, 1)) for i in range(2)], axis=-1)
     persistence = onehot.any(axis=1).sum(axis=0) / max(n_frames, 1)
-    return TrackStats(persistence, med_size, med_off, mean_c.reshape(n_tracks, 2))
+    return TrackStats(persistence, med_size, med_off, mean_c.reshape(n_tracks, 2), med_aspect)
 
 
 def select_person(
@@ -196,7 +200,9 @@ def select_person(
     boxes : (n_frames, k, 4) array
     image_size_px : (width, height)
     rule : str
-        ``"auto"`` (largest x most persistent x most central), ``"largest"``,
+        ``"auto"`` (largest x most persistent x most central), ``"lying"`` (the
+        same among bodies lying across the frame: a supine patient filmed side-on, not a
+        clinician standing or leaning in; ``"auto"`` if nobody lies), ``"largest"``,
         ``"central"``, ``"longest"``, or ``"X,Y"``: the track whose mean
         centre is nearest that point, in fractions of the frame (0..1).
 
@@ -211,8 +217,12 @@ def select_person(
     n_tracks = stats.persistence.shape[0]
     if n_tracks == 0:
         return np.full(track_id.shape[0], -1, dtype=int), -1
+    auto = stats.persistence * stats.size * (1 - 0.5 * stats.off_centre)
     if rule == "auto":
-        score = stats.persistence * stats.size * (1 - 0.5 * stats.off_centre)
+        score = auto
+    elif rule == "lying":  # a supine test: the patient lies across the frame; a standing clinician does not
+        lying = np.clip(np.nan_to_num(stats.aspect) - 1.0, 0.0, 1.0)
+        score = auto * lying if np.nanmax(auto * lying) > 0 else auto
     elif rule == "largest":
         score = stats.size * np.sqrt(stats.persistence)
     elif rule == "central":

@@ -131,6 +131,8 @@ class Protocol(ABC):
     reads_card: bool = False  # uses the pelvis card (the marker option applies)
     #: what the pose model is shown (see hiprom.capture.pose.extract_landmarks)
     orientation: Orientation = "as-filmed"
+    #: who to follow when the user leaves it to "auto" (hiprom.capture.tracking.select_person)
+    person_rule: str = "auto"
 
     def options(self, position: str | None = None, side: str | None = None, marker: str = "auto") -> Options:
         """Validated options; :class:`BadInputError` naming the option otherwise."""

@@ -32,6 +32,7 @@ class KneeToChest(Protocol):
     # a lying body side-on is mirrored to put its head on the right, where the model's peak hip
     # angles erred 2-3x less (see hiprom.capture.pose.extract_landmarks)
     orientation = "head-right"
+    person_rule = "lying"  # the patient lies across the frame; a clinician standing by does not
 
     def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
         from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
@@ -47,6 +48,7 @@ class KneeToChest(Protocol):
             image_size_px=series.image_size_px,
             config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG),  # the pose model's bias
         )
+        warnings.extend(result.notes)  # frames dropped, labels swapped, raises not measured
         reps = [r for r in result.reps if options.side is None or r.side == options.side]
         if not reps:
             found = ", ".join(sorted({r.side for r in result.reps}))

@@ -1,0 +1,166 @@
+"""Can the pose track be trusted? Gates on a supine side view before any angle is printed (pure numpy).
+
+A wrong number with a small stated error is the worst output hiprom can give,
+so these refuse a clip that is not the test or not the view, correct left and
+right when the model's labels contradict the view, and name the reps whose
+pose was lost instead of measuring them.
+
+Thresholds (degrees and ratios) come from the clinical notes and the
+benchmark: hip flexion reaches 80-140 deg in healthy adults (Elson & Aspinall
+2008) and posterior tilt adds at most about 30 deg (the benchmark's stiff
+hips), so a thigh beyond 150 deg from the table is not a body; the tested
+thigh rests on the table (the benchmark's rest: 2-8 deg); in a side view the
+thigh turns in the picture's plane, so its on-screen length stays within
+0.8-1.05 of rest on the benchmark, and the hip point moves a centimetre or two.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hiprom.analysis.events import Rep
+from hiprom.skeleton import JOINTS, LEG_CHAIN, joint, pair
+
+__all__ = [
+    "PlausibilityConfig",
+    "lost_pose",
+    "not_knee_to_chest",
+    "off_body_frames",
+    "side_labels",
+    "upside_down",
+]
+
+
+@dataclass(frozen=True)
+class PlausibilityConfig:
+    max_thigh_deg: float = 150.0  # thigh against the table: beyond any hip flexion plus pelvic tilt
+    max_knee_flexion_deg: float = 165.0
+    max_rest_thigh_deg: float = 30.0  # the tested thigh lies on the table before the raise
+    segment_ratio: tuple[float, float] = (0.55, 1.6)  # on-screen thigh/shank length against rest
+    lost_fraction: float = 0.15  # of a rep's frames outside that ratio: the pose was lost
+    max_pelvis_lift: float = 0.15  # hip point off the table line, fraction of the trunk's length
+    max_other_thigh_fraction: float = 0.6  # the other thigh rising with the tested one (of its rise)
+    max_hip_shift: float = 0.35  # hip centre off its resting place, fraction of the trunk's length
+    min_depth_gap_m: float = 0.08  # near and far leg apart in the pose model's depth (side labels)
+
+
+def _trunk_length(points: np.ndarray) -> float:
+    trunk = points[:, pair("shoulder")].mean(axis=1) - points[:, pair("hip")].mean(axis=1)
+    return float(np.nanmedian(np.linalg.norm(trunk, axis=-1)))
+
+
+def off_body_frames(points: np.ndarray, cfg: PlausibilityConfig | None = None) -> np.ndarray:
+    """``(n_frames,)`` bool: the track's hips are far from where the patient lies (another person, a
+    phantom pose). The patient's pelvis stays on the table through the test."""
+    cfg = cfg or PlausibilityConfig()
+    hips = points[:, pair("hip")].mean(axis=1)
+    home = np.nanmedian(hips, axis=0)
+    with np.errstate(invalid="ignore"):
+        return np.linalg.norm(hips - home, axis=-1) > cfg.max_hip_shift * _trunk_length(points)
+
+
+def upside_down(points: np.ndarray, feet_dir: np.ndarray, reps: list[tuple[str, Rep]]) -> bool:
+    """True when the raised knees move down the picture: the clip is upside down (or the person prone).
+
+    Judged at each rep's peak from the knee's side of the table line through the hip.
+    """
+    normal = np.array([-feet_dir[1], feet_dir[0]])  # perpendicular to the table line
+    votes = []
+    for side, rep in reps:
+        hip, knee = points[rep.peak_frame, joint("hip", side)], points[rep.peak_frame, joint("knee", side)]
+        if np.isfinite(hip).all() and np.isfinite(knee).all():
+            lift = knee - hip
+            votes.append((lift @ normal) * np.sign(normal[1]) > 0)  # knee towards the picture's bottom
+    return bool(votes) and 2 * sum(votes) > len(votes)
+
+
+def side_labels(
+    points: np.ndarray, world_m: np.ndarray | None, rest: slice, cfg: PlausibilityConfig | None = None
+) -> bool | None:
+    """Do the pose model's left/right labels fit the view? ``True`` yes, ``False`` swapped, ``None`` unknown.
+
+    Lying face up with the head on the picture's right, the body's left side faces
+    the phone (head left: the right side). The model's depth says which leg is nearer.
+    An unmirrored camera is assumed (a front camera's mirror swaps both alike).
+    """
+    cfg = cfg or PlausibilityConfig()
+    if world_m is None:
+        return None
+    w = np.asarray(world_m, float)[rest]
+    legs = {s: [JOINTS[j][k] for j in ("hip", "knee", "ankle")] for k, s in enumerate(("left", "right"))}
+    depth = {
+        s: np.nanmedian(w[:, i, 2]) if np.isfinite(w[:, i, 2]).any() else np.nan for s, i in legs.items()
+    }
+    gap = depth["right"] - depth["left"]  # > 0: the left leg is nearer
+    p = points[rest]
+    trunk = np.nanmedian(p[:, pair("shoulder")].mean(1) - p[:, pair("hip")].mean(1), axis=0)
+    if not np.isfinite(gap) or abs(gap) < cfg.min_depth_gap_m or not np.isfinite(trunk).all():
+        return None
+    left_expected_near = trunk[0] > 0  # head on the picture's right
+    return bool((gap > 0) == left_expected_near)
+
+
+def not_knee_to_chest(
+    points: np.ndarray, thigh: dict[str, np.ndarray], side: str, rep: Rep, base_thigh: float,
+    feet_dir: np.ndarray, cfg: PlausibilityConfig | None = None,
+) -> str | None:  # fmt: skip
+    """Why this raise is not a knee-to-chest test (or None): knees bent from the start, both thighs
+    rising together, or the pelvis lifting off the table (a bridge)."""
+    cfg = cfg or PlausibilityConfig()
+    if np.isfinite(base_thigh) and base_thigh > cfg.max_rest_thigh_deg:
+        return (
+            f"the {side} thigh started {base_thigh:.0f} deg off the table (knees bent from the start, as in "
+            "a bridge); the knee-to-chest test starts with both legs flat on the table"
+        )
+    window = slice(rep.start_frame, rep.end_frame + 1)
+    other = "right" if side == "left" else "left"
+    rise = rep.peak_value - base_thigh
+    o = thigh[other][window]
+    if np.isfinite(o).mean() > 0.5 and rise > 0:
+        other_rise = float(np.nanpercentile(o, 90) - np.nanpercentile(thigh[other], 10))
+        if other_rise > cfg.max_other_thigh_fraction * rise:
+            return (
+                f"both thighs rose together ({side} {rise:.0f} deg, {other} {other_rise:.0f} deg); the "
+                "knee-to-chest test raises one leg while the other stays on the table"
+            )
+    normal = np.array([-feet_dir[1], feet_dir[0]])
+    hips = points[:, pair("hip")].mean(axis=1) @ normal
+    lift = np.nanmax(np.abs(hips[window] - np.nanmedian(hips[: max(rep.start_frame, 1)])))
+    if np.isfinite(lift) and lift > cfg.max_pelvis_lift * _trunk_length(points):
+        return "the pelvis lifted off the table during the movement (a bridge?); keep the pelvis on the table"
+    return None
+
+
+def lost_pose(
+    time_s: np.ndarray, points: np.ndarray, thigh: np.ndarray, knee_flexion: np.ndarray, side: str, rep: Rep,
+    rest: slice, cfg: PlausibilityConfig | None = None,
+) -> str | None:  # fmt: skip
+    """Why the pose model's track of this rep cannot be a body (or None): angles no hip or knee
+    reaches, or the thigh or shank changing length on screen in a side view."""
+    cfg = cfg or PlausibilityConfig()
+    window = slice(rep.start_frame, rep.end_frame + 1)
+    when = f"from t = {time_s[rep.start_frame]:.1f} s to {time_s[rep.end_frame]:.1f} s"
+    peak = float(np.nanmax(thigh[window]))
+    if peak > cfg.max_thigh_deg:
+        return f"pose lost {when}: the {side} thigh read {peak:.0f} deg from the table, beyond any hip"
+    knee = float(np.nanmax(knee_flexion[window])) if np.isfinite(knee_flexion[window]).any() else np.nan
+    if knee > cfg.max_knee_flexion_deg:
+        return f"pose lost {when}: the {side} knee read {knee:.0f} deg of flexion, beyond any knee"
+    _, hip, knee_i, ankle = LEG_CHAIN[side]
+    lo, hi = cfg.segment_ratio
+    for name, (a, b) in (("thigh", (hip, knee_i)), ("shank", (knee_i, ankle))):
+        length = np.linalg.norm(points[:, b] - points[:, a], axis=-1)
+        ref = np.nanmedian(length[rest]) if np.isfinite(length[rest]).any() else np.nanmedian(length)
+        with np.errstate(invalid="ignore"):
+            ratio = length[window] / ref
+            off = (ratio < lo) | (ratio > hi)
+        seen = np.isfinite(ratio)
+        if seen.any() and off[seen].mean() > cfg.lost_fraction:
+            return (
+                f"pose lost {when}: the {side} {name} changed length on screen by up to "
+                f"{100 * float(np.nanmax(np.abs(ratio - 1))):.0f}% (a side view keeps it), so the pose model "
+                "lost the leg or followed someone else"
+            )
+    return None
