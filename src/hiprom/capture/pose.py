@@ -276,15 +276,8 @@ def extract_landmarks(
     start_s = float(time_s[0])
     time_s = _strictly_increasing(time_s - start_s)
     name = Path(clip).name
-    lm, world, track, track_id = _pick_person(
-        cand,
-        cand_world,
-        time_s,
-        info,
-        person,
-        name,
-        max(min_detected_frames, min_detected_fraction * n_frames),
-    )
+    min_frames = max(min_detected_frames, min_detected_fraction * n_frames)
+    lm, world, track, track_id = _pick_person(cand, cand_world, time_s, info, person, name, min_frames)
     if tracker.mirrored:  # a mirrored clip (the card reads only mirrored): the body's sides swap
         lm, world = lm[:, MIRROR_INDEX], world[:, MIRROR_INDEX]
     meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,

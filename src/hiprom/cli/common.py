@@ -27,9 +27,9 @@ def add_pose_options(parser: argparse.ArgumentParser) -> None:
         "--person",
         default="auto",
         help="who to follow when several people are in view: auto (largest, most central, most "
-        "persistent; for the knee-to-chest test the same among bodies lying across the frame), lying, largest, "
-        "central, longest, or X,Y (the person nearest that point, "
-        "fractions of the frame, e.g. 0.3,0.5)",
+        "persistent; for the knee-to-chest test the same among bodies lying across the frame), lying, "
+        "largest, central, longest, or X,Y (the person nearest that point, fractions of the frame, e.g. "
+        "0.3,0.5)",
     )
     parser.add_argument(
         "--max-people",
