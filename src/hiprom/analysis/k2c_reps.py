@@ -137,13 +137,14 @@ def _rest_before(
 
 
 def resting(angles: dict[str, LegAngles], margin_deg: float = 10.0) -> np.ndarray:
-    """(n_frames,) bool: both thighs near their lowest (the body at rest on the table)."""
+    """(n_frames,) bool: both thighs near their lowest (the body at rest on the table); an unseen
+    thigh does not veto a frame."""
     still = np.ones(next(iter(angles.values())).thigh_vs_table_deg.shape, bool)
     for leg in angles.values():
         t = leg.thigh_vs_table_deg
         if np.isfinite(t).any():
             with np.errstate(invalid="ignore"):
-                still &= t <= np.nanpercentile(t, 10) + margin_deg
+                still &= ~(t > np.nanpercentile(t, 10) + margin_deg)
     return still
 
 

@@ -163,6 +163,7 @@ def analyze_knee_to_chest(
     image_size_px: tuple[int, int] | None = None,
     config: KneeToChestConfig | None = None,
     check_sides: bool = True,
+    mirrored: bool = False,
 ) -> KneeToChestAnalysis:
     """Analyse every rep of either leg.
 
@@ -175,16 +176,16 @@ def analyze_knee_to_chest(
     feet_dir : (2,) array, optional
         Table line towards the feet (pixels); default: the resting body's long axis.
     tilt_ccw_deg : (n_frames,) array, optional
-        The printed card's on-screen counter-clockwise angle (marker mode),
-        any offset; oriented here so posterior tilt is positive (the pelvis
-        turns the way the thigh lifts). ``None`` = markerless.
+        The card's on-screen counter-clockwise angle (marker mode), any offset; oriented
+        here so posterior tilt is positive (the way the thigh lifts). ``None``: markerless.
     world_m : (n_frames, 33, 3) array, optional
         The pose model's 3D landmarks: the phone's estimated pan and tilt per
         rep (:mod:`hiprom.kinematics.camera_view`), and the side labels checked.
     image_size_px : (width, height), optional
         For the out-of-frame warning.
-    check_sides : bool
-        Check the model's left/right labels against the view (swapped if wrong).
+    check_sides, mirrored : bool
+        Check the model's left/right labels against the view (swapped if wrong);
+        ``mirrored``: the picture is known to be mirrored (the pelvis card read so).
 
     Raises
     ------
@@ -201,7 +202,7 @@ def analyze_knee_to_chest(
     check_side_view(feet_dir)
     up_sign = lift_sign(pts, feet_dir)
     angles = {side: leg_angles(pts, side, feet_dir, up_sign) for side in SIDES}
-    if check_sides and side_labels(pts, world_m, resting(angles), cfg.gates) is False:
+    if check_sides and side_labels(pts, world_m, resting(angles), cfg.gates, mirrored=mirrored) is False:
         swap = MIRROR_INDEX  # the same picture, left and right labels exchanged
         world = None if world_m is None else np.asarray(world_m)[:, swap]
         swapped = analyze_knee_to_chest(

@@ -16,6 +16,8 @@ thigh turns in the picture's plane, so its on-screen length stays within
 
 from __future__ import annotations
 
+import functools
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,11 +48,24 @@ class PlausibilityConfig:
     min_depth_gap_m: float = 0.08  # near and far leg apart in the pose model's depth (side labels)
 
 
+def _nan_quiet(fn):
+    """All-NaN slices (a leg unseen, no rest frames) give NaN silently; every caller tests for it."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return fn(*args, **kwargs)
+
+    return wrapped
+
+
 def _trunk_length(points: np.ndarray) -> float:
     trunk = points[:, pair("shoulder")].mean(axis=1) - points[:, pair("hip")].mean(axis=1)
     return float(np.nanmedian(np.linalg.norm(trunk, axis=-1)))
 
 
+@_nan_quiet
 def off_body_frames(points: np.ndarray, cfg: PlausibilityConfig | None = None) -> np.ndarray:
     """``(n_frames,)`` bool: the track's hips are far from where the patient lies (another person, a
     phantom pose). The patient's pelvis stays on the table through the test."""
@@ -61,6 +76,7 @@ def off_body_frames(points: np.ndarray, cfg: PlausibilityConfig | None = None) -
         return np.linalg.norm(hips - home, axis=-1) > cfg.max_hip_shift * _trunk_length(points)
 
 
+@_nan_quiet
 def upside_down(points: np.ndarray, feet_dir: np.ndarray, reps: list[tuple[str, Rep]]) -> bool:
     """True when the raised knees move down the picture: the clip is upside down (or the person prone).
 
@@ -76,14 +92,17 @@ def upside_down(points: np.ndarray, feet_dir: np.ndarray, reps: list[tuple[str, 
     return bool(votes) and 2 * sum(votes) > len(votes)
 
 
+@_nan_quiet
 def side_labels(
-    points: np.ndarray, world_m: np.ndarray | None, rest: slice, cfg: PlausibilityConfig | None = None
-) -> bool | None:
+    points: np.ndarray, world_m: np.ndarray | None, rest: slice, cfg: PlausibilityConfig | None = None,
+    *, mirrored: bool = False,
+) -> bool | None:  # fmt: skip
     """Do the pose model's left/right labels fit the view? ``True`` yes, ``False`` swapped, ``None`` unknown.
 
     Lying face up with the head on the picture's right, the body's left side faces
     the phone (head left: the right side). The model's depth says which leg is nearer.
-    An unmirrored camera is assumed (a front camera's mirror swaps both alike).
+    ``mirrored``: the picture is known to be mirrored (a front camera, seen from the
+    card), which turns the rule round; otherwise an unmirrored camera is assumed.
     """
     cfg = cfg or PlausibilityConfig()
     if world_m is None:
@@ -98,10 +117,11 @@ def side_labels(
     trunk = np.nanmedian(p[:, pair("shoulder")].mean(1) - p[:, pair("hip")].mean(1), axis=0)
     if not np.isfinite(gap) or abs(gap) < cfg.min_depth_gap_m or not np.isfinite(trunk).all():
         return None
-    left_expected_near = trunk[0] > 0  # head on the picture's right
+    left_expected_near = (trunk[0] > 0) != mirrored  # head on the picture's right (unmirrored)
     return bool((gap > 0) == left_expected_near)
 
 
+@_nan_quiet
 def not_knee_to_chest(
     points: np.ndarray, thigh: dict[str, np.ndarray], side: str, rep: Rep, base_thigh: float,
     feet_dir: np.ndarray, cfg: PlausibilityConfig | None = None,
@@ -133,6 +153,7 @@ def not_knee_to_chest(
     return None
 
 
+@_nan_quiet
 def lost_pose(
     time_s: np.ndarray, points: np.ndarray, thigh: np.ndarray, knee_flexion: np.ndarray, side: str, rep: Rep,
     rest: slice, cfg: PlausibilityConfig | None = None,

@@ -47,6 +47,7 @@ class KneeToChest(Protocol):
             world_m=series.world_m,
             image_size_px=series.image_size_px,
             config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG),  # the pose model's bias
+            mirrored=series.meta.get("mirrored_clip") is True,
         )
         warnings.extend(result.notes)  # frames dropped, labels swapped, raises not measured
         reps = [r for r in result.reps if options.side is None or r.side == options.side]
