@@ -157,11 +157,12 @@ def record(
     athlete: str,
     *,
     db: str | None = None,
+    store=None,
     date: dt.date | None = None,
     notes: str = "",
     owner: int | None = None,
 ) -> list[int]:
-    """Record a run's result under ``athlete`` in the store at ``db`` (one transaction).
+    """Record a run's result under ``athlete`` (one transaction), in ``store`` or the store at ``db``.
 
     ``owner``: the clinician the athlete belongs to (the web app); ``None``
     for the command line's athletes. Returns the new result ids.
@@ -169,8 +170,9 @@ def record(
     from hiprom.store.db import open_store
     from hiprom.store.records import record_analysis
 
-    store = open_store(db)
+    target = store if store is not None else open_store(db)
     try:
-        return record_analysis(store, athlete, run.document, run.paths, date=date, notes=notes, owner=owner)
+        return record_analysis(target, athlete, run.document, run.paths, date=date, notes=notes, owner=owner)
     finally:
-        store.close()
+        if store is None:
+            target.close()

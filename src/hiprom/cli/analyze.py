@@ -8,7 +8,7 @@ from pathlib import Path
 from hiprom import protocols
 from hiprom.cli.common import add_pose_options, capture_from, positive_int, progress_bar
 from hiprom.errors import BadInputError
-from hiprom.norms import POSITIONS, SIDES
+from hiprom.norms import SIDES
 
 __all__ = ["add_analyze_parsers"]
 
@@ -43,7 +43,7 @@ def add_analyze_parsers(sub) -> None:
     an.add_argument("--test", choices=protocols.names(), default=protocols.names()[0])
     an.add_argument(
         "--position",
-        choices=POSITIONS,
+        choices=sorted({p for protocol in protocols.all_protocols() for p in protocol.positions}),
         help="hip-ir: supine 90/90 filmed from overhead, seated filmed from the front, prone filmed "
         "from the foot end",
     )

@@ -6,12 +6,11 @@ import functools
 import secrets
 
 from flask import abort, g, redirect, request, session, url_for
-from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hiprom.errors import BadInputError
+from hiprom.store.accounts import add_account, password_hash_of
 from hiprom.store.db import Store
-from hiprom.store.models import Clinician
 
 __all__ = ["add_clinician", "check_csrf", "csrf_token", "login_required", "verify"]
 
@@ -25,23 +24,16 @@ def add_clinician(store: Store, username: str, password: str) -> int:
         raise BadInputError("a username is 1-100 characters without spaces")
     if len(password) < 10:
         raise BadInputError("a password needs at least 10 characters")
-    with store.transaction() as s:
-        if s.scalar(select(Clinician).where(Clinician.username == username)) is not None:
-            raise BadInputError(f"the username {username!r} is taken")
-        account = Clinician(username=username, password_hash=generate_password_hash(password))
-        s.add(account)
-        s.flush()
-        return account.id
+    return add_account(store, username, generate_password_hash(password))
 
 
 def verify(store: Store, username: str, password: str) -> int | None:
     """The clinician's id if the password matches (constant work whether or not the user exists)."""
-    with store.transaction() as s:
-        account = s.scalar(select(Clinician).where(Clinician.username == username.strip()))
+    account = password_hash_of(store, username.strip())
     if account is None:
         check_password_hash(_DUMMY_HASH, password)
         return None
-    return account.id if check_password_hash(account.password_hash, password) else None
+    return account[0] if check_password_hash(account[1], password) else None
 
 
 def csrf_token() -> str:

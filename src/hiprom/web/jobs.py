@@ -65,8 +65,7 @@ def run_job(job_id: str, db_url: str) -> str:
 def _analyse(store: Store, job):
     """The pipeline on one job's clip (progress into the job row), then its result recorded."""
     from hiprom.dates import parse_date
-    from hiprom.pipeline import analyze
-    from hiprom.store.records import record_analysis
+    from hiprom.pipeline import analyze, record
 
     params, last = dict(job.params), [0.0]
 
@@ -80,8 +79,9 @@ def _analyse(store: Store, job):
     run = analyze(job.upload_path, job.out_dir, options, progress=progress)
     set_job(store, job.id, progress=0.95, message="recording the result")
     date = parse_date(params.get("session_date"))
-    record_analysis(store, params["athlete"], run.document, run.paths, date=date,
-                    notes=params.get("notes", ""), owner=job.clinician_id)  # fmt: skip
+    record(
+        run, params["athlete"], store=store, date=date, notes=params.get("notes", ""), owner=job.clinician_id
+    )
     return run
 
 

@@ -1,0 +1,29 @@
+"""Clinician accounts in the store (the web app hashes and checks the passwords)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from hiprom.errors import BadInputError
+from hiprom.store.db import Store
+from hiprom.store.models import Clinician
+
+__all__ = ["add_account", "password_hash_of"]
+
+
+def add_account(store: Store, username: str, password_hash: str) -> int:
+    """A new clinician row; :class:`BadInputError` when the name is taken. Returns its id."""
+    with store.transaction() as s:
+        if s.scalar(select(Clinician).where(Clinician.username == username)) is not None:
+            raise BadInputError(f"the username {username!r} is taken")
+        account = Clinician(username=username, password_hash=password_hash)
+        s.add(account)
+        s.flush()
+        return account.id
+
+
+def password_hash_of(store: Store, username: str) -> tuple[int, str] | None:
+    """``(id, password hash)`` of the clinician called ``username``, if any."""
+    with store.transaction() as s:
+        account = s.scalar(select(Clinician).where(Clinician.username == username))
+        return None if account is None else (account.id, account.password_hash)
