@@ -7,6 +7,7 @@ from pathlib import Path
 
 from hiprom.cli.common import positive_int
 from hiprom.norms import POSITIONS, SIDES
+from hiprom.synth.options import CLOTHING, FLIPS, SECOND_PERSON
 
 __all__ = ["add_synth_parser"]
 
@@ -48,6 +49,20 @@ def add_synth_parser(sub) -> None:
     )
     g = sy.add_argument_group("camera, body and clip")
     g.add_argument("--reps", type=positive_int, default=1)
+    g.add_argument("--rest", type=float, metavar="S", help="knee-to-chest: rest between reps (default 1 s)")
+    g.add_argument("--clothing", choices=CLOTHING, default="shorts", help="the patient's clothes")
+    g.add_argument(
+        "--second-person",
+        choices=SECOND_PERSON,
+        default="none",
+        help="a clinician in view: standing behind the plinth, or leaning in over it",
+    )
+    g.add_argument(
+        "--flip",
+        choices=FLIPS,
+        default="none",
+        help="store the clip mirrored (a front camera) or upside down (no rotation tag)",
+    )
     g.add_argument(
         "--shape", default="average", help="body shape preset: average, athletic_male, slim_female, heavy"
     )

@@ -52,8 +52,8 @@ def body_feet_direction(points: np.ndarray, rest_margin_deg: float = 10.0) -> np
     The medians are taken over the frames' angles (not their x and y
     separately), so the estimate turns exactly with the image.
     """
-    shoulders = points[:, list(_IDX["shoulder"])].mean(axis=1)
-    ankles = points[:, list(_IDX["ankle"])].mean(axis=1)
+    shoulders = _either(points[:, list(_IDX["shoulder"])])
+    ankles = _either(points[:, list(_IDX["ankle"])])
     v = ankles - shoulders
     ang = np.arctan2(v[:, 1], v[:, 0])
     if not np.isfinite(ang).any():
@@ -71,6 +71,19 @@ def body_feet_direction(points: np.ndarray, rest_margin_deg: float = 10.0) -> np
     rest = ang[resting & np.isfinite(ang)]
     a = _median_angle(rest) if rest.size >= 5 else first
     return np.array([np.cos(a), np.sin(a)])
+
+
+def _either(pair_px: np.ndarray) -> np.ndarray:
+    """``(n_frames, 2)`` midpoint of a left/right pair ``(n_frames, 2, 2)``, or the one side seen.
+
+    In a side view the far shoulder or ankle is often hidden; the seen one lies
+    on the same body line, so a frame is not lost with it.
+    """
+    seen = np.isfinite(pair_px).all(axis=-1)
+    total = np.where(seen[..., None], pair_px, 0.0).sum(axis=1)
+    count = seen.sum(axis=1)[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _median_angle(ang: np.ndarray) -> float:

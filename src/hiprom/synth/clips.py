@@ -44,6 +44,9 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         noise_sd=args.noise,
         crf=args.crf,
         seed=args.seed,
+        clothing=args.clothing,
+        second_person=args.second_person,
+        flip=args.flip,
     )
     if args.test == "knee-to-chest":
         motion = KneeToChestMotion(
@@ -52,6 +55,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
             hip_limit_deg=args.hip_limit,
             other_leg_lift=args.thomas,
             reps=args.reps,
+            rest_s=args.rest if args.rest is not None else 1.0,
             hands_on_shin=not args.no_hands,
         )
         limit = "healthy" if args.hip_limit is None else f"limit{args.hip_limit:g}"

@@ -20,11 +20,12 @@ from hiprom.kinematics.filtering import runs
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG
 from hiprom.synth.camera import Camera, place_camera
 from hiprom.synth.card import card_image, card_rest_corners, paint_card
+from hiprom.synth.extras import clothed_colours, second_person_mesh
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
+from hiprom.synth.options import FLIPS
 from hiprom.synth.render import LIGHTING, Mesh, background, render
 from hiprom.synth.scene import (
     SceneBody,
-    body_colours,
     build_scene_body,
     ir_deltas,
     knee_to_chest_deltas,
@@ -77,6 +78,9 @@ class Scenario:
     crf: int = 23
     seed: int = 0
     marker: bool = False  # a printed ArUco card over the tested side's iliac crest
+    clothing: str = "shorts"  # or "tracksuit", "leggings" (hiprom.synth.extras.CLOTHING)
+    second_person: str = "none"  # or "standing" behind the plinth, "leaning" in over it
+    flip: str = "none"  # the stored clip "mirrored" (a front camera) or "upside_down" (no rotation tag)
 
     @property
     def side(self) -> str:
@@ -208,8 +212,13 @@ def prepare(scenario: Scenario) -> Prepared:
         Mesh(v, f, np.tile(c, (len(f), 1)), cull)
         for v, f, c, cull in plinth_meshes(sample.min(axis=0), sample.max(axis=0), scene.position)
     ]
+    lo, hi = sample.min(axis=0), sample.max(axis=0)
+    other = second_person_mesh(scenario.second_person, np.array([lo[0] - 0.08, -0.07, -0.36]),
+                               np.array([hi[0] + 0.12, 0.0, 0.36]), scenario.seed)  # fmt: skip
+    if other is not None:
+        props.append(other)
     card = _card_world_corners(scene) if scenario.marker else None
-    colours = body_colours(scene.posed)
+    colours = clothed_colours(scene.posed, scenario.clothing, scenario.seed)
     return Prepared(scenario, time_s, schedule, scene, camera, view, props, colours, backdrop, card)
 
 
@@ -236,14 +245,36 @@ def generate_clip(scenario: Scenario, out_dir: str | Path) -> dict[str, Path]:
             img = prep.render(i)
             if scenario.noise_sd > 0:
                 img = np.clip(img + rng.normal(0, scenario.noise_sd, img.shape), 0, 255).astype(np.uint8)
-            writer.write(img, float(t))
+            writer.write(_flipped(img, scenario.flip), float(t))
     truth = prep.truth()
-    joints_2d = {name: prep.camera.project(pts) for name, pts in prep.scene.world_joints().items()}
+    size = np.array([prep.camera.width_px, prep.camera.height_px], float)
+    joints_2d = {name: _flipped_px(prep.camera.project(pts), scenario.flip, size)
+                 for name, pts in prep.scene.world_joints().items()}  # fmt: skip
     write_truth_csv(paths["csv"], prep.time_s, truth, joints_2d)
     write_truth_json(
         paths["json"], _summary(scenario, prep.time_s, prep.schedule, truth, prep.camera, prep.view)
     )
     return paths
+
+
+def _flipped(img: np.ndarray, flip: str) -> np.ndarray:
+    if flip == "mirrored":
+        return np.ascontiguousarray(img[:, ::-1])
+    if flip == "upside_down":
+        return np.ascontiguousarray(img[::-1, ::-1])
+    if flip not in FLIPS:
+        raise ValueError(f"flip must be one of {FLIPS}, got {flip!r}")
+    return img
+
+
+def _flipped_px(px: np.ndarray, flip: str, size: np.ndarray) -> np.ndarray:
+    """Truth pixel positions in the stored (flipped) frames."""
+    px = np.array(px, float)
+    if flip in ("mirrored", "upside_down"):
+        px[..., 0] = size[0] - px[..., 0]
+    if flip == "upside_down":
+        px[..., 1] = size[1] - px[..., 1]
+    return px
 
 
 def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: str) -> dict:
