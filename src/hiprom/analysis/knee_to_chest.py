@@ -147,9 +147,9 @@ def check_side_view(feet_dir: np.ndarray, max_slope_deg: float = 35.0) -> None:
     slope = np.degrees(np.arctan2(abs(feet_dir[1]), abs(feet_dir[0])))
     if slope > max_slope_deg:
         raise BadInputError(
-            f"wrong camera view: the body followed has its long axis {slope:.0f} deg from horizontal (standing "
-            "or sitting, not lying across the frame); film the supine knee-to-chest test from the side, phone "
-            "level, the whole patient across the frame and nobody leaning over them"
+            f"wrong camera view: the body followed has its long axis {slope:.0f} deg from horizontal "
+            "(standing or sitting, not lying across the frame); film the supine knee-to-chest test from "
+            "the side, phone level, the whole patient across the frame and nobody leaning over them"
         )
 
 
