@@ -19,7 +19,7 @@ from hiprom._fs import write_json
 if TYPE_CHECKING:
     from hiprom.landmarks import LandmarkSeries
 
-__all__ = ["SCHEMA", "clip_meta", "document", "frame_at", "num", "write_json"]
+__all__ = ["SCHEMA", "clip_meta", "document", "frame_at", "num", "side_labels", "write_json"]
 
 SCHEMA = "hiprom.result/1"
 
@@ -52,7 +52,28 @@ def frame_at(series: LandmarkSeries, time_s: float) -> int:
     return int(min(np.searchsorted(series.time_s, time_s), series.n_frames - 1))
 
 
-def document(test: str, meta: dict[str, Any], warnings: list[str], results: list[dict], **extra) -> dict:
+def side_labels(series: LandmarkSeries) -> dict[str, Any]:
+    """How far left and right can be trusted: the clip read mirrored, as filmed, or not checked.
+
+    A phone's front camera mirrors the picture, which swaps the body's sides;
+    the pelvis card (not mirror-symmetric) tells. Without it, sides assume an
+    unmirrored camera, and the result says so.
+    """
+    mirrored = series.meta.get("mirrored_clip")
+    note = {
+        True: "the clip is mirrored (the pelvis card reads mirrored, as from a front camera): left and "
+        "right were corrected",
+        False: "the camera did not mirror the picture (the pelvis card reads the right way round)",
+        None: "left and right assume a camera that does not mirror the picture (a front camera does; no "
+        "pelvis card in view to check)",
+    }[mirrored]
+    return {"mirrored_clip": mirrored, "note": note}
+
+
+def document(
+    test: str, meta: dict[str, Any], warnings: list[str], results: list[dict], *, sides: dict | None = None,
+    **extra,
+) -> dict:  # fmt: skip
     """A whole result document; ``extra`` (e.g. ``position``, ``findings``) in the schema's order."""
     from hiprom import __version__
 
@@ -64,6 +85,7 @@ def document(test: str, meta: dict[str, Any], warnings: list[str], results: list
         "hiprom_version": __version__,
         "clip": meta,
         "quality": {"warnings": warnings},
+        **({} if sides is None else {"side_labels": sides}),
         **extra,
         "results": results,
     }

@@ -22,7 +22,17 @@ from hiprom.norms import SIDES
 if TYPE_CHECKING:
     from hiprom.landmarks import LandmarkSeries
 
-__all__ = ["Analysed", "Cell", "EntryView", "Measure", "Options", "Outputs", "Protocol", "RunResult"]
+__all__ = [
+    "Analysed",
+    "Cell",
+    "EntryView",
+    "Measure",
+    "Options",
+    "Outputs",
+    "Protocol",
+    "RunResult",
+    "sides_lines",
+]
 
 MarkerMode = Literal["auto", "on", "off"]
 Orientation = Literal["as-filmed", "head-right"]
@@ -212,7 +222,7 @@ class Protocol(ABC):
             if v.accuracy:
                 lines.append(f"  - {v.accuracy}")
             lines += [f"  ! {w}" for w in v.warnings]
-        return lines
+        return lines + sides_lines(document)
 
     def history_line(self, entry: dict) -> str:
         """One stored entry on one line (``hiprom history``)."""
@@ -222,3 +232,9 @@ class Protocol(ABC):
     def fhir_interpretation(self, entry: dict, measure: Measure) -> tuple[str, str] | None:
         """A v3 ObservationInterpretation (code, display) for one measure of an entry, if any."""
         return None
+
+
+def sides_lines(document: dict) -> list[str]:
+    """The terminal line on left and right, unless the card showed the camera did not mirror."""
+    sides = document.get("side_labels") or {}
+    return [] if sides.get("mirrored_clip") is False or not sides else [f"- sides: {sides['note']}"]

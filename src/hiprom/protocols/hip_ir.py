@@ -12,8 +12,8 @@ import numpy as np
 
 from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS
-from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
-from hiprom.results import clip_meta, document, num
+from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol, sides_lines
+from hiprom.results import clip_meta, document, num, side_labels
 
 if TYPE_CHECKING:
     from hiprom.analysis.hip_ir import HipIRAnalysis, HipIRSide
@@ -72,7 +72,8 @@ class HipIR(Protocol):
             for s in result.sides
             for j, h in enumerate(s.holds, 1)
         }
-        doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position))
+        doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position),
+                              sides=side_labels(series))  # fmt: skip
         return Analysed(doc, write_files, frames, lambda: hip_ir_drawing(series, result))
 
     def measures(self, position: str) -> tuple[Measure, ...]:
@@ -115,7 +116,7 @@ class HipIR(Protocol):
             v = self.view(entry)
             lines.append(f"{v.title}: {v.numbers} ({v.accuracy}); {v.verdict}")
             lines += [f"  ! {w}" for w in v.warnings]
-        return lines + [f"- {s}" for s in document["findings"]["statements"]]
+        return lines + [f"- {s}" for s in document["findings"]["statements"]] + sides_lines(document)
 
     def history_line(self, entry: dict) -> str:
         v = self.view(entry)
@@ -171,6 +172,7 @@ def hip_ir_document(
     meta: dict[str, Any],
     warnings: list[str],
     accuracy_deg: tuple[float, float] | None = None,
+    sides: dict | None = None,
 ) -> dict:
     """The result document of a hip-rotation clip."""
     findings = {
@@ -185,6 +187,7 @@ def hip_ir_document(
         [ir_entry(s, accuracy_deg) for s in analysis.sides],
         position=analysis.position,
         findings=findings,
+        sides=sides,
     )
 
 

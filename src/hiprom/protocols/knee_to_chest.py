@@ -14,7 +14,7 @@ from hiprom.calibration import BENCH_PEAK_ERROR_DEG, POSE_MODEL_THIGH_OFFSET_DEG
 from hiprom.errors import BadInputError
 from hiprom.norms import FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
-from hiprom.results import clip_meta, document, frame_at, num
+from hiprom.results import clip_meta, document, frame_at, num, side_labels
 
 if TYPE_CHECKING:
     from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
@@ -73,7 +73,8 @@ class KneeToChest(Protocol):
             if r.onset_time_s is not None:
                 caption = f"{r.side} rep {j}: pelvis starts tilting at {r.onset_hip_flexion_deg:.0f} deg"
                 frames[f"key_{r.side}_onset_{j}"] = (frame_at(series, r.onset_time_s), caption)
-        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r) for r in reps])
+        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r) for r in reps],
+                       sides=side_labels(series))  # fmt: skip
         return Analysed(doc, write_files, frames, lambda: knee_to_chest_drawing(series, result))
 
     def measures(self, position: str) -> tuple[Measure, ...]:

@@ -1,0 +1,225 @@
+"""The hard cases a clinic produces, run the way users run hiprom (#14).
+
+Renders (or reuses) :func:`hiprom.synth.realistic.realistic_suite` (``--suite
+holdout``: the held-out one, run once per release) into ``--cache-dir``, runs
+``hiprom analyze``'s own defaults on every clip (two people looked for, the
+person rule of the test, the card used when in view), and scores what a
+clinician would read:
+
+- refused: clips hiprom would not measure, with the reason (a refusal is not
+  wrong; an upside-down clip or another person hiding the patient should be one);
+- side right: measured clips whose every result names the tested leg;
+- reps found: true reps with a reported rep overlapping them in time;
+- printed angles off by more than 10 deg: every thigh, goniometer, tilt, onset
+  and IR/ER number printed, against the truth (a number under the wrong side,
+  or for a rep that did not happen, counts as off); this must be zero;
+- the errors of what was printed (MAE, worst) and the borrowing flag.
+
+Usage: ``python bench/realism.py [--suite main|holdout] [--jobs N] [--out FILE]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+OFF_DEG = 10.0
+
+
+def run_clip(scenario, cache: Path) -> dict:
+    """Render if needed, analyse with the CLI's defaults, score against the truth."""
+    from accuracy import _clip_ready
+    from hiprom import protocols
+    from hiprom.errors import HipromError
+    from hiprom.pipeline import Capture, analyze
+    from hiprom.synth.generate import generate_clip
+    from hiprom.synth.truthfile import load_truth_summary
+
+    if not _clip_ready(scenario, cache):
+        generate_clip(scenario, cache)
+    truth = load_truth_summary(cache / f"{scenario.name}.truth.json")
+    protocol = protocols.get(scenario.test)
+    options = protocol.options(truth["position"] if len(protocol.positions) > 1 else None)
+    out = {"name": scenario.name, "test": scenario.test, "side": truth["side"]}
+    try:
+        doc = analyze(
+            cache / f"{scenario.name}.mp4",
+            cache / "out" / scenario.name,
+            options,
+            capture=Capture(cache_dir=cache / "landmarks"),
+            outputs=protocols.Outputs(video=False),
+        ).document
+    except HipromError as exc:
+        return {**out, "refused": str(exc)}
+    score = _k2c_score if scenario.test == "knee-to-chest" else _ir_score
+    return {**out, **score(doc, truth), "warnings": doc["quality"]["warnings"]}
+
+
+def _k2c_score(doc: dict, truth: dict) -> dict:
+    entries, true_reps = doc["results"], truth["reps"]
+    errors: dict[str, list[float]] = {"thigh": [], "goniometer": [], "tilt": [], "onset": []}
+    off, found, flags = 0, 0, []
+    used = set()
+    for t in true_reps:
+        match = [
+            i
+            for i, e in enumerate(entries)
+            if i not in used
+            and e["side"] == truth["side"]
+            and e["rep"]["start_s"] < t["end_s"]
+            and e["rep"]["end_s"] > t["start_s"]
+        ]
+        if not match:
+            continue
+        i = match[0]
+        used.add(i)
+        found += 1
+        e = entries[i]
+        tilt, onset = e["pelvic_tilt"], e["pelvic_tilt"]["onset"]["hip_flexion_deg"]
+        pairs = [
+            ("thigh", e["peak_thigh_angle_deg"], t["peak_thigh_vs_table_deg"]),
+            ("goniometer", e["peak_trunk_thigh_angle_deg"], t["peak_trunk_thigh_deg"]),
+            ("tilt", tilt["peak_deg"], t["peak_pelvic_tilt_deg"]),
+            ("onset", onset, t["onset"]["hip_flexion_deg"] if t["onset"]["found"] else None),
+        ]
+        for key, measured, true in pairs:
+            if measured is None:
+                continue
+            if true is None:  # an onset printed where the truth has none
+                off += 1
+                continue
+            errors[key].append(measured - true)
+            off += abs(measured - true) > OFF_DEG
+        flag = e["lumbar_borrowing"]["flag"]
+        flags.append((flag, t["lumbar_borrowing"], e["lumbar_borrowing"]["confidence"], tilt["method"]))
+    for i, e in enumerate(entries):  # printed for the wrong leg, or for a raise that did not happen
+        if i not in used:
+            off += sum(e[k] is not None for k in ("peak_thigh_angle_deg", "peak_trunk_thigh_angle_deg"))
+    sides_right = all(e["side"] == truth["side"] for e in entries)
+    return {
+        "side_right": sides_right,
+        "reps_true": len(true_reps),
+        "reps_found": found,
+        "reps_printed": len(entries),
+        "off": off,
+        "errors": errors,
+        "flags": flags,
+    }
+
+
+def _ir_score(doc: dict, truth: dict) -> dict:
+    entries = doc["results"]
+    errors: dict[str, list[float]] = {"ir": [], "er": []}
+    off = 0
+    for e in entries:
+        if e["side"] != truth["side"]:
+            off += sum(e[k] is not None for k in ("peak_ir_deg", "peak_er_deg"))
+            continue
+        for key, measured, true in (
+            ("ir", e["peak_ir_deg"], truth["peak_ir_deg"]),
+            ("er", e["peak_er_deg"], truth["peak_er_deg"]),
+        ):
+            if measured is not None:
+                errors[key].append(measured - true)
+                off += abs(measured - true) > OFF_DEG
+    sides_right = bool(entries) and all(e["side"] == truth["side"] for e in entries)
+    return {
+        "side_right": sides_right,
+        "reps_true": 1,
+        "reps_found": int(any(e["side"] == truth["side"] for e in entries)),
+        "reps_printed": len(entries),
+        "off": off,
+        "errors": errors,
+        "flags": [],
+    }
+
+
+def _mae(values: list[float]) -> str:
+    if not values:
+        return "-"
+    a = np.abs(np.asarray(values, float))
+    return f"{a.mean():.1f} (worst {a.max():.1f}, n={a.size})"
+
+
+def report(results: list[dict], suite: str) -> str:
+    lines = [
+        f"realistic suite ({suite}): {len(results)} clips, hiprom analyze's defaults",
+        "",
+        "| clip | outcome | side right | reps found | printed off > 10 deg | errors (deg) |",
+        "|---|---|---|---|---|---|",
+    ]
+    measured = [r for r in results if "refused" not in r]
+    for r in results:
+        if "refused" in r:
+            lines.append(f"| {r['name']} | refused: {r['refused'][:90]} | - | - | 0 | - |")
+            continue
+        errs = ", ".join(f"{k} {', '.join(f'{v:+.1f}' for v in vs)}" for k, vs in r["errors"].items() if vs)
+        lines.append(
+            f"| {r['name']} | measured | {'yes' if r['side_right'] else 'NO'} | "
+            f"{r['reps_found']}/{r['reps_true']} | {r['off']} | {errs} |"
+        )
+    true_reps = sum(r["reps_true"] for r in measured)
+    lines += [
+        "",
+        f"refused: {len(results) - len(measured)} of {len(results)}",
+        f"side right: {sum(r['side_right'] for r in measured)}/{len(measured)} measured clips",
+        f"reps found: {sum(r['reps_found'] for r in measured)}/{true_reps} true reps of measured clips",
+        f"printed angles off by more than {OFF_DEG:.0f} deg: {sum(r['off'] for r in measured)}",
+    ]
+    for test in ("knee-to-chest", "hip-ir"):
+        rows = [r for r in measured if r["test"] == test]
+        keys = sorted({k for r in rows for k in r["errors"]})
+        for k in keys:
+            lines.append(f"{test} {k}: MAE {_mae([v for r in rows for v in r['errors'][k]])}")
+    flags = [f for r in measured for f in r["flags"] if f[3] == "marker"]
+    if flags:
+        right = sum(f[0] == f[1] for f in flags)
+        lines.append(
+            f"knee-to-chest borrowing flag (card read): right on {right}/{len(flags)} reps; wrong ones "
+            f"said: {', '.join(f[2] for f in flags if f[0] != f[1]) or 'none'}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=("main", "holdout"), default="main")
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=Path(os.environ.get("HIPROM_BENCH_DIR", ROOT / ".bench-cache")) / "realistic",
+    )
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--out", type=Path, help="also write the report here")
+    args = parser.parse_args(argv)
+    from hiprom.synth.realistic import realistic_holdout_suite, realistic_suite
+
+    suite = [
+        s
+        for s in (realistic_suite() if args.suite == "main" else realistic_holdout_suite())
+        if args.only in s.name
+    ]
+    args.cache_dir.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(run_clip, suite, [args.cache_dir] * len(suite)))
+    text = report(results, args.suite) + f"\n\n({len(suite)} clips in {time.perf_counter() - start:.0f} s)"
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

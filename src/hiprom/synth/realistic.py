@@ -1,0 +1,194 @@
+"""The hard cases a clinic produces, as synthetic clips with truth (``bench/realism.py``).
+
+Clothing, cluttered rooms, a clinician in view, two and three reps with and
+without rest, the hands pulling the knee, 540p to 1080p, 30 and 60 fps, and
+clips stored mirrored or upside down. ``realistic_suite`` is the one looked at
+while building; ``realistic_holdout_suite`` has other people, cameras and seeds
+and is run once per release, with nothing tuned on it.
+"""
+
+from __future__ import annotations
+
+from hiprom.synth.generate import CameraSetup, Scenario
+from hiprom.synth.motion import IRMotion, KneeToChestMotion
+
+__all__ = ["realistic_holdout_suite", "realistic_suite"]
+
+_SIZES = {"540p": (960, 540), "720p": (1280, 720), "1080p": (1920, 1080)}
+
+
+def _k2c(
+    name: str,
+    side: str,
+    limit: float | None,
+    *,
+    reps: int = 1,
+    rest_s: float = 1.0,
+    size: str = "720p",
+    fps: float = 30.0,
+    shape: str = "average",
+    clothing: str = "shorts",
+    second: str = "none",
+    flip: str = "none",
+    pan: float = 0.0,
+    tilt: float = 5.0,
+    seed: int = 0,
+    lighting: str = "studio",
+) -> Scenario:
+    long_px, short_px = _SIZES[size]
+    return Scenario(
+        name=name,
+        k2c=KneeToChestMotion(
+            side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit, reps=reps, rest_s=rest_s
+        ),
+        body_shape=shape,
+        camera=CameraSetup(tilt_deg=tilt, pan_deg=pan, long_side_px=long_px, short_side_px=short_px),
+        fps=fps,
+        speed=1.5,
+        background="cluttered",
+        lighting=lighting,
+        seed=seed,
+        marker=True,
+        clothing=clothing,
+        second_person=second,
+        flip=flip,
+    )
+
+
+def _ir(
+    name: str,
+    side: str,
+    position: str,
+    peak_ir: float,
+    *,
+    shape: str = "average",
+    clothing: str = "tracksuit",
+    pan: float = 0.0,
+    seed: int = 0,
+) -> Scenario:
+    return Scenario(
+        name=name,
+        test="hip-ir",
+        ir=IRMotion(side=side, position=position, peak_ir_deg=peak_ir, peak_er_deg=30.0),
+        body_shape=shape,
+        camera=CameraSetup(tilt_deg=4.0, pan_deg=pan),
+        speed=1.5,
+        background="cluttered",
+        seed=seed,
+        clothing=clothing,
+    )
+
+
+def realistic_suite() -> list[Scenario]:
+    """Ten knee-to-chest and four hip-rotation clips of the hard cases (see the module docstring)."""
+    return [
+        _k2c("real_k2c_left_stiff95_tracksuit_2reps", "left", 95.0, reps=2, clothing="tracksuit", seed=601),
+        _k2c(
+            "real_k2c_right_healthy_leggings_standing",
+            "right",
+            None,
+            clothing="leggings",
+            second="standing",
+            seed=602,
+        ),
+        _k2c("real_k2c_left_stiff90_2reps_norest", "left", 90.0, reps=2, rest_s=0.0, seed=603),
+        _k2c(
+            "real_k2c_right_stiff100_3reps_1080p",
+            "right",
+            100.0,
+            reps=3,
+            size="1080p",
+            shape="heavy",
+            seed=604,
+        ),
+        _k2c(
+            "real_k2c_left_healthy_540p_tracksuit",
+            "left",
+            None,
+            size="540p",
+            clothing="tracksuit",
+            lighting="window",
+            seed=605,
+        ),
+        _k2c("real_k2c_left_stiff90_60fps", "left", 90.0, fps=60.0, shape="slim_female", seed=606),
+        _k2c("real_k2c_left_stiff95_leaning", "left", 95.0, second="leaning", seed=607),
+        _k2c(
+            "real_k2c_right_stiff90_mirrored", "right", 90.0, flip="mirrored", clothing="leggings", seed=608
+        ),
+        _k2c("real_k2c_left_healthy_upside_down", "left", None, flip="upside_down", seed=609),
+        _k2c(
+            "real_k2c_left_stiff90_pan10_tracksuit",
+            "left",
+            90.0,
+            pan=10.0,
+            shape="heavy",
+            clothing="tracksuit",
+            seed=610,
+        ),
+        _ir("real_ir_seated_left_tracksuit", "left", "seated", 30.0, seed=611),
+        _ir(
+            "real_ir_seated_right_leggings",
+            "right",
+            "seated",
+            18.0,
+            clothing="leggings",
+            shape="heavy",
+            seed=612,
+        ),
+        _ir("real_ir_supine_left_tracksuit", "left", "supine", 35.0, seed=613),
+        _ir("real_ir_supine_right_leggings", "right", "supine", 22.0, clothing="leggings", pan=8.0, seed=614),
+    ]
+
+
+def realistic_holdout_suite() -> list[Scenario]:
+    """Other bodies, cameras and seeds of the same hard cases: run once per release, never tuned on."""
+    return [
+        _k2c(
+            "realho_k2c_right_stiff92_tracksuit_3reps",
+            "right",
+            92.0,
+            reps=3,
+            clothing="tracksuit",
+            shape="athletic_male",
+            seed=701,
+        ),
+        _k2c(
+            "realho_k2c_left_healthy_standing_1080p",
+            "left",
+            None,
+            second="standing",
+            size="1080p",
+            shape="heavy",
+            seed=702,
+        ),
+        _k2c(
+            "realho_k2c_right_stiff98_2reps_norest_leggings",
+            "right",
+            98.0,
+            reps=2,
+            rest_s=0.0,
+            clothing="leggings",
+            pan=-8.0,
+            seed=703,
+        ),
+        _k2c("realho_k2c_left_stiff88_mirrored_60fps", "left", 88.0, flip="mirrored", fps=60.0, seed=704),
+        _k2c(
+            "realho_k2c_right_healthy_540p_dim",
+            "right",
+            None,
+            size="540p",
+            lighting="dim",
+            shape="slim_female",
+            seed=705,
+        ),
+        _ir(
+            "realho_ir_seated_left_leggings",
+            "left",
+            "seated",
+            24.0,
+            clothing="leggings",
+            shape="slim_female",
+            seed=711,
+        ),
+        _ir("realho_ir_supine_right_tracksuit", "right", "supine", 40.0, shape="athletic_male", seed=712),
+    ]
