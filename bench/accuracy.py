@@ -97,8 +97,9 @@ def process(scenario, cache: Path) -> dict:
     }
     try:
         series = get_landmarks(
-            cache / f"{scenario.name}.mp4", Capture(max_people=1, cache_dir=cache / "landmarks"),
+            cache / f"{scenario.name}.mp4", Capture(cache_dir=cache / "landmarks"),
             orientation=protocols.get(scenario.test).orientation,
+            person_rule=protocols.get(scenario.test).person_rule,
         ).series  # fmt: skip
     except HipromError as exc:
         if scenario.test != "hip-ir":
@@ -128,7 +129,7 @@ def _ir_rows(scenario, cache: Path, summary: dict) -> dict:
     try:
         options = protocols.get("hip-ir").options(summary["position"])
         doc = analyze(clip, cache / "out" / scenario.name, options, outputs=protocols.Outputs(video=False),
-                      capture=Capture(max_people=1, cache_dir=cache / "landmarks")).document  # fmt: skip
+                      capture=Capture(cache_dir=cache / "landmarks")).document  # fmt: skip
     except HipromError as exc:
         return {"ir": {"error": str(exc)}}
     sides = {r["side"]: r for r in doc["results"]}
@@ -208,7 +209,7 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             out = cache / "out" / f"{scenario.name}-{key}"
             options = protocols.get("knee-to-chest").options(marker=mode)
             doc = analyze(clip, out, options, outputs=protocols.Outputs(video=False),
-                          capture=Capture(max_people=1, cache_dir=cache / "landmarks")).document  # fmt: skip
+                          capture=Capture(cache_dir=cache / "landmarks")).document  # fmt: skip
         except HipromError as exc:
             rows["analysis"][key] = {"error": str(exc)}
             continue

@@ -109,6 +109,8 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
                 lines.append(
                     f"| {mode} | {q[:-4]} (deg) | {name} | {len(vals)} | {mae:.1f} | {bias:+.1f} | {mx:.1f} |"
                 )
+        unassessed = sum(a["flag"] is None for _, a in ok)  # "not assessed" is never a negative
+        ok = [(r, a) for r, a in ok if a["flag"] is not None]
         tp = sum(a["flag"] and a["flag_truth"] for _, a in ok)
         tn = sum(not a["flag"] and not a["flag_truth"] for _, a in ok)
         fp = sum(a["flag"] and not a["flag_truth"] for _, a in ok)
@@ -123,7 +125,8 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
         flags.append(
             f"{mode}: flag correct on {tp + tn}/{tp + tn + fp + fn} clips ({100 * (tp + tn) / total:.0f}%) - "
             f"true positive {tp}, true negative {tn}, false positive {fp}, false negative {fn}; "
-            f"{failed} clip(s) refused; correct by stated confidence: {', '.join(by_confidence)}"
+            f"{failed} clip(s) refused; {unassessed} not assessed; correct by stated confidence: "
+            f"{', '.join(by_confidence) or '-'}"
         )
     tail = [_drift_table(results)] + ([_pan_correction(results)] if pan_check else [])
     return "\n\n".join(["\n".join(lines), "\n".join(flags), *tail])

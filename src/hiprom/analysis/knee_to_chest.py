@@ -122,8 +122,8 @@ class KneeToChestRep:
     onset_time_s: float | None
     onset_ci_deg: tuple[float, float] | None
     camera: CameraOffset | None  # the phone's estimated pan/tilt before the raise (3D landmarks given)
-    borrowing: bool
-    confidence: Confidence
+    borrowing: bool | None  # None: not assessed (no pelvis card)
+    confidence: Confidence | None
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -317,10 +317,10 @@ def _analyse_rep(
     peak_knee = float(np.nanmax(leg.knee_flexion_deg[window]))
     onset = dict(hip=None, thigh=None, time=None, ci=None)
     peak_tilt = None
-    if tilt is None:
-        method, borrowing, confidence = "markerless", False, "low"
+    if tilt is None:  # not measured is never "no": the finding is not assessed
+        method, borrowing, confidence = "markerless", None, None
         reasons = [
-            "pelvic tilt not measured: without the printed pelvis card hiprom cannot separate hip "
+            "lumbar borrowing not assessed: without the printed pelvis card hiprom cannot separate hip "
             "flexion from pelvic tilt (see README, Accuracy); strap the card over the iliac crest "
             "of the leg nearest the phone",
             f"the thigh reached {peak_thigh:.0f} deg from the table and the goniometer reading "

@@ -126,16 +126,24 @@ class KneeToChest(Protocol):
                         f" deg hip flexion {onset.get('ci_deg')}",
                     )
                 )
-        flag = entry.get("lumbar_borrowing") or {}
-        verdict = "LUMBAR BORROWING" if flag.get("flag") else "no lumbar borrowing found"
         return EntryView(
             title=f"{entry['side']} knee-to-chest",
             cells=tuple(cells),
-            verdict=f"{verdict} ({flag.get('confidence')} confidence)",
-            reasons=tuple(flag.get("reasons") or ()),
+            verdict=borrowing_verdict(entry),
+            reasons=tuple((entry.get("lumbar_borrowing") or {}).get("reasons") or ()),
             accuracy=accuracy_line(entry),
             warnings=tuple((entry.get("quality") or {}).get("warnings") or ()),
         )
+
+
+def borrowing_verdict(entry: dict) -> str:
+    """The lumbar-borrowing finding in words: found, not found (with the card, and how sure), or not
+    assessed (no card: not measured is never "no")."""
+    flag = entry.get("lumbar_borrowing") or {}
+    if flag.get("flag") is None:
+        return "lumbar borrowing NOT ASSESSED (no pelvis card)"
+    verdict = "LUMBAR BORROWING" if flag["flag"] else "no lumbar borrowing found"
+    return f"{verdict} ({flag.get('confidence')} confidence, pelvis card)"
 
 
 def _card_tilt(series: LandmarkSeries, marker: str, warnings: list[str]) -> np.ndarray | None:

@@ -111,7 +111,10 @@ def knee_to_chest_drawing(series: LandmarkSeries, analysis: KneeToChestAnalysis)
                 0.75 * scale,
                 COLOUR[side],
             )
-        if analysis.tilt_deg is not None and np.isfinite(analysis.tilt_deg[i]):
+        if analysis.tilt_deg is None:
+            y += round(34 * scale)
+            label(img, "lumbar borrowing NOT ASSESSED (no pelvis card)", (round(16 * scale), y), 0.75 * scale)
+        elif np.isfinite(analysis.tilt_deg[i]):
             y += round(34 * scale)
             tilt = analysis.tilt_deg[i] - tilt_base
             label(img, f"pelvic tilt {tilt:5.1f} deg (card)", (round(16 * scale), y), 0.75 * scale)

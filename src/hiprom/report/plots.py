@@ -61,7 +61,8 @@ def plot_knee_to_chest(
     ax.set_xlabel("time (s)")
     ax.set_ylabel("angle (deg)")
     ax.legend(fontsize=8, loc="upper left")
-    ax.set_title("knee-to-chest: angles over time (shaded: reps)")
+    not_assessed = "; lumbar borrowing NOT ASSESSED (no pelvis card)" if tilt_deg is None else ""
+    ax.set_title(f"knee-to-chest: angles over time (shaded: reps){not_assessed}")
     if tilt_deg is not None:
         ax2 = axes[1, 0]
         grid = np.linspace(0, 140, 141)

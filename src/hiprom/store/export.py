@@ -75,7 +75,7 @@ def to_csv(results: list[StoredResult]) -> str:
                 "pelvic_tilt_method": _get(e, "pelvic_tilt.method"),
                 "pelvic_tilt_peak_deg": _get(e, "pelvic_tilt.peak_deg"),
                 "onset_hip_flexion_deg": _get(e, "pelvic_tilt.onset.hip_flexion_deg"),
-                "lumbar_borrowing": "" if borrowing is None else borrowing,
+                "lumbar_borrowing": _borrowing_cell(r.test, borrowing),
                 "peak_ir_deg": e.get("peak_ir_deg"),
                 "peak_er_deg": e.get("peak_er_deg"),
                 "ir_limited": "" if e.get("limited") is None else e["limited"],
@@ -86,6 +86,13 @@ def to_csv(results: list[StoredResult]) -> str:
             }
         )
     return out.getvalue()
+
+
+def _borrowing_cell(test: str, flag) -> str | bool:
+    """The finding for the CSV: True/False with the card, "not assessed" without (never a False)."""
+    if test != "knee-to-chest":
+        return ""
+    return "not assessed" if flag is None else flag
 
 
 def _uuid(*parts: object) -> str:
