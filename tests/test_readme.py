@@ -1,0 +1,35 @@
+"""The README shows what the tool prints: its two example outputs are the CLI's own, line for line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hiprom import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _blocks_after(marker: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    start = text.index(marker)
+    return [b for b in re.findall(r"^```\n(.*?)^```$", text[start:], flags=re.S | re.M) if b.strip()]
+
+
+@pytest.mark.parametrize(
+    ("marker", "args"),
+    [
+        ("Command 1 prints", ["sample_videos/k2c_left_early_tilt.mp4"]),
+        ("The bundled hip-rotation clip", ["sample_videos/ir_seated_left.mp4", "--test", "hip-ir",
+                                           "--position", "seated"]),
+    ],
+)  # fmt: skip
+def test_the_readme_examples_are_what_the_cli_prints(marker, args, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code = cli.main(["analyze", *args, "-o", str(tmp_path / "out"), "-q", "--no-video"])
+    printed = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith("-> ")]
+    shown = _blocks_after(marker)[0].strip().splitlines()
+    assert code == 0 and printed == shown
