@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,20 @@ pytestmark = pytest.mark.slow
 
 
 def _blocks_after(marker: str) -> list[str]:
+    """The README's plain (language-less) code blocks after ``marker``, in order."""
     text = (ROOT / "README.md").read_text()
-    start = text.index(marker)
-    return [b for b in re.findall(r"^```\n(.*?)^```$", text[start:], flags=re.S | re.M) if b.strip()]
+    blocks, current, lang = [], None, ""
+    for line in text[text.index(marker) :].splitlines():
+        if line.startswith("```"):
+            if current is None:
+                current, lang = [], line[3:].strip()
+            else:
+                if not lang:
+                    blocks.append("\n".join(current))
+                current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
 
 
 @pytest.mark.parametrize(
