@@ -27,6 +27,7 @@ from hiprom.analysis.ir_views import (
     tracking_problem,
     view_warnings,
 )
+from hiprom.analysis.plausibility import off_body_frames
 from hiprom.analysis.quality import rep_quality_warnings
 from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.errors import BadInputError
@@ -122,6 +123,7 @@ class HipIRAnalysis:
     asymmetry_deg: float | None
     asymmetric: bool | None
     findings: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # about the clip as a whole (frames where the track left the patient)
 
 
 def _rest_frames(time_s: np.ndarray, shank: np.ndarray, cfg: HipIRConfig) -> tuple[Baseline | None, slice]:
@@ -200,6 +202,14 @@ def analyze_hip_ir(
         raise BadInputError(f"the position must be one of {', '.join(POSITIONS)}, got {position!r}")
     time_s = np.asarray(time_s, float)
     pts = clean_tracks_with(cfg, points_px, visibility, time_s)
+    notes = []
+    off = off_body_frames(pts)  # the pelvis stays put in every position: a jump is someone else
+    if off.any():
+        pts[off] = np.nan
+        notes.append(
+            f"the pose track left the patient in {int(off.sum())} frames (from t = {time_s[off][0]:.1f} s): "
+            "those frames were not used (another person in view, or a phantom pose)"
+        )
     candidates = (side,) if side else ("left", "right")
     measured: list[HipIRSide] = []
     rotations: dict[str, np.ndarray] = {}
@@ -220,7 +230,7 @@ def analyze_hip_ir(
         )
     asymmetry, findings = _findings(measured, position, cfg)
     asymmetric = None if asymmetry is None else bool(abs(asymmetry) >= cfg.asymmetry_deg)
-    return HipIRAnalysis(position, measured, rotations, asymmetry, asymmetric, tuple(findings))
+    return HipIRAnalysis(position, measured, rotations, asymmetry, asymmetric, tuple(findings), tuple(notes))
 
 
 def _measure_leg(time_s, pts, points_px, visibility, leg: str, position: str, cfg: HipIRConfig,

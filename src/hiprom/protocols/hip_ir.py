@@ -72,6 +72,7 @@ class HipIR(Protocol):
             for s in result.sides
             for j, h in enumerate(s.holds, 1)
         }
+        warnings.extend(result.notes)
         doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position),
                               sides=side_labels(series))  # fmt: skip
         return Analysed(doc, write_files, frames, lambda: hip_ir_drawing(series, result))
