@@ -48,10 +48,12 @@ def one_leg_at_a_time(reps: list[KneeToChestRep], min_overlap: float = 0.5) -> l
     kept = []
     for r in reps:
         rivals = [
-            o for o in reps
-            if o.side != r.side and _overlap(r.rep, o.rep) >= min_overlap
+            o
+            for o in reps
+            if o.side != r.side
+            and _overlap(r.rep, o.rep) >= min_overlap
             and o.peak_thigh_angle_deg > r.peak_thigh_angle_deg
-        ]  # fmt: skip
+        ]
         if not rivals:
             kept.append(r)
     result = []
@@ -108,9 +110,15 @@ def rests_before(time_s, thigh, reps: list[Rep], rest: float, side: str, cfg: Kn
 
 
 def _rest_before(
-    time_s, thigh, rep: Rep, side: str, cfg: KneeToChestConfig, after_frame: int, max_angle: float,
+    time_s,
+    thigh,
+    rep: Rep,
+    side: str,
+    cfg: KneeToChestConfig,
+    after_frame: int,
+    max_angle: float,
     warnings: list[str],
-):  # fmt: skip
+):
     """The still baseline before ``rep`` and the thigh angle there (warnings appended when none)."""
     baseline = detect_baseline(
         time_s,
@@ -165,7 +173,15 @@ def plausible_reps(
     for r in reps:
         leg = angles[r.side]
         lost = lost_pose(
-            time_s, pts, leg.thigh_vs_table_deg, leg.knee_flexion_deg, r.side, r.rep, rest, cfg.gates
+            time_s,
+            pts,
+            leg.thigh_vs_table_deg,
+            leg.knee_flexion_deg,
+            r.side,
+            r.rep,
+            rest,
+            cfg.gates,
+            leg.trunk_thigh_deg,
         )
         why = lost or not_knee_to_chest(pts, thighs, r.side, r.rep, _base(r, thighs), feet_dir, cfg.gates)
         if why is None:
@@ -174,6 +190,17 @@ def plausible_reps(
             notes.append(f"{why}; that raise was not measured")
     if not kept:
         raise BadInputError(notes[-1].replace("; that raise was not measured", ""))
+    if len(kept) < len(reps):  # the track failed elsewhere in this clip: trust what is left less
+        note = (
+            "the pose was lost in another raise of this clip, so this one's finding is given at low "
+            "confidence at most"
+        )
+        kept = [
+            dataclasses.replace(
+                r, confidence="low" if r.confidence else r.confidence, warnings=(*r.warnings, note)
+            )
+            for r in kept
+        ]
     return kept
 
 

@@ -46,6 +46,8 @@ class PlausibilityConfig:
     max_other_thigh_fraction: float = 0.6  # the other thigh rising with the tested one (of its rise)
     max_hip_shift: float = 0.35  # hip centre off its resting place, fraction of the trunk's length
     min_depth_gap_m: float = 0.08  # near and far leg apart in the pose model's depth (side labels)
+    max_trunk_drift_deg: float = 25.0  # goniometer minus thigh, against its rest value
+    max_thigh_speed_deg_s: float = 450.0  # 3x the benchmark's fastest raise
 
 
 def _nan_quiet(fn):
@@ -94,9 +96,13 @@ def upside_down(points: np.ndarray, feet_dir: np.ndarray, reps: list[tuple[str, 
 
 @_nan_quiet
 def side_labels(
-    points: np.ndarray, world_m: np.ndarray | None, rest: slice, cfg: PlausibilityConfig | None = None,
-    *, mirrored: bool = False,
-) -> bool | None:  # fmt: skip
+    points: np.ndarray,
+    world_m: np.ndarray | None,
+    rest: slice,
+    cfg: PlausibilityConfig | None = None,
+    *,
+    mirrored: bool = False,
+) -> bool | None:
     """Do the pose model's left/right labels fit the view? ``True`` yes, ``False`` swapped, ``None`` unknown.
 
     Lying face up with the head on the picture's right, the body's left side faces
@@ -123,9 +129,14 @@ def side_labels(
 
 @_nan_quiet
 def not_knee_to_chest(
-    points: np.ndarray, thigh: dict[str, np.ndarray], side: str, rep: Rep, base_thigh: float,
-    feet_dir: np.ndarray, cfg: PlausibilityConfig | None = None,
-) -> str | None:  # fmt: skip
+    points: np.ndarray,
+    thigh: dict[str, np.ndarray],
+    side: str,
+    rep: Rep,
+    base_thigh: float,
+    feet_dir: np.ndarray,
+    cfg: PlausibilityConfig | None = None,
+) -> str | None:
     """Why this raise is not a knee-to-chest test (or None): knees bent from the start, both thighs
     rising together, or the pelvis lifting off the table (a bridge)."""
     cfg = cfg or PlausibilityConfig()
@@ -155,9 +166,16 @@ def not_knee_to_chest(
 
 @_nan_quiet
 def lost_pose(
-    time_s: np.ndarray, points: np.ndarray, thigh: np.ndarray, knee_flexion: np.ndarray, side: str, rep: Rep,
-    rest: slice, cfg: PlausibilityConfig | None = None,
-) -> str | None:  # fmt: skip
+    time_s: np.ndarray,
+    points: np.ndarray,
+    thigh: np.ndarray,
+    knee_flexion: np.ndarray,
+    side: str,
+    rep: Rep,
+    rest: slice,
+    cfg: PlausibilityConfig | None = None,
+    trunk_thigh: np.ndarray | None = None,
+) -> str | None:
     """Why the pose model's track of this rep cannot be a body (or None): angles no hip or knee
     reaches, or the thigh or shank changing length on screen in a side view."""
     cfg = cfg or PlausibilityConfig()
@@ -166,6 +184,26 @@ def lost_pose(
     peak = float(np.nanmax(thigh[window]))
     if peak > cfg.max_thigh_deg:
         return f"pose lost {when}: the {side} thigh read {peak:.0f} deg from the table, beyond any hip"
+    if trunk_thigh is not None and np.isfinite(trunk_thigh[window]).any():
+        gonio = float(np.nanmax(trunk_thigh[window]))
+        if gonio > cfg.max_thigh_deg:
+            return f"pose lost {when}: the {side} goniometer angle read {gonio:.0f} deg, beyond any hip"
+        # the trunk lies on the table throughout: the goniometer follows the thigh (a shoulder that leaves it
+        # is another body's, or a lost track)
+        gap = trunk_thigh - thigh
+        drift = float(np.nanmax(np.abs(gap[window] - np.nanmedian(gap[rest]))))
+        if drift > cfg.max_trunk_drift_deg:
+            return (
+                f"pose lost {when}: the {side} trunk line turned {drift:.0f} deg off the table during the "
+                "raise (the trunk stays on the table), so the pose model lost the shoulder or the hip"
+            )
+    with np.errstate(invalid="ignore"):
+        speed = np.abs(np.diff(thigh[window])) / np.diff(time_s[window])
+    if speed.size and np.isfinite(speed).any() and np.nanmax(speed) > cfg.max_thigh_speed_deg_s:
+        return (
+            f"pose lost {when}: the {side} thigh jumped at {np.nanmax(speed):.0f} deg/s, faster than any "
+            "raise, so the pose model lost the leg"
+        )
     knee = float(np.nanmax(knee_flexion[window])) if np.isfinite(knee_flexion[window]).any() else np.nan
     if knee > cfg.max_knee_flexion_deg:
         return f"pose lost {when}: the {side} knee read {knee:.0f} deg of flexion, beyond any knee"
