@@ -34,15 +34,18 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     pelvis, tilt from baseline, thigh against the table); ``sd`` the baseline
     noise; ``u`` the hip-angle measurement uncertainty added on both sides of
     the interval (the onsets found with the threshold +- max(sd, 1 deg)).
-    Returns ``dict(hip, thigh, time, ci)``, all ``None`` without an onset.
+    Returns ``dict(hip, thigh, time, ci, excess, threshold)``: the first four ``None`` without
+    an onset; ``excess`` the largest excess tilt over the raise and hold, against ``threshold``.
     """
-    raise_part = slice(rep.start_frame, rep.peak_frame + 1)
+    # the raise and the hold: a pelvis that goes on rolling once the thigh stops is the same borrowing
+    raise_part = slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
     excess = excess_tilt_deg(tilt, hip)[raise_part]
     t = time_s[raise_part]
     threshold = cfg.threshold_deg(sd)
     idx = first_sustained(t, excess > threshold, cfg.min_duration_s)
+    peak_excess = float(np.nanmax(excess)) if np.isfinite(excess).any() else np.nan
     if idx < 0:
-        return dict(hip=None, thigh=None, time=None, ci=None)
+        return dict(hip=None, thigh=None, time=None, ci=None, excess=peak_excess, threshold=threshold)
     spread = max(sd if np.isfinite(sd) else 0.0, 1.0)  # at least 1 deg: the marker's own resolution
     lo = first_sustained(t, excess > threshold - spread, cfg.min_duration_s)
     hi = first_sustained(t, excess > threshold + spread, cfg.min_duration_s)
@@ -50,14 +53,22 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     ci_lo = float(hips[lo]) if lo >= 0 else float(hips[idx])
     ci_hi = float(hips[hi]) if hi >= 0 else float(np.nanmax(hips))
     return dict(hip=float(hips[idx]), thigh=float(thigh[raise_part][idx]), time=float(t[idx]),
-                ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u))  # fmt: skip
+                ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
+                threshold=threshold)  # fmt: skip
 
 
 def judge_borrowing(
     onset: dict, peak_thigh: float, peak_tilt: float, sd: float, borrowing_hip_deg: float, has_baseline: bool
-) -> tuple[bool, str, list[str]]:
+) -> tuple[bool | None, str | None, list[str]]:
     """Lumbar borrowing (onset below ``borrowing_hip_deg``), the confidence and the reasons."""
     if onset["hip"] is None:
+        if np.isfinite(onset.get("excess", np.nan)) and onset["excess"] > onset.get("threshold", np.inf):
+            # tilt above the normal curve, too briefly to time an onset: not a "no"
+            reasons = [
+                f"lumbar borrowing not assessed: the pelvis tilted {onset['excess']:.0f} deg beyond the "
+                "normal gradual curve too briefly to time an onset; hold the raise 1-2 s and repeat"
+            ]
+            return None, None, reasons
         reasons = [f"no posterior tilt above the normal gradual curve (peak tilt {peak_tilt:.0f} deg "
                    f"over {peak_thigh:.0f} deg of thigh lift)"]  # fmt: skip
         return False, ("high" if has_baseline and sd < 1.0 else "moderate"), reasons

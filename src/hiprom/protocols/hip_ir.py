@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
+from hiprom.calibration import BENCH_PEAK_IR_CLOTHED_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
 from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol, sides_lines
 from hiprom.results import clip_meta, document, num, side_labels
@@ -134,7 +134,11 @@ def accuracy_line(entry: dict[str, Any]) -> str:
     err = entry.get("measurement_error_deg")
     if err is None:
         return "accuracy not established in this view"
-    return f"benchmark error in this view: mean {err} deg, worst {entry.get('measurement_error_max_deg')} deg"
+    mae, worst = BENCH_PEAK_IR_CLOTHED_ERROR_DEG
+    return (
+        f"benchmark error in this view: mean {err} deg, worst {entry.get('measurement_error_max_deg')} deg "
+        f"with bare shanks; mean {mae} deg, worst {worst} deg on clothed legs: film the shank bare"
+    )
 
 
 def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -> dict[str, Any]:

@@ -1,0 +1,67 @@
+"""Every error hiprom states comes from a committed benchmark output: these tests tie the numbers in
+hiprom.calibration to bench/last_accuracy_run.txt and bench/last_realism_run.txt, so neither can drift."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from hiprom import calibration
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _text(name: str) -> str:
+    return (BENCH / name).read_text()
+
+
+def _row(text: str, *cells: str) -> list[str]:
+    """The cells of the markdown table row that starts with ``cells``."""
+    for line in text.splitlines():
+        parts = [p.strip() for p in line.strip().strip("|").split("|")]
+        if parts[: len(cells)] == list(cells):
+            return parts
+    raise AssertionError(f"no row {cells} in the bench output")
+
+
+@pytest.mark.parametrize(("quantity", "key"), [("peak_thigh", "thigh"), ("peak_trunk_thigh", "trunk_thigh")])
+def test_the_square_on_errors_are_the_benchs(quantity, key):
+    row = _row(_text("last_accuracy_run.txt"), "markerless", f"{quantity} (deg)", "estimated square-on")
+    mae, worst = float(row[4]), float(row[6])
+    assert calibration.BENCH_PEAK_ERROR_DEG["square-on"][key] == (mae, worst)
+
+
+@pytest.mark.parametrize(("quantity", "key"), [("peak_thigh", "thigh"), ("peak_trunk_thigh", "trunk_thigh")])
+def test_the_any_camera_errors_are_the_benchs_left_out_figures(quantity, key):
+    line = next(ln for ln in _text("last_accuracy_run.txt").splitlines() if ln.startswith("pan correction"))
+    part = line[line.index(f"{quantity}: ") :]
+    mae, worst = re.search(r"([\d.]+) \(worst ([\d.]+)\) with the slope refitted", part).groups()
+    assert calibration.BENCH_PEAK_ERROR_DEG["any camera"][key] == (float(mae), float(worst))
+
+
+@pytest.mark.parametrize("position", ["seated", "supine"])
+def test_the_ir_errors_are_the_benchs(position):
+    row = _row(_text("last_accuracy_run.txt"), position, "within 15 deg")
+    assert calibration.BENCH_PEAK_IR_ERROR_DEG[position] == (float(row[3]), float(row[5]))
+
+
+def test_prone_has_no_stated_error_because_every_clip_was_refused():
+    row = _row(_text("last_accuracy_run.txt"), "prone", "within 15 deg")
+    assert row[3] == "n/a" and calibration.BENCH_PEAK_IR_ERROR_DEG["prone"] is None
+
+
+def test_the_clothed_ir_error_is_the_realistic_suites():
+    line = next(ln for ln in _text("last_realism_run.txt").splitlines() if ln.startswith("hip-ir ir: MAE"))
+    mae, worst = re.search(r"MAE ([\d.]+) \(worst ([\d.]+)", line).groups()
+    assert calibration.BENCH_PEAK_IR_CLOTHED_ERROR_DEG == (float(mae), float(worst))
+
+
+def test_the_results_state_the_calibrated_errors():
+    """The words beside a number are built from the calibration module, not typed."""
+    from hiprom.protocols.hip_ir import accuracy_line
+
+    entry = {"measurement_error_deg": 0.9, "measurement_error_max_deg": 2.6}
+    mae, worst = calibration.BENCH_PEAK_IR_CLOTHED_ERROR_DEG
+    assert f"mean {mae} deg, worst {worst} deg on clothed legs" in accuracy_line(entry)
