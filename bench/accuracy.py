@@ -160,9 +160,13 @@ def _hip_drift(series, side: str) -> float | None:
     of the trunk length (shoulder to hip midpoints). Positive = towards the head.
     """
     from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
+    from hiprom.errors import HipromError
     from hiprom.kinematics.filtering import clean_tracks_with
 
-    a = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility)
+    try:
+        a = analyze_knee_to_chest(series.time_s, series.image_px, series.visibility)
+    except HipromError:  # refused (e.g. the pose lost): no sign to read
+        return None
     reps = [r for r in a.reps if r.side == side]
     if not reps or reps[0].baseline is None:
         return None
