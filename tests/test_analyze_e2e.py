@@ -75,8 +75,10 @@ def test_markerless_sample_says_what_it_cannot_tell(samples_dir, tmp_path, capsy
     (result,) = json.loads((out / "result.json").read_text())["results"]
     assert result["side"] == "right"
     assert result["pelvic_tilt"]["method"] == "markerless" and result["pelvic_tilt"]["peak_deg"] is None
-    assert result["lumbar_borrowing"]["confidence"] == "low"
-    assert "pelvic tilt not measured" in result["lumbar_borrowing"]["reasons"][0]
+    # not measured is never "no": the finding is not assessed, and the headline says so
+    assert result["lumbar_borrowing"]["flag"] is None and result["lumbar_borrowing"]["confidence"] is None
+    assert "lumbar borrowing not assessed" in result["lumbar_borrowing"]["reasons"][0]
+    assert "lumbar borrowing NOT ASSESSED (no pelvis card)" in capsys.readouterr().out
 
 
 def test_wrong_test_clip_is_refused_in_one_line(samples_dir, tmp_path, capsys):
