@@ -12,6 +12,18 @@ SHARED = Path(os.environ.get("HIPROM_SHARED_DIR", ROOT.parent / "shared"))
 SAMPLE_DATA = SHARED / "sample_data"
 
 
+@pytest.fixture(scope="module")
+def stiff(samples_dir):
+    """The stiff sample's truth (per-frame arrays) and summary: left knee-to-chest, onset at 93 deg."""
+    import json
+
+    from hiprom.synth.truthfile import load_truth
+
+    truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
+    summary = json.loads((samples_dir / "k2c_left_early_tilt.truth.json").read_text())
+    return truth, summary
+
+
 def shared_clip(relpath: str) -> Path:
     """Path of a reference clip under ../shared/sample_data, or skip with the reason."""
     path = SAMPLE_DATA / relpath

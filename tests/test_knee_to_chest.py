@@ -15,13 +15,6 @@ from tests.factories import K2C_JOINTS, truth_landmarks
 
 
 @pytest.fixture(scope="module")
-def stiff(samples_dir):
-    truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
-    summary = json.loads((samples_dir / "k2c_left_early_tilt.truth.json").read_text())
-    return truth, summary
-
-
-@pytest.fixture(scope="module")
 def healthy(samples_dir):
     truth = load_truth(samples_dir / "k2c_right_healthy.truth.csv")
     summary = json.loads((samples_dir / "k2c_right_healthy.truth.json").read_text())

@@ -3,7 +3,6 @@ trusted, on committed truth fixtures (perfect landmarks; no mediapipe)."""
 
 from __future__ import annotations
 
-import json
 import re
 
 import cv2
@@ -17,15 +16,7 @@ from hiprom.analysis.plausibility import lost_pose, not_knee_to_chest
 from hiprom.capture.markers import MarkerTracker
 from hiprom.capture.tracking import select_person
 from hiprom.errors import BadInputError
-from hiprom.synth.truthfile import load_truth
 from tests.factories import truth_landmarks
-
-
-@pytest.fixture(scope="module")
-def stiff(samples_dir):
-    truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
-    summary = json.loads((samples_dir / "k2c_left_early_tilt.truth.json").read_text())
-    return truth, summary
 
 
 def _card(truth):
