@@ -33,6 +33,13 @@ def test_the_square_on_errors_are_the_benchs(quantity, key):
     assert calibration.BENCH_PEAK_ERROR_DEG["square-on"][key] == (mae, worst)
 
 
+@pytest.mark.parametrize(("quantity", "key"), [("peak_tilt", "tilt"), ("onset", "onset")])
+@pytest.mark.parametrize(("group", "basis"), [("estimated square-on", "square-on"), ("all", "any camera")])
+def test_the_card_errors_are_the_benchs(quantity, key, group, basis):
+    row = _row(_text("last_accuracy_run.txt"), "marker", f"{quantity} (deg)", group)
+    assert calibration.BENCH_PEAK_ERROR_DEG[basis][key] == (float(row[4]), float(row[6]))
+
+
 @pytest.mark.parametrize(("quantity", "key"), [("peak_thigh", "thigh"), ("peak_trunk_thigh", "trunk_thigh")])
 def test_the_any_camera_errors_are_the_benchs_left_out_figures(quantity, key):
     line = next(ln for ln in _text("last_accuracy_run.txt").splitlines() if ln.startswith("pan correction"))

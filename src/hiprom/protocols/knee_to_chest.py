@@ -232,6 +232,11 @@ def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
         "peak_thigh_angle_max": err["thigh"][1],
         "peak_trunk_thigh_angle": err["trunk_thigh"][0],
         "peak_trunk_thigh_angle_max": err["trunk_thigh"][1],
+        # marker mode (the card read): the peak tilt from baseline and the hip flexion at the onset
+        "pelvic_tilt": err["tilt"][0],
+        "pelvic_tilt_max": err["tilt"][1],
+        "onset_hip_flexion": err["onset"][0],
+        "onset_hip_flexion_max": err["onset"][1],
     }
 
 
@@ -253,11 +258,17 @@ def accuracy_line(entry: dict[str, Any]) -> str:
             where += f" and {cam['tilt_deg']:.0f} deg above the table"
         where += "; "
     basis = err["basis"].split("camera ")[-1]
-    return (
+    line = (
         f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
         f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
         f"(worst {err['peak_trunk_thigh_angle_max']})"
     )
+    tilt = entry.get("pelvic_tilt") or {}
+    if tilt.get("method") == "marker" and "pelvic_tilt" in err:
+        line += f", pelvic tilt {err['pelvic_tilt']} deg (worst {err['pelvic_tilt_max']})"
+        if (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
+            line += f", onset {err['onset_hip_flexion']} deg (worst {err['onset_hip_flexion_max']})"
+    return line
 
 
 def write_frames_csv(
