@@ -79,7 +79,7 @@ def get_landmarks(
         "max_people": cap.max_people,
         "person": cap.person,
         "max_size_px": cap.max_size_px,
-        "markers": 1,
+        "markers": 2,  # the card's angles come in the same pass (2: and a mirrored card marks the clip)
     }
     if orientation != "as-filmed":  # (keys made before the option existed stay valid)
         settings["orientation"] = orientation
