@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import Literal, get_args
 
+from hiprom.skeleton import SIDES, Side  # the body's sides are the skeleton's (re-exported here)
+
 __all__ = [
     "ASYMMETRY_IR_DEG",
     "BORROWING_HIP_FLEXION_DEG",
@@ -26,9 +28,7 @@ __all__ = [
 ]
 
 Position = Literal["supine", "seated", "prone"]
-Side = Literal["left", "right"]
 POSITIONS: tuple[str, ...] = get_args(Position)
-SIDES: tuple[str, ...] = get_args(Side)
 
 #: Knee-to-chest: posterior pelvic tilt beginning below this hip flexion (femur on pelvis) is early,
 #: i.e. lumbar borrowing. Normal hip flexion 110-120 deg (AAOS-style and primary-care references);

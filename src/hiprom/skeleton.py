@@ -17,6 +17,7 @@ __all__ = [
     "LEG_CHAIN",
     "MIRROR_INDEX",
     "N_LANDMARKS",
+    "SIDES",
     "Side",
     "joint",
     "joints",

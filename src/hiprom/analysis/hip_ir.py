@@ -27,7 +27,7 @@ from hiprom.analysis.ir_views import (
     tracking_problem,
     view_warnings,
 )
-from hiprom.analysis.plausibility import off_body_frames
+from hiprom.analysis.plausibility import drop_off_body
 from hiprom.analysis.quality import rep_quality_warnings
 from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.errors import BadInputError
@@ -202,14 +202,7 @@ def analyze_hip_ir(
         raise BadInputError(f"the position must be one of {', '.join(POSITIONS)}, got {position!r}")
     time_s = np.asarray(time_s, float)
     pts = clean_tracks_with(cfg, points_px, visibility, time_s)
-    notes = []
-    off = off_body_frames(pts)  # the pelvis stays put in every position: a jump is someone else
-    if off.any():
-        pts[off] = np.nan
-        notes.append(
-            f"the pose track left the patient in {int(off.sum())} frames (from t = {time_s[off][0]:.1f} s): "
-            "those frames were not used (another person in view, or a phantom pose)"
-        )
+    notes = drop_off_body(pts, time_s)  # the pelvis stays put in every position: a jump is someone else
     candidates = (side,) if side else ("left", "right")
     measured: list[HipIRSide] = []
     rotations: dict[str, np.ndarray] = {}

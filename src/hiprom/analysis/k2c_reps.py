@@ -163,14 +163,12 @@ def plausible_reps(
     thighs = {s: leg.thigh_vs_table_deg for s, leg in angles.items()}
     rest = resting(angles)
     other_test = [
-        why
-        for r in reps
-        if (why := not_knee_to_chest(pts, thighs, r.side, r.rep, _base(r, thighs), feet_dir, cfg.gates))
+        not_knee_to_chest(pts, thighs, r.side, r.rep, _base(r, thighs), feet_dir, cfg.gates) for r in reps
     ]
-    if other_test and len(other_test) == len(reps):
+    if reps and all(other_test):
         raise BadInputError(f"not a knee-to-chest test: {other_test[0]}")
     kept = []
-    for r in reps:
+    for r, not_this_test in zip(reps, other_test, strict=True):
         leg = angles[r.side]
         lost = lost_pose(
             time_s,
@@ -183,7 +181,7 @@ def plausible_reps(
             cfg.gates,
             leg.trunk_thigh_deg,
         )
-        why = lost or not_knee_to_chest(pts, thighs, r.side, r.rep, _base(r, thighs), feet_dir, cfg.gates)
+        why = lost or not_this_test
         if why is None:
             kept.append(r)
         else:

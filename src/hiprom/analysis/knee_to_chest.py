@@ -21,7 +21,7 @@ import numpy as np
 from hiprom.analysis.events import Baseline, Rep, detect_reps
 from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
 from hiprom.analysis.onset import find_onset, judge_borrowing, relative_tilt
-from hiprom.analysis.plausibility import PlausibilityConfig, off_body_frames, side_labels, upside_down
+from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
@@ -197,7 +197,7 @@ def analyze_knee_to_chest(
     cfg = config or KneeToChestConfig()
     time_s = np.asarray(time_s, float)
     pts = clean_tracks_with(cfg, points_px, visibility, time_s)
-    notes = _drop_off_body(pts, time_s, cfg)
+    notes = drop_off_body(pts, time_s, cfg.gates)
     if feet_dir is None:
         feet_dir = body_feet_direction(pts)
     check_side_view(feet_dir)
@@ -253,18 +253,6 @@ def _refuse_unless_a_raise_up_the_picture(found: list, pts: np.ndarray, feet_dir
         )
     if upside_down(pts, feet_dir, [(r.side, r.rep) for r in found]):
         raise BadInputError(UPSIDE_DOWN)
-
-
-def _drop_off_body(pts: np.ndarray, time_s: np.ndarray, cfg: KneeToChestConfig) -> list[str]:
-    """Blank (in place) the frames where the track left the patient; a note saying so."""
-    off = off_body_frames(pts, cfg.gates)
-    if not off.any():
-        return []
-    pts[off] = np.nan
-    return [
-        f"the pose track left the patient in {int(off.sum())} frames (from t = {time_s[off][0]:.1f} s): "
-        "those frames were not used (another person in view, or a phantom pose)"
-    ]
 
 
 def _all_reps(time_s, pts, points_px, visibility, angles, tilt, cfg, world_m, image_size_px) -> list:

@@ -27,6 +27,7 @@ from hiprom.skeleton import JOINTS, LEG_CHAIN, joint, pair
 
 __all__ = [
     "PlausibilityConfig",
+    "drop_off_body",
     "lost_pose",
     "not_knee_to_chest",
     "off_body_frames",
@@ -76,6 +77,18 @@ def off_body_frames(points: np.ndarray, cfg: PlausibilityConfig | None = None) -
     home = np.nanmedian(hips, axis=0)
     with np.errstate(invalid="ignore"):
         return np.linalg.norm(hips - home, axis=-1) > cfg.max_hip_shift * _trunk_length(points)
+
+
+def drop_off_body(pts: np.ndarray, time_s: np.ndarray, cfg: PlausibilityConfig | None = None) -> list[str]:
+    """Blank (in place) the frames of :func:`off_body_frames`; a note saying so (none: nothing dropped)."""
+    off = off_body_frames(pts, cfg)
+    if not off.any():
+        return []
+    pts[off] = np.nan
+    return [
+        f"the pose track left the patient in {int(off.sum())} frames (from t = {time_s[off][0]:.1f} s): "
+        "those frames were not used (another person in view, or a phantom pose)"
+    ]
 
 
 @_nan_quiet

@@ -28,7 +28,6 @@ class KneeToChest(Protocol):
     title = "supine knee-to-chest (hip flexion, pelvic-tilt onset)"
     positions = ("supine",)
     form_label = "Knee-to-chest (supine, phone at the side)"
-    reads_card = True
     # a lying body side-on is mirrored to put its head on the right, where the model's peak hip
     # angles erred 2-3x less (see hiprom.capture.pose.extract_landmarks)
     orientation = "head-right"
