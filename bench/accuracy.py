@@ -115,11 +115,11 @@ def process(scenario, cache: Path) -> dict:
         out.update(_analysis_rows(scenario, cache, summary, _true_camera(summary, truth)))
         out["hip_drift"] = _hip_drift(series, side)
     else:
-        out.update(_ir_rows(scenario, cache, summary))
+        out.update(_ir_rows(scenario, cache, summary, truth))
     return out
 
 
-def _ir_rows(scenario, cache: Path, summary: dict) -> dict:
+def _ir_rows(scenario, cache: Path, summary: dict, truth: dict) -> dict:
     """Run ``hiprom analyze --test hip-ir``; compare the peaks with the truth (or note the refusal)."""
     from hiprom import protocols
     from hiprom.errors import HipromError
@@ -140,6 +140,11 @@ def _ir_rows(scenario, cache: Path, summary: dict) -> dict:
     def err(measured, true):
         return None if measured is None else measured - true
 
+    # the true on-screen shank at rest (the clip's first frames are still), for the proportions line
+    leg = summary["side"]
+    shank = np.hypot(truth[f"ankle_{leg}_x_px"] - truth[f"knee_{leg}_x_px"],
+                     truth[f"ankle_{leg}_y_px"] - truth[f"knee_{leg}_y_px"])  # fmt: skip
+
     return {
         "ir": {
             "peak_ir_err": err(r["peak_ir_deg"], summary["peak_ir_deg"]),
@@ -147,6 +152,8 @@ def _ir_rows(scenario, cache: Path, summary: dict) -> dict:
             "limited_ok": r["limited"] == (summary["peak_ir_deg"] <= 20.0),
             "extra_sides": sorted(set(sides) - {summary["side"]}),
             "warnings": r["quality"]["warnings"],
+            "pivot": r["pivot"],
+            "true_shank_px": float(np.median(shank[:10])),
         }
     }
 

@@ -30,6 +30,7 @@ def ir_table(results: list[dict]) -> str:
 
         lines.append(f"| {position} | {offset} | {len(members)} | {num(ir[0])} | {num(ir[1], '+')} | "
                      f"{num(ir[2])} | {num(er[0])} | {limited}/{len(members)} | {refused} |")  # fmt: skip
+    lines += ["", proportions_line(suite)]
     lines += ["", "| gate clip | expected | outcome |", "|---|---|---|"]
     for r in results:
         if not r["name"].startswith("irgate_"):
@@ -49,6 +50,28 @@ def ir_table(results: list[dict]) -> str:
         verdict = "reported" if expected == "documented limit" else ("PASS" if passed else "FAIL")
         lines.append(f"| {r['name']} | {expected} | {verdict}: {outcome} |")
     return "\n".join(lines)
+
+
+def proportions_line(suite: list[dict]) -> str:
+    """The pelvis-width-to-shank ratio per view on the bare-leg clips (hiprom.calibration.HIP_WIDTH_PER_SHANK)
+    and the knee point's fraction of the shank it predicts (hiprom.calibration.KNEE_SLID_FRACTION)."""
+    parts, fractions = [], []
+    for position in ("supine", "seated"):
+        ok = [r["ir"] for r in suite if r["position"] == position and "error" not in r["ir"]]
+        ratios = np.array([a["pivot"]["hip_width_px"] / a["true_shank_px"] for a in ok], float)
+        ratios = ratios[np.isfinite(ratios)]
+        fractions += [a["pivot"]["knee_shank_px"] / a["pivot"]["expected_shank_px"] for a in ok]
+        if ratios.size:
+            spread = f"{ratios.min():.2f}-{ratios.max():.2f}, n={ratios.size}"
+            parts.append(f"{position} {np.median(ratios):.2f} ({spread})")
+    frac = np.array(fractions, float)
+    frac = frac[np.isfinite(frac)]
+    low = f"{frac.min():.2f}" if frac.size else "n/a"
+    used = sum(a["pivot"]["source"] == "proportions" for a in (r["ir"] for r in suite) if "pivot" in a)
+    return (
+        f"hip-ir proportions (hip width / true rest shank, median (range)): {', '.join(parts)}; "
+        f"knee point / predicted shank: lowest {low}; pivot from proportions on {used} clips"
+    )
 
 
 def _stats(values: list[float]) -> tuple[float, float, float, int]:

@@ -69,6 +69,25 @@ def test_the_results_state_the_calibrated_errors():
     """The words beside a number are built from the calibration module, not typed."""
     from hiprom.protocols.hip_ir import accuracy_line
 
-    entry = {"measurement_error_deg": 0.9, "measurement_error_max_deg": 2.6}
-    mae, worst = calibration.BENCH_PEAK_IR_CLOTHED_ERROR_DEG
-    assert f"mean {mae} deg, worst {worst} deg on clothed legs" in accuracy_line(entry)
+    entry = {"measurement_error_deg": 0.9, "measurement_error_max_deg": 2.6, "pivot": {"source": "knee"}}
+    assert accuracy_line(entry) == "benchmark error in this view: mean 0.9 deg, worst 2.6 deg"
+    entry["pivot"]["source"] = "proportions"
+    assert accuracy_line(entry).startswith("knee placed from the body's proportions (clothed legs)")
+
+
+def _proportions_line() -> str:
+    lines = _text("last_accuracy_run.txt").splitlines()
+    return next(ln for ln in lines if ln.startswith("hip-ir proportions"))
+
+
+@pytest.mark.parametrize("position", ["supine", "seated"])
+def test_the_pelvis_to_shank_proportions_are_the_benchs_medians(position):
+    median = re.search(rf"{position} ([\d.]+) \(", _proportions_line()).group(1)
+    assert calibration.HIP_WIDTH_PER_SHANK[position] == float(median)
+
+
+def test_the_slid_knee_cut_takes_the_placed_knee_on_one_bare_leg_clip_as_documented():
+    line = _proportions_line()
+    lowest = float(re.search(r"lowest ([\d.]+)", line).group(1))
+    used = int(re.search(r"pivot from proportions on (\d+) clips", line).group(1))
+    assert lowest < calibration.KNEE_SLID_FRACTION and used == 1

@@ -239,7 +239,7 @@ def test_hip_not_at_90_is_warned():
 
 def test_a_knee_point_sliding_with_the_rotation_does_not_shrink_it():
     """MediaPipe's knee point slides laterally with the shank; the knee's centre does not move."""
-    from hiprom.analysis.hip_ir import HipIRConfig
+    from hiprom.kinematics.rotation import signed_rotation_deg
 
     time_s, rotation = rotation_profile(ir_deg=32.0, er_deg=30.0)
     pts = ir_pose("seated", {"left": rotation}, time_s.size)
@@ -247,8 +247,53 @@ def test_a_knee_point_sliding_with_the_rotation_does_not_shrink_it():
     vis = np.ones(pts.shape[:2])
     s = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
     assert s.peak_ir_deg == pytest.approx(32.0, abs=0.5)
-    moving = analyze_hip_ir(time_s, pts, vis, "seated", config=HipIRConfig(fixed_knee=False)).sides[0]
-    assert moving.peak_ir_deg < 28.0  # what following the knee point would report
+    assert s.pivot.source == "knee"
+    following = signed_rotation_deg(pts[:, sk.LEFT_ANKLE] - pts[:, sk.LEFT_KNEE], s.neutral_dir, [1.0, 0.0])
+    assert np.nanmax(following) < 28.0  # what following the knee point would report
+
+
+@pytest.mark.parametrize("position", ["supine", "seated"])
+@pytest.mark.parametrize("slid", [0.25, 0.45])
+def test_a_knee_point_slid_down_the_shank_is_replaced_from_the_proportions(position, slid):
+    """On clothed legs the knee point sits part-way down the shank: about it every angle reads high."""
+    from hiprom.calibration import BENCH_PEAK_IR_CLOTHED_ERROR_DEG
+    from hiprom.protocols.hip_ir import accuracy_line, ir_entry
+
+    time_s, rotation = rotation_profile(ir_deg=22.0, er_deg=30.0)
+    pts = ir_pose(position, {"right": rotation}, time_s.size)
+    knee, ankle = pts[:, sk.RIGHT_KNEE], pts[:, sk.RIGHT_ANKLE]
+    pts[:, sk.RIGHT_KNEE] = knee + slid * (ankle - knee)  # a knee point that slid with the shank
+    s = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), position).sides[0]
+    assert s.pivot.source == "proportions"
+    assert s.pivot.knee_fraction == pytest.approx(1 - slid, abs=0.12)  # the factory's proportions ~ bench
+    # about the slid point the hold would read 22 deg as ~28-37 deg; about the placed knee within a few deg
+    assert s.peak_ir_deg == pytest.approx(22.0, abs=3.0)
+    assert s.peak_er_deg == pytest.approx(30.0, abs=4.0)
+    assert any("knee point sat" in w and "clothed-leg error applies" in w for w in s.warnings)
+    entry = ir_entry(s, (0.1, 0.2))
+    assert entry["pivot"]["source"] == "proportions"
+    stated = (entry["measurement_error_deg"], entry["measurement_error_max_deg"])
+    assert stated == BENCH_PEAK_IR_CLOTHED_ERROR_DEG
+    entry = ir_entry(s, (99.0, 99.5))  # never less than the view's own (bare-leg) error
+    assert (entry["measurement_error_deg"], entry["measurement_error_max_deg"]) == (99.0, 99.5)
+    assert "knee placed from the body's proportions" in accuracy_line(entry)
+
+
+def test_a_knee_point_at_the_knee_is_kept_and_prone_never_moves_it():
+    from hiprom.analysis.ir_pivot import shank_pivot
+
+    knee, ankle = np.tile([100.0, 100.0], (5, 1)), np.tile([100.0, 350.0], (5, 1))
+    hips = np.tile([[50.0, 0.0], [150.0, 0.0]], (5, 1, 1))
+    kept = shank_pivot(knee, ankle, hips, "seated")  # 250 px where 100 / 0.42 = 238 px is predicted
+    assert kept.source == "knee" and kept.point_px.tolist() == [100.0, 100.0]
+    down = np.add(knee, (0.0, 100.0))  # 150 px: the knee point slid 100 px down the shank
+    slid = shank_pivot(down, ankle, hips, "seated")
+    assert slid.source == "proportions"
+    assert slid.point_px[0] == pytest.approx(100.0)
+    assert 350.0 - slid.point_px[1] == pytest.approx(slid.expected_shank_px)
+    assert shank_pivot(down, ankle, hips, "prone").source == "knee"  # no proportion fitted
+    unseen = shank_pivot(down, ankle, np.full((5, 2, 2), np.nan), "seated")
+    assert unseen.source == "knee" and np.isnan(unseen.knee_fraction)
 
 
 @pytest.mark.parametrize(("position", "hinted"), [("prone", True), ("seated", False)])

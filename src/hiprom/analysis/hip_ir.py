@@ -18,6 +18,7 @@ from typing import Literal
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
+from hiprom.analysis.ir_pivot import ShankPivot, shank_pivot
 from hiprom.analysis.ir_views import (
     ViewGeometry,
     check_view,
@@ -71,7 +72,6 @@ class HipIRConfig:
     baseline_min_s: float = 0.5
     limited_ir_deg: float = LIMITED_IR_DEG  # IR <= this is limited (hiprom.norms)
     asymmetry_deg: float = ASYMMETRY_IR_DEG  # side-to-side IR difference flagged (hiprom.norms)
-    fixed_knee: bool = True  # pivot about the knee's rest position (see analyze_hip_ir)
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ class HipIRSide:
     limited: bool | None
     rest_offset_deg: float  # rest shank from the perpendicular to the pelvis line, IR positive
     neutral_dir: np.ndarray  # (2,) the rest shank direction on screen (0 deg of rotation)
+    pivot: ShankPivot  # the point the shank turns about (the knee, or placed from the proportions)
     view: ViewGeometry
     warnings: tuple[str, ...]
 
@@ -240,27 +241,28 @@ def _measure_leg(time_s, pts, points_px, visibility, leg: str, position: str, cf
         return problem
     neutral = median_direction(shank[rest])
     lateral = np.nanmedian(pts[rest, _HIP[leg]] - pts[rest, _HIP[other]], axis=0)
-    if cfg.fixed_knee:
-        # the femur does not move in this test, so neither does the knee's centre: pivot the shank
-        # about the rest position of the knee point (MediaPipe's slides with the shank's rotation)
-        shank = ankle - np.nanmedian(knee[rest], axis=0)
-    rotation = signed_rotation_deg(shank, neutral, lateral)
+    # the femur does not move in this test, so neither does the knee's centre: pivot the shank about one
+    # fixed point (MediaPipe's knee point slides with the shank's rotation, and down it on clothed legs)
+    pivot = shank_pivot(knee[rest], ankle[rest], pts[rest][:, [_HIP[leg], _HIP[other]]], position)
+    rotation = signed_rotation_deg(ankle - pivot.point_px, neutral, lateral)
     if (problem := tracking_problem(time_s, rotation, position)) is not None:
         return problem
     holds = _holds(time_s, rotation, cfg)
     if not holds:
         return None
     side = _side_result(time_s, pts, points_px, visibility, leg, position, baseline, rest, rotation, holds,
-                        view, neutral, lateral, image_size_px, cfg, world_m)  # fmt: skip
+                        view, neutral, lateral, pivot, image_size_px, cfg, world_m)  # fmt: skip
     return side, rotation
 
 
 def _side_result(
     time_s, pts, raw_px, visibility, leg, position, baseline, rest, rotation, holds, view, neutral, lateral,
-    image_size_px, cfg, world_m=None,
+    pivot, image_size_px, cfg, world_m=None,
 ) -> HipIRSide:  # fmt: skip
     rest_offset = view.rest_offset_deg(lateral)
     warnings = view_warnings(view, position) + rest_offset_warning(rest_offset)
+    if (slid := pivot.warning()) is not None:
+        warnings.append(slid)
     if BENCH_PEAK_IR_ERROR_DEG.get(position) is None:
         warnings.append(
             f"the {position} view's accuracy is not established (the pose model mislabels the legs there "
@@ -291,7 +293,7 @@ def _side_result(
         )
     limited = None if peak_ir is None else bool(peak_ir <= cfg.limited_ir_deg)
     return HipIRSide(leg, position, baseline, tuple(holds), peak_ir, peak_er, limited, rest_offset, neutral,
-                     view, tuple(warnings))  # fmt: skip
+                     pivot, view, tuple(warnings))  # fmt: skip
 
 
 def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[float | None, list[str]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from hiprom import protocols
 from hiprom._fs import atomic_output
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG, BENCH_PEAK_IR_CLOTHED_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG, IR_MDC_DEG
 from hiprom.report.plots import pyplot
 from hiprom.store.compare import Comparison, compare
@@ -31,6 +31,7 @@ def _method_note() -> str:
     sq, anycam = BENCH_PEAK_ERROR_DEG["square-on"], BENCH_PEAK_ERROR_DEG["any camera"]
     ir = {p: e for p, e in BENCH_PEAK_IR_ERROR_DEG.items() if e is not None}
     ir_text = ", ".join(f"{e[0]:.1f} deg {p} (worst {e[1]:.1f})" for p, e in ir.items())
+    clothed = BENCH_PEAK_IR_CLOTHED_ERROR_DEG
     return (
         "Method: hiprom finds 33 body landmarks per video frame with Google's MediaPipe pose model and "
         "measures angles between them. Knee-to-chest (supine, filmed from the side): the thigh against the "
@@ -40,7 +41,9 @@ def _method_note() -> str:
         "along the femur. Accuracy on the synthetic benchmark (README): knee-to-chest thigh angle "
         f"{sq['thigh'][0]:.1f} deg MAE (worst {sq['thigh'][1]:.1f}) with the phone square to the body, "
         f"{anycam['thigh'][0]:.1f} deg (worst {anycam['thigh'][1]:.1f}) over every camera set-up tried (each "
-        f"result says how far off square the phone was); hip IR {ir_text}; prone not measurable (refused). "
+        f"result says how far off square the phone was); hip IR {ir_text} on bare legs, "
+        f"{clothed[0]:.1f} deg (worst {clothed[1]:.1f}) on clothed legs with the knee placed from the body's "
+        "proportions; prone not measurable (refused). "
         f"A change smaller than the minimal detectable change (flexion {FLEXION_MDC_DEG:.1f} deg, IR "
         f"{min(IR_MDC_DEG.values()):.1f}-{max(IR_MDC_DEG.values()):.0f} deg) is within measurement error. "
         "Faces are blurred in every image."

@@ -144,7 +144,7 @@ def hip_ir_drawing(series: LandmarkSeries, analysis: HipIRAnalysis) -> DrawFn:
             line(img, hips[0], hips[1], (255, 255, 255), max(1, round(2 * scale)))
         y = round(36 * scale)
         for s in analysis.sides:
-            knee, ankle = joints[s.side][2], joints[s.side][3]
+            knee, ankle = pt(s.pivot.point_px), joints[s.side][3]  # the point the angle is measured about
             if knee and ankle:
                 length = np.hypot(ankle[0] - knee[0], ankle[1] - knee[1])
                 end = pt(np.asarray(knee, float) + s.neutral_dir * length)
