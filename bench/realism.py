@@ -62,7 +62,26 @@ def run_clip(scenario, cache: Path) -> dict:
     except HipromError as exc:
         return {**out, "refused": str(exc)}
     score = _k2c_score if scenario.test == "knee-to-chest" else _ir_score
+    out["card_seen"] = _card_seen(scenario, cache, truth) if scenario.marker else None
     return {**out, **score(doc, truth), "warnings": doc["quality"]["warnings"]}
+
+
+def _card_seen(scenario, cache: Path, truth: dict) -> float:
+    """The share of the true raises' frames (start to end of each rep) where the card was read."""
+    from hiprom import protocols
+    from hiprom.pipeline import Capture, get_landmarks
+
+    protocol = protocols.get(scenario.test)
+    clip, capture = cache / f"{scenario.name}.mp4", Capture(cache_dir=cache / "landmarks")
+    rule = protocol.person_rule
+    series = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=rule).series
+    if series.marker_ccw_deg is None:
+        return 0.0
+    t = series.time_s
+    raised = np.zeros(t.size, bool)
+    for rep in truth["reps"]:
+        raised |= (t >= rep["start_s"]) & (t <= rep["end_s"])
+    return float(np.isfinite(series.marker_ccw_deg[raised]).mean()) if raised.any() else 0.0
 
 
 def _k2c_score(doc: dict, truth: dict) -> dict:
@@ -164,6 +183,10 @@ def report(results: list[dict], suite: str) -> str:
             lines.append(f"| {r['name']} | refused: {r['refused'][:90]} | - | - | 0 | - |")
             continue
         errs = ", ".join(f"{k} {', '.join(f'{v:+.1f}' for v in vs)}" for k, vs in r["errors"].items() if vs)
+        if r.get("card_seen") is not None:
+            said = ", ".join("not assessed" if f[0] is None else f"{'yes' if f[0] else 'no'} ({f[2]})"
+                             for f in r["flags"])  # fmt: skip
+            errs += f"; card read on {100 * r['card_seen']:.0f}% of rep frames; borrowing: {said or '-'}"
         lines.append(
             f"| {r['name']} | measured | {'yes' if r['side_right'] else 'NO'} | "
             f"{r['reps_found']}/{r['reps_true']} | {r['off']} | {errs} |"
@@ -181,12 +204,20 @@ def report(results: list[dict], suite: str) -> str:
         keys = sorted({k for r in rows for k in r["errors"]})
         for k in keys:
             lines.append(f"{test} {k}: MAE {_mae([v for r in rows for v in r['errors'][k]])}")
-    flags = [f for r in measured for f in r["flags"] if f[3] == "marker"]
+    flags = [f for r in measured if r.get("card_seen") is not None for f in r["flags"]]  # clips with a card
     if flags:
-        right = sum(f[0] == f[1] for f in flags)
+        judged = [f for f in flags if f[0] is not None]
+        right = sum(f[0] == f[1] for f in judged)
         lines.append(
-            f"knee-to-chest borrowing flag (card read): right on {right}/{len(flags)} reps; wrong ones "
-            f"said: {', '.join(f[2] for f in flags if f[0] != f[1]) or 'none'}"
+            f"knee-to-chest borrowing flag (clips with a card): right on {right}/{len(judged)} judged reps, "
+            f"{len(flags) - len(judged)} not assessed; wrong ones said: "
+            f"{', '.join(f[2] for f in judged if f[0] != f[1]) or 'none'}"
+        )
+    seen = [r["card_seen"] for r in measured if r.get("card_seen") is not None]
+    if seen:
+        low, mid = 100 * min(seen), 100 * np.median(seen)
+        lines.append(
+            f"card read on rep frames: median {mid:.0f}%, lowest {low:.0f}% ({len(seen)} card clips)"
         )
     return "\n".join(lines)
 

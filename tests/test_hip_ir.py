@@ -336,3 +336,18 @@ def test_a_pelvis_rolling_in_depth_is_warned_supine(position, roll_deg, warned):
     assert bool(rolled) == warned
     if warned:
         assert len(rolled) == 2 and "14 deg during internal rotation" in rolled[0]
+
+
+def test_the_untested_leg_lying_flat_is_not_measured_when_the_other_is_in_position():
+    time_s, rotation = rotation_profile(ir_deg=30.0, er_deg=25.0)
+    jitter = 9.0 * np.sin(np.linspace(0, 6 * np.pi, time_s.size))  # the flat leg's shank point wanders
+    pts = ir_pose("supine", {"left": rotation, "right": jitter}, time_s.size)
+    shank = pts[:, sk.RIGHT_ANKLE] - pts[:, sk.RIGHT_KNEE]  # 300 px, turning with the jitter
+    pts[:, sk.RIGHT_KNEE] = pts[:, sk.RIGHT_HIP] + (250.0, 0.0)  # its thigh lies along the table: long
+    pts[:, sk.RIGHT_ANKLE] = pts[:, sk.RIGHT_KNEE] + shank
+    alone = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine", side="right")
+    assert alone.sides[0].peak_er_deg > 5.0  # on its own it would print a rotation
+    both = analyze_hip_ir(time_s, pts, np.ones(pts.shape[:2]), "supine")
+    assert [s.side for s in both.sides] == ["left"]
+    assert "right" not in both.rotation_deg
+    assert any("right leg was not in the test position" in n for n in both.notes)

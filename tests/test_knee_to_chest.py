@@ -239,3 +239,59 @@ def test_every_rep_is_judged_against_a_rest_never_a_hold(stiff, n_reps, rest_bet
             assert any("measured from the rest before the first rep" in w for w in rep.warnings)
         elif i:
             assert rep.baseline.start_frame > reps[i - 1].rep.end_frame - 1
+
+
+def _hidden_over(truth, lo_deg: float, hi_deg: float | None = None) -> np.ndarray:
+    """Raise frames with the thigh past ``lo_deg`` (and below ``hi_deg``): the card unread there."""
+    thigh = truth["thigh_vs_table_deg"]
+    peak = int(np.argmax(thigh))
+    mask = np.zeros(thigh.size, bool)
+    mask[: peak + 1] = thigh[: peak + 1] > lo_deg
+    if hi_deg is not None:
+        mask &= thigh < hi_deg
+    return mask
+
+
+def test_a_card_hidden_over_the_deep_raise_of_a_healthy_hip_is_not_a_no(healthy):
+    """Unread from 80 deg of thigh lift on, the healthy hip shows no onset: that is not 'no borrowing'."""
+    truth, _ = healthy
+    pts, vis = truth_landmarks(truth)
+    feet_right = pts[0, sk.LEFT_ANKLE, 0] > pts[0, sk.LEFT_SHOULDER, 0]
+    ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+    seen = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps[0]
+    assert seen.borrowing is False
+    hidden = np.where(_hidden_over(truth, 80.0), np.nan, ccw)
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
+    assert rep.borrowing is None and rep.confidence is None
+    assert rep.reasons[0].startswith("lumbar borrowing not assessed: the pelvis card was not read from")
+    assert "the onset is not measurable" in rep.reasons[0]
+
+
+def test_a_card_hidden_only_past_the_deciding_lift_still_answers(healthy):
+    truth, _ = healthy
+    pts, vis = truth_landmarks(truth)
+    feet_right = pts[0, sk.LEFT_ANKLE, 0] > pts[0, sk.LEFT_SHOULDER, 0]
+    ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+    hidden = np.where(_hidden_over(truth, 128.0), np.nan, ccw)  # past 110 + normal tilt + threshold
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
+    assert rep.borrowing is False
+
+
+def test_a_card_hidden_before_the_onset_lowers_the_confidence_and_says_so(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    ccw = -(truth["pelvic_tilt_deg"] + 7.0)
+    hidden = np.where(_hidden_over(truth, 20.0, 85.0), np.nan, ccw)  # 0.8 s; the onset is at ~93 deg
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
+    assert rep.borrowing is True and rep.confidence == "low"
+    assert any("may have begun tilting earlier" in r for r in rep.reasons)
+
+
+def test_a_card_unread_at_rest_gives_no_baseline_and_no_answer(stiff):
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    ccw = -(truth["pelvic_tilt_deg"] + 7.0)
+    hidden = np.where(truth["time_s"] < 1.8, np.nan, ccw)  # the rest lasts to ~1.9 s
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
+    assert rep.borrowing is None
+    assert "not read during the rest before this rep" in rep.reasons[0]

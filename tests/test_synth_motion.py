@@ -63,3 +63,36 @@ def test_side_camera_pan_and_tilt_geometry():
     assert tilted.position[1] == pytest.approx(1.0)  # raised by sin(30) x 2 m
     panned = place_camera(target, "side", distance_m=2.0, pan_deg=20)
     assert np.degrees(np.arctan2(panned.position[0], panned.position[2])) == pytest.approx(20)
+
+
+def test_arms_resting_on_the_thighs_only_change_the_rest_shoulder():
+    t = np.linspace(0, 8, 241)
+    side = knee_to_chest_schedule(KneeToChestMotion(), t)
+    thighs = knee_to_chest_schedule(KneeToChestMotion(arms_rest="thighs"), t)
+    np.testing.assert_allclose(side["shoulder_deg"], 55.0 * side["progress"])  # the clips rendered before
+    assert thighs["shoulder_deg"][0] == pytest.approx(9.0)
+    assert thighs["shoulder_deg"].max() == pytest.approx(side["shoulder_deg"].max())
+
+
+def test_an_insert_is_painted_among_the_faces_at_its_distance():
+    from hiprom.synth.camera import Camera
+    from hiprom.synth.render import Mesh, render
+
+    cam = Camera(np.zeros(3), np.eye(3), 100.0, 64, 64)
+    far = Mesh([[-1, -1, 3], [1, -1, 3], [0, 1, 3]], [[0, 2, 1]], [[255, 0, 0]], cull=False)
+    near = Mesh([[-0.1, -0.1, 1], [0.1, -0.1, 1], [0, 0.1, 1]], [[0, 2, 1]], [[0, 0, 255]], cull=False)
+    backdrop = np.zeros((64, 64, 3), np.uint8)
+
+    def white(img):
+        img = img.copy()
+        img[28:36, 28:36] = 255
+        return img
+
+    def centre(inserts):
+        return render([far, near], cam, backdrop, inserts=inserts)[32, 32].tolist()
+
+    blue = centre([])
+    assert blue[2] > 100 and blue[0] < 50  # the near triangle in front
+    assert centre([(2.0, white)]) == blue  # between the two: hidden by the near one
+    assert centre([(0.5, white)]) == [255, 255, 255]  # nearer than both
+    assert centre([(0.0, white)]) == [255, 255, 255]  # 0: painted last

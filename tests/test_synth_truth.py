@@ -155,3 +155,27 @@ def test_committed_samples_match_their_scenarios(samples_dir):
         assert summary["scenario"] == _jsonable(dataclasses.asdict(scenario))
         assert summary["test"] == scenario.test
         assert (samples_dir / f"{scenario.name}.mp4").stat().st_size < 2_000_000
+
+
+def test_a_strapped_card_turns_off_the_lateral_plane_and_is_read_with_the_hands_on_the_thighs():
+    """The strapped card's face is turned the yaw off the lateral direction; drawn in depth order it is
+    read at rest with the hands on the thighs (the order itself: test_synth_motion)."""
+    import cv2
+
+    from hiprom.synth.card import MARKER_DICT, card_rest_corners
+
+    scenario = dataclasses.replace(_k2c(side="left"), marker=True, card="strapped", card_yaw_deg=12.0)
+    prep = prepare(scenario)
+    c = card_rest_corners(prep.scene.rest, "left", yaw_deg=12.0)
+    normal = np.cross(c[3] - c[0], c[1] - c[0])
+    normal /= np.linalg.norm(normal)
+    np.testing.assert_allclose(normal, [np.cos(np.radians(12)), -np.sin(np.radians(12)), 0.0], atol=1e-9)
+    detector = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(MARKER_DICT))
+
+    def read_at_rest(s):
+        gray = cv2.cvtColor(prepare(s).render(0), cv2.COLOR_RGB2GRAY)
+        return detector.detectMarkers(gray)[1] is not None
+
+    hands_on_thighs = dataclasses.replace(scenario, k2c=dataclasses.replace(scenario.k2c, arms_rest="thighs"))
+    assert read_at_rest(hands_on_thighs)
+    assert read_at_rest(dataclasses.replace(scenario, card="ideal"))

@@ -20,6 +20,7 @@ import numpy as np
 from hiprom.analysis.events import Baseline, Rep, detect_baseline, detect_reps
 from hiprom.analysis.ir_pivot import ShankPivot, shank_pivot
 from hiprom.analysis.ir_views import (
+    MAX_THIGH_TO_SHANK,
     ViewGeometry,
     check_view,
     compensation_warnings,
@@ -215,6 +216,13 @@ def analyze_hip_ir(
         elif outcome is not None:
             measured.append(outcome[0])
             rotations[leg] = outcome[1]
+    measured, dropped = _legs_in_position(measured, position)
+    for leg in dropped:
+        rotations.pop(leg)
+        notes.append(
+            f"the {leg} leg was not in the test position (its thigh is not foreshortened as a femur along "
+            "the camera's axis is, while the other leg's is): its rotation was not measured"
+        )
     if not measured:
         if refusals:  # a leg seen but unusable says more than a leg not seen at all
             raise BadInputError(sorted(refusals, key=lambda r: "not visible" in r)[0])
@@ -225,6 +233,19 @@ def analyze_hip_ir(
     asymmetry, findings = _findings(measured, position, cfg)
     asymmetric = None if asymmetry is None else bool(abs(asymmetry) >= cfg.asymmetry_deg)
     return HipIRAnalysis(position, measured, rotations, asymmetry, asymmetric, tuple(findings), tuple(notes))
+
+
+def _legs_in_position(measured: list[HipIRSide], position: str) -> tuple[list[HipIRSide], list[str]]:
+    """With both legs measured supine or seated, the one whose femur is not along the camera axis (its
+    thigh looks long) while the other's is, is the untested leg lying flat or hanging: drop it."""
+    if len(measured) < 2 or position not in ("supine", "seated"):
+        return measured, []
+    placed = [s.view.thigh_to_shank <= MAX_THIGH_TO_SHANK for s in measured]
+    if all(placed) or not any(placed):
+        return measured, []
+    return [s for s, ok in zip(measured, placed, strict=True) if ok], [
+        s.side for s, ok in zip(measured, placed, strict=True) if not ok
+    ]
 
 
 def _measure_leg(time_s, pts, points_px, visibility, leg: str, position: str, cfg: HipIRConfig,

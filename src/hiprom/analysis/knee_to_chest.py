@@ -20,7 +20,14 @@ import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep, detect_reps
 from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
-from hiprom.analysis.onset import find_onset, judge_borrowing, relative_tilt
+from hiprom.analysis.onset import (
+    card_gap,
+    find_onset,
+    judge_borrowing,
+    peak_tilt_read,
+    relative_tilt,
+    unseen_card,
+)
 from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
@@ -235,6 +242,32 @@ def analyze_knee_to_chest(
     )
 
 
+def _marker_finding(time_s, thigh, base_thigh, tilt, baseline, rep: Rep, camera, peak_thigh: float, cfg):
+    """The card's tilt over one rep: the onset, the peak tilt (None when not read) and the finding."""
+    rel_tilt, sd = relative_tilt(tilt, baseline, rep)
+    hip = (thigh - base_thigh) - rel_tilt
+    peak_tilt = peak_tilt_read(time_s, rel_tilt, rep, cfg.onset)
+    off_square = camera is not None and camera.off_square
+    u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
+    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
+    borrowing, confidence, reasons = judge_borrowing(
+        onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
+        baseline is not None,
+    )  # fmt: skip
+    gap = card_gap(time_s, rel_tilt, thigh - base_thigh, rep, cfg.borrowing_hip_deg, cfg.onset)
+    if gap is None and borrowing is None:  # tilting "too briefly", or hidden past the deciding lift?
+        gap = card_gap(time_s, rel_tilt, thigh - base_thigh, rep, np.inf, cfg.onset)
+    borrowing, confidence, reasons = unseen_card(gap, sd, onset, borrowing, confidence, reasons)
+    if off_square:
+        confidence = "moderate" if confidence == "high" else confidence
+        reasons.append(
+            f"the phone was about {abs(camera.pan_deg):.0f} deg off square: on the benchmark such views "
+            f"read the onset 6 deg off on average (worst 11; 3.5 square-on), so the interval is widened "
+            f"by {u:.0f} deg and the confidence is at most moderate"
+        )
+    return onset, peak_tilt, borrowing, confidence, reasons
+
+
 SWAPPED_NOTE = (
     "the pose model's left and right labels contradicted the view (lying face up, the side towards the "
     "phone is the left with the head on the picture's right): they were swapped"
@@ -308,30 +341,18 @@ def _analyse_rep(
     if tilt is None:  # not measured is never "no": the finding is not assessed
         method, borrowing, confidence = "markerless", None, None
         reasons = [
-            "lumbar borrowing not assessed: without the printed pelvis card hiprom cannot separate hip "
+            "lumbar borrowing not assessed: no pelvis card was read (none worn, or hidden or turned away "
+            "from the phone at the start), and without the printed card hiprom cannot separate hip "
             "flexion from pelvic tilt (see README, Accuracy); strap the card over the iliac crest "
-            "of the leg nearest the phone",
+            "of the leg nearest the phone, arms off it",
             f"the thigh reached {peak_thigh:.0f} deg from the table and the goniometer reading "
             f"(trunk-thigh) was {peak_gonio:.0f} deg; both include any pelvic contribution",
         ]
     else:
         method = "marker"
-        rel_tilt, sd = relative_tilt(tilt, baseline, rep)
-        hip = (thigh - base_thigh) - rel_tilt
-        peak_tilt = float(np.nanmax(rel_tilt[window]))
-        off_square = camera is not None and camera.off_square
-        u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
-        onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
-        borrowing, confidence, reasons = judge_borrowing(
-            onset, peak_thigh, peak_tilt, sd, cfg.borrowing_hip_deg, baseline is not None
+        onset, peak_tilt, borrowing, confidence, reasons = _marker_finding(
+            time_s, thigh, base_thigh, tilt, baseline, rep, camera, peak_thigh, cfg
         )
-        if off_square:
-            confidence = "moderate" if confidence == "high" else confidence
-            reasons.append(
-                f"the phone was about {abs(camera.pan_deg):.0f} deg off square: on the benchmark such views "
-                f"read the onset 6 deg off on average (worst 11; 3.5 square-on), so the interval is widened "
-                f"by {u:.0f} deg and the confidence is at most moderate"
-            )
     return KneeToChestRep(
         side=side,
         rep=rep,

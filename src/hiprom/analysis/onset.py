@@ -7,12 +7,67 @@ still period before the movement, and the onset gets an interval.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
+from hiprom.kinematics.filtering import runs
+from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
 
-__all__ = ["find_onset", "judge_borrowing", "relative_tilt"]
+__all__ = [
+    "CardGap",
+    "card_gap",
+    "find_onset",
+    "judge_borrowing",
+    "peak_tilt_read",
+    "relative_tilt",
+    "unseen_card",
+]
+
+
+def peak_tilt_read(time_s, tilt, rep: Rep, cfg: OnsetConfig) -> float | None:
+    """The rep's largest tilt from baseline, or None when the card went unread for ``min_duration_s``
+    or more between the start of the raise and the end of the hold (the peak may have been hidden)."""
+    part = slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
+    t, values = time_s[part], tilt[part]
+    for start, stop in runs(~np.isfinite(values)):
+        end_s = t[stop] if stop < t.size else t[-1]
+        if end_s - t[start] >= cfg.min_duration_s - 1e-9:
+            return None
+    window = tilt[rep.start_frame : rep.end_frame + 1]
+    read = window[np.isfinite(window)]
+    return float(read.max()) if read.size else None
+
+
+@dataclass(frozen=True)
+class CardGap:
+    """The first stretch of a raise where the pelvis card was not read."""
+
+    start_s: float
+    hidden_s: float
+    lift_deg: float  # the thigh's lift from its rest when the card was lost (NaN: unknown)
+
+
+def card_gap(time_s, tilt, lift, rep: Rep, borrowing_hip_deg: float, cfg: OnsetConfig) -> CardGap | None:
+    """Where the card went unread over the part of ``rep`` that decides the finding, or None.
+
+    ``tilt`` is ``(n_frames,)`` tilt from baseline, NaN where the card was not read (gaps up to
+    0.5 s are already bridged); ``lift`` the thigh's lift from its rest. The deciding part is the
+    raise and hold up to the lift where even a normal pelvis puts the hip past the borrowing cut
+    (the cut plus the normal tilt there plus the onset threshold): an onset below the cut would
+    show there, so a card unread there leaves the finding open.
+    """
+    part = slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
+    t, seen, up = time_s[part], np.isfinite(tilt[part]), np.asarray(lift, float)[part]
+    deciding = borrowing_hip_deg + float(normal_posterior_tilt_deg(borrowing_hip_deg)) + cfg.min_threshold_deg
+    hidden = ~seen & ~(up > deciding)
+    for start, stop in runs(hidden):
+        end_s = t[stop] if stop < t.size else t[-1]
+        if end_s - t[start] >= cfg.min_duration_s - 1e-9:  # shorter than an onset lasts: nothing hid there
+            return CardGap(float(t[start]), float(end_s - t[start]), float(up[start]))
+    return None
 
 
 def relative_tilt(tilt: np.ndarray, baseline: Baseline | None, rep: Rep) -> tuple[np.ndarray, float]:
@@ -86,3 +141,25 @@ def judge_borrowing(
         "knee-to-chest came from the pelvis and lumbar spine"
     ]
     return bool(borrowing), confidence, reasons
+
+
+def unseen_card(gap: CardGap | None, sd: float, onset: dict, borrowing, confidence, reasons: list[str]):
+    """Not seen is never "no": a card unread at rest, or over the deciding part of the raise with no
+    onset before the gap, leaves the finding not assessed; a gap before an onset found lowers it."""
+    if not np.isfinite(sd):
+        why = (
+            "lumbar borrowing not assessed: the pelvis card was not read during the rest before this rep "
+            "(hidden by a hand or the arm?), so its tilt has no baseline; keep the arms off the card"
+        )
+        return None, None, [why]
+    if gap is None:
+        return borrowing, confidence, reasons
+    where = f"from {gap.lift_deg:.0f} deg of thigh lift" if np.isfinite(gap.lift_deg) else ""
+    hidden = (f"the pelvis card was not read {where} on, for {gap.hidden_s:.1f} s (at {gap.start_s:.1f} s; "
+              "hidden by the raised thigh or a hand?)")  # fmt: skip
+    if onset["hip"] is None or (onset["time"] is not None and onset["time"] > gap.start_s):
+        if onset["hip"] is None:
+            return None, None, [f"lumbar borrowing not assessed: {hidden}: the onset is not measurable; "
+                                "place the card where the thigh does not cover it and repeat"]  # fmt: skip
+        return borrowing, "low", [*reasons, f"{hidden}: the pelvis may have begun tilting earlier"]
+    return borrowing, confidence, reasons

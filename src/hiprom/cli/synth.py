@@ -40,6 +40,11 @@ def add_synth_parser(sub) -> None:
     )
     g.add_argument("--no-hands", action="store_true", help="arms stay by the sides")
     g.add_argument("--marker", action="store_true", help="a printed ArUco card over the tested iliac crest")
+    g.add_argument(
+        "--card-yaw", type=float, metavar="DEG",
+        help="the card strapped DEG off the lateral plane (positive faces it forwards) and drawn in depth "
+        "order with the body, so the raised thigh can hide it (default: the ideal card, painted last)",
+    )  # fmt: skip
     g = sy.add_argument_group("hip-ir")
     g.add_argument("--position", choices=POSITIONS, default="supine")
     g.add_argument("--peak-ir", type=float, default=35.0, metavar="DEG")

@@ -115,7 +115,14 @@ class KneeToChest(Protocol):
             Cell("goniometer ", "peak_trunk_thigh_angle_deg", entry.get("peak_trunk_thigh_angle_deg")),
         ]
         if tilt.get("method") == "marker":
-            cells.append(Cell("pelvis tilted ", "pelvic_tilt.peak_deg", tilt.get("peak_deg")))
+            cells.append(
+                Cell(
+                    "pelvis tilted ",
+                    "pelvic_tilt.peak_deg",
+                    tilt.get("peak_deg"),
+                    missing="not read (card hidden)",
+                )
+            )
             if onset.get("hip_flexion_deg") is not None:
                 cells.append(
                     Cell(

@@ -1,10 +1,13 @@
 """A printed ArUco card strapped over the lateral iliac crest (marker mode).
 
 The card is rigid with the pelvis bone, faces laterally (towards a side
-camera), and is painted over the rendered frame by a perspective warp of its
-printed image. Its in-plane rotation in a side view follows the pelvic tilt,
-which is what the knee-to-chest analysis's marker mode reads.
-Limitation: the card is painted last, so nothing occludes it.
+camera) or turned off the lateral plane about the body's long axis (as a
+strap on a curved hip sits), and is painted by a perspective warp of its
+printed image, either last (the ideal card) or among the body's faces at its
+distance from the camera (``Scenario.card == "strapped"``: the raised thigh
+or a hand in front of it hides it). Its in-plane rotation in a side view
+follows the pelvic tilt, which is what the knee-to-chest analysis's marker
+mode reads.
 """
 
 from __future__ import annotations
@@ -33,9 +36,10 @@ def card_image(size_px: int = 400, marker_id: int = MARKER_ID) -> np.ndarray:
     return np.repeat(card[..., None], 3, axis=2)
 
 
-def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012) -> np.ndarray:
+def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg: float = 0.0) -> np.ndarray:
     """(4, 3) card corners in the rest body frame: top-left, top-right, bottom-right, bottom-left
-    as seen from the side the card faces (top = cranial)."""
+    as seen from the side the card faces (top = cranial); ``yaw_deg`` turns it about the long (z)
+    axis through its centre, positive facing forwards (-y)."""
     s = 1.0 if side == "left" else -1.0
     v = rest.vertices[0]
     labels = rest.bone_labels
@@ -46,7 +50,10 @@ def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012) -> np.n
     centre = np.array([lateral, rest.joints[f"hip_{side}"][0, 1], centre_z])
     half = CARD_SIZE_M / 2
     up = np.array([0.0, 0.0, 1.0])
-    right = np.array([0.0, s, 0.0])  # seen from outside the card, +y (back) is to the right for the left side
+    yaw = np.radians(yaw_deg)
+    # seen from outside the card, +y (back) is to the right for the left side; turning the card's face
+    # forwards (its normal from +-x towards -y) turns this in-plane axis towards +-x
+    right = np.array([np.sin(yaw), s * np.cos(yaw), 0.0])
     return np.stack([centre + half * (up - right), centre + half * (up + right),
                      centre + half * (-up + right), centre + half * (-up - right)])  # fmt: skip
 

@@ -60,7 +60,8 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         )
         limit = "healthy" if args.hip_limit is None else f"limit{args.hip_limit:g}"
         name = args.name or f"k2c_{args.side}_{limit}_pan{args.pan:g}_tilt{args.tilt:g}"
-        return Scenario(name=name, test="knee-to-chest", k2c=motion, marker=args.marker, **common)
+        card = {} if args.card_yaw is None else {"card": "strapped", "card_yaw_deg": args.card_yaw}
+        return Scenario(name=name, test="knee-to-chest", k2c=motion, marker=args.marker, **card, **common)
     motion = IRMotion(
         side=args.side,
         position=args.position,

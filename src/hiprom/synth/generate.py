@@ -81,6 +81,11 @@ class Scenario:
     clothing: str = "shorts"  # or "tracksuit", "leggings" (hiprom.synth.extras.CLOTHING)
     second_person: str = "none"  # or "standing" behind the plinth, "leaning" in over it
     flip: str = "none"  # the stored clip "mirrored" (a front camera) or "upside_down" (no rotation tag)
+    # the card (marker clips): "ideal" = facing the side exactly and painted last (nothing hides it);
+    # "strapped" = turned card_yaw_deg about the body's long axis (a strap on a curved hip; positive
+    # faces it forwards) and painted in depth order with the body (the raised thigh or a hand can hide it)
+    card: str = "ideal"
+    card_yaw_deg: float = 0.0
 
     @property
     def side(self) -> str:
@@ -178,15 +183,18 @@ class Prepared:
     def render(self, frame: int) -> np.ndarray:
         """The noise-free RGB image of one frame."""
         body = Mesh(self.scene.world_vertices(frame), self.scene.posed.faces, self.colours)
-        img = render([body, *self.props], self.camera, self.backdrop, self.scenario.lighting)
+        inserts = []
         if self.card_corners is not None:
             corners = self.card_corners[frame]
             normal = np.cross(corners[3] - corners[0], corners[1] - corners[0])  # outward face
             to_camera = self.camera.position - corners.mean(axis=0)
             facing = float(normal @ to_camera / (np.linalg.norm(normal) * np.linalg.norm(to_camera)))
             if facing > 0.05:
-                img = paint_card(img, self.camera.project(corners), card_image(), 0.55 + 0.45 * facing)
-        return img
+                px, bright = self.camera.project(corners), 0.55 + 0.45 * facing
+                # painted last (ideal), or among the body's faces at its distance (strapped)
+                depth = float(np.linalg.norm(to_camera)) if self.scenario.card == "strapped" else 0.0
+                inserts.append((depth, lambda img: paint_card(img, px, card_image(), bright)))
+        return render([body, *self.props], self.camera, self.backdrop, self.scenario.lighting, inserts)
 
     def truth(self) -> dict[str, np.ndarray]:
         return (
@@ -217,14 +225,14 @@ def prepare(scenario: Scenario) -> Prepared:
                                np.array([hi[0] + 0.12, 0.0, 0.36]), scenario.seed)  # fmt: skip
     if other is not None:
         props.append(other)
-    card = _card_world_corners(scene) if scenario.marker else None
+    card = _card_world_corners(scene, scenario.card_yaw_deg) if scenario.marker else None
     colours = clothed_colours(scene.posed, scenario.clothing, scenario.seed)
     return Prepared(scenario, time_s, schedule, scene, camera, view, props, colours, backdrop, card)
 
 
-def _card_world_corners(scene: SceneBody) -> np.ndarray:
+def _card_world_corners(scene: SceneBody, yaw_deg: float = 0.0) -> np.ndarray:
     """The card's corners per frame: rigid with the pelvis bone, then placed in the world."""
-    rest = card_rest_corners(scene.rest, scene.side)
+    rest = card_rest_corners(scene.rest, scene.side, yaw_deg=yaw_deg)
     root = scene.posed.bone_poses["root"]  # (n, 4, 4); the rest root pose is the identity
     body = np.einsum("nij,kj->nki", root[:, :3, :3], rest) + root[:, None, :3, 3]
     return scene.placement.apply(body)

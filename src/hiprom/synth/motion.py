@@ -90,6 +90,9 @@ class KneeToChestMotion:
     rest_s: float = 1.0
     reps: int = 1
     hands_on_shin: bool = True
+    arms_rest: str = (
+        "side"  # at rest the arms lie along the "side" (the near hand over the hip) or the "thighs"
+    )
 
     @property
     def duration_s(self) -> float:
@@ -108,6 +111,7 @@ def knee_to_chest_schedule(motion: KneeToChestMotion, time_s: np.ndarray) -> dic
             (motion.rest_s, 0.0),
         ]
     progress = smooth_profile(time_s, segments)
+    rest_shoulder = {"side": 0.0, "thighs": 9.0}[motion.arms_rest]  # 9 deg: the hands lie on the thighs
     lift = motion.peak_lift_deg * progress
     hip, tilt = hinge_split(lift, motion.hip_limit_deg, motion.hip_give)
     knee = motion.knee_peak_deg * np.clip(progress * 1.25, 0, 1) ** 0.8
@@ -119,7 +123,9 @@ def knee_to_chest_schedule(motion: KneeToChestMotion, time_s: np.ndarray) -> dic
         "knee_deg": knee,
         "other_hip_ext_deg": tilt * (1.0 - motion.other_leg_lift),
         "lumbar_deg": tilt,
-        "shoulder_deg": 55.0 * progress if motion.hands_on_shin else np.zeros_like(progress),
+        "shoulder_deg": (rest_shoulder + (55.0 - rest_shoulder) * progress)
+        if motion.hands_on_shin
+        else np.full_like(progress, rest_shoulder),
         # the rig's rest elbow is bent ~50 deg; extend it to lie flat, bend it to hold the shin
         "elbow_ext_deg": 50.0 - 110.0 * progress if motion.hands_on_shin else np.full_like(progress, 50.0),
     }

@@ -34,13 +34,22 @@ def _k2c(
     tilt: float = 5.0,
     seed: int = 0,
     lighting: str = "studio",
+    card_yaw: float | None = None,
+    arms: str = "side",
 ) -> Scenario:
     long_px, short_px = _SIZES[size]
+    card = {} if card_yaw is None else {"card": "strapped", "card_yaw_deg": card_yaw}
     return Scenario(
         name=name,
         k2c=KneeToChestMotion(
-            side=side, peak_lift_deg=125.0 if limit else 130.0, hip_limit_deg=limit, reps=reps, rest_s=rest_s
+            side=side,
+            peak_lift_deg=125.0 if limit else 130.0,
+            hip_limit_deg=limit,
+            reps=reps,
+            rest_s=rest_s,
+            arms_rest=arms,
         ),
+        **card,
         body_shape=shape,
         camera=CameraSetup(tilt_deg=tilt, pan_deg=pan, long_side_px=long_px, short_side_px=short_px),
         fps=fps,
@@ -80,7 +89,11 @@ def _ir(
 
 
 def realistic_suite() -> list[Scenario]:
-    """Ten knee-to-chest and four hip-rotation clips of the hard cases (see the module docstring)."""
+    """Twelve knee-to-chest and seven hip-rotation clips of the hard cases (see the module docstring)."""
+    return [*_main_knee_to_chest(), *_main_hip_ir()]
+
+
+def _main_knee_to_chest() -> list[Scenario]:
     return [
         _k2c("real_k2c_left_stiff95_tracksuit_2reps", "left", 95.0, reps=2, clothing="tracksuit", seed=601),
         _k2c(
@@ -125,6 +138,44 @@ def realistic_suite() -> list[Scenario]:
             clothing="tracksuit",
             seed=610,
         ),
+        # added with #14's clothed hip rotation: an athletic body in a tracksuit
+        _k2c(
+            "real_k2c_right_stiff95_tracksuit_athletic",
+            "right",
+            95.0,
+            clothing="tracksuit",
+            shape="athletic_male",
+            seed=618,
+        ),
+        _k2c(
+            "real_k2c_left_healthy_tracksuit_athletic_2reps",
+            "left",
+            None,
+            reps=2,
+            clothing="tracksuit",
+            shape="athletic_male",
+            seed=619,
+        ),
+        # added with #16: the card strapped off the lateral plane and drawn in depth order with the body
+        # (the hands rest on the thighs, as a clinician asks with the card on; in the last, along the side)
+        _k2c("real_k2c_left_stiff90_strapped10", "left", 90.0, card_yaw=10.0, arms="thighs", seed=620),
+        _k2c("real_k2c_right_healthy_strapped15", "right", None, card_yaw=15.0, arms="thighs", seed=621),
+        _k2c(
+            "real_k2c_left_stiff100_strapped-8_1080p",
+            "left",
+            100.0,
+            card_yaw=-8.0,
+            arms="thighs",
+            size="1080p",
+            shape="heavy",
+            seed=622,
+        ),
+        _k2c("real_k2c_right_stiff95_strapped10_arms_side", "right", 95.0, card_yaw=10.0, seed=623),
+    ]
+
+
+def _main_hip_ir() -> list[Scenario]:
+    return [
         _ir("real_ir_seated_left_tracksuit", "left", "seated", 30.0, seed=611),
         _ir(
             "real_ir_seated_right_leggings",
@@ -137,6 +188,28 @@ def realistic_suite() -> list[Scenario]:
         ),
         _ir("real_ir_supine_left_tracksuit", "left", "supine", 35.0, seed=613),
         _ir("real_ir_supine_right_leggings", "right", "supine", 22.0, clothing="leggings", pan=8.0, seed=614),
+        # added with the knee placed from the proportions (#14): other bodies, so that the clothed-leg error
+        # is not one body's proportions
+        _ir(
+            "real_ir_seated_left_leggings_athletic",
+            "left",
+            "seated",
+            38.0,
+            clothing="leggings",
+            shape="athletic_male",
+            pan=-8.0,
+            seed=615,
+        ),
+        _ir("real_ir_supine_left_tracksuit_slim", "left", "supine", 15.0, shape="slim_female", seed=616),
+        _ir(
+            "real_ir_seated_right_tracksuit_slim",
+            "right",
+            "seated",
+            25.0,
+            shape="slim_female",
+            pan=6.0,
+            seed=617,
+        ),
     ]
 
 
@@ -191,4 +264,24 @@ def realistic_holdout_suite() -> list[Scenario]:
             seed=711,
         ),
         _ir("realho_ir_supine_right_tracksuit", "right", "supine", 40.0, shape="athletic_male", seed=712),
+        # added with #16 (run once, this release): strapped cards in depth order
+        _k2c(
+            "realho_k2c_right_stiff88_strapped12",
+            "right",
+            88.0,
+            card_yaw=12.0,
+            arms="thighs",
+            shape="athletic_male",
+            seed=720,
+        ),
+        _k2c(
+            "realho_k2c_left_healthy_strapped5_dim",
+            "left",
+            None,
+            card_yaw=5.0,
+            arms="thighs",
+            shape="slim_female",
+            lighting="dim",
+            seed=721,
+        ),
     ]

@@ -6,6 +6,8 @@ boxes are drawn far-to-near with per-face flat shading, back faces culled.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import cv2
 import numpy as np
 
@@ -65,8 +67,18 @@ def background(width: int, height: int, style: str, rng: np.random.Generator) ->
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def render(meshes: list[Mesh], camera: Camera, backdrop: np.ndarray, lighting: str = "studio") -> np.ndarray:
-    """Paint ``meshes`` over ``backdrop`` as seen by ``camera``; RGB uint8."""
+def render(
+    meshes: list[Mesh],
+    camera: Camera,
+    backdrop: np.ndarray,
+    lighting: str = "studio",
+    inserts: Sequence[tuple[float, Callable[[np.ndarray], np.ndarray]]] = (),
+) -> np.ndarray:
+    """Paint ``meshes`` over ``backdrop`` as seen by ``camera``; RGB uint8.
+
+    ``inserts``: ``(distance_m, paint)`` pairs; ``paint(img) -> img`` runs once every face farther than
+    ``distance_m`` from the camera is drawn, before the nearer ones (0: after everything).
+    """
     polys, colours, depths = [], [], []
     for mesh in meshes:
         cam = camera.to_camera(mesh.vertices)
@@ -89,15 +101,23 @@ def render(meshes: list[Mesh], camera: Camera, backdrop: np.ndarray, lighting: s
         colours.append(shade(normals[keep], mesh.colours[keep], lighting))
         depths.append(np.linalg.norm(centre[keep], axis=1))
     img = np.ascontiguousarray(backdrop.copy())
+    pending = sorted(inserts, key=lambda x: -x[0])  # the farthest first
     if not polys:
+        for _, paint in pending:
+            img = paint(img)
         return img
     pts = np.concatenate(polys)
     col = np.concatenate(colours).round().astype(int).tolist()
-    order = np.argsort(-np.concatenate(depths), kind="stable")
+    dist = np.concatenate(depths)
+    order = np.argsort(-dist, kind="stable")
     limit = 1 << 28
     for i in order:
+        while pending and dist[i] < pending[0][0]:
+            img = np.ascontiguousarray(pending.pop(0)[1](img))
         p = pts[i]
         if np.abs(p).max() > limit:
             continue
         cv2.fillConvexPoly(img, p, col[i], lineType=cv2.LINE_AA, shift=_SHIFT)
+    for _, paint in pending:
+        img = paint(img)
     return img
