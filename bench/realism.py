@@ -62,26 +62,39 @@ def run_clip(scenario, cache: Path) -> dict:
     except HipromError as exc:
         return {**out, "refused": str(exc)}
     score = _k2c_score if scenario.test == "knee-to-chest" else _ir_score
-    out["card_seen"] = _card_seen(scenario, cache, truth) if scenario.marker else None
+    out["card_seen"], out["card_errors"] = (
+        _card_seen(scenario, cache, truth) if scenario.marker else (None, None)
+    )
     return {**out, **score(doc, truth), "warnings": doc["quality"]["warnings"]}
 
 
-def _card_seen(scenario, cache: Path, truth: dict) -> float:
-    """The share of the true raises' frames (start to end of each rep) where the card was read."""
+def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
+    """The share of the true raises' frames (start to end of each rep) where the card's angle is known
+    (read or followed), and the angle's error against the true tilt on read and on followed frames."""
     from hiprom import protocols
     from hiprom.pipeline import Capture, get_landmarks
+    from hiprom.synth.truthfile import load_truth
 
     protocol = protocols.get(scenario.test)
     clip, capture = cache / f"{scenario.name}.mp4", Capture(cache_dir=cache / "landmarks")
     rule = protocol.person_rule
     series = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=rule).series
     if series.marker_ccw_deg is None:
-        return 0.0
-    t = series.time_s
+        return 0.0, None
+    t, angle = series.time_s, series.marker_ccw_deg
     raised = np.zeros(t.size, bool)
     for rep in truth["reps"]:
         raised |= (t >= rep["start_s"]) & (t <= rep["end_s"])
-    return float(np.isfinite(series.marker_ccw_deg[raised]).mean()) if raised.any() else 0.0
+    followed = np.zeros(t.size, bool)
+    for start, stop in series.meta.get("marker_tracked_frames") or []:
+        followed[start:stop] = True
+    true_tilt = load_truth(cache / f"{scenario.name}.truth.csv")["pelvic_tilt_deg"][: t.size]
+    read = np.isfinite(angle) & ~followed
+    # the card's angle against the true tilt: sign and offset from the read frames (any offset is fine)
+    sign = np.sign(np.corrcoef(angle[read], true_tilt[read])[0, 1]) if read.sum() > 2 else 1.0
+    err = np.abs(sign * angle - np.median(sign * angle[read] - true_tilt[read]) - true_tilt)
+    errors = {kind: err[mask & raised] for kind, mask in (("read", read), ("followed", followed))}
+    return (float(np.isfinite(angle[raised]).mean()) if raised.any() else 0.0), errors
 
 
 def _k2c_score(doc: dict, truth: dict) -> dict:
@@ -213,6 +226,11 @@ def report(results: list[dict], suite: str) -> str:
             f"{len(flags) - len(judged)} not assessed; wrong ones said: "
             f"{', '.join(f[2] for f in judged if f[0] != f[1]) or 'none'}"
         )
+    for kind in ("read", "followed"):
+        err = [e for r in measured if r.get("card_errors") for e in r["card_errors"][kind]]
+        if err:
+            lines.append(f"card angle vs true tilt on rep frames, {kind}: MAE {np.mean(err):.1f} deg "
+                         f"(worst {np.max(err):.1f}, {len(err)} frames)")  # fmt: skip
     seen = [r["card_seen"] for r in measured if r.get("card_seen") is not None]
     if seen:
         low, mid = 100 * min(seen), 100 * np.median(seen)

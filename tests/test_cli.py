@@ -208,6 +208,11 @@ def test_marker_sheet_is_written_at_true_size(tmp_path, capsys):
     assert ids is not None and ids.ravel().tolist() == [3]
     side_mm = np.linalg.norm(corners[0][0][1] - corners[0][0][0]) / (300 / 25.4)
     assert side_mm == pytest.approx(60.0, abs=0.5)  # 75 % of the 80 mm card
+    data = out.read_bytes()
+    at = data.index(b"pHYs")  # the DPI travels with the file: 300 dpi = 11811 pixels per metre
+    assert data[at + 4 : at + 13] == (11811).to_bytes(4, "big") * 2 + b"\x01"
+    below = page[round(160 * 300 / 25.4) :, :]  # the placement instructions are printed under the card
+    assert (below < 128).mean() > 0.003
 
 
 def test_marker_id_out_of_range(tmp_path, capsys):

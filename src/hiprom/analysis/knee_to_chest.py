@@ -172,6 +172,7 @@ def analyze_knee_to_chest(
     config: KneeToChestConfig | None = None,
     check_sides: bool = True,
     mirrored: bool = False,
+    tilt_followed: np.ndarray | None = None,
 ) -> KneeToChestAnalysis:
     """Analyse every rep of either leg.
 
@@ -194,6 +195,9 @@ def analyze_knee_to_chest(
     check_sides, mirrored : bool
         Check the model's left/right labels against the view (swapped if wrong);
         ``mirrored``: the picture is known to be mirrored (the pelvis card read so).
+    tilt_followed : (n_frames,) bool array, optional
+        Card angles from optical flow, not a detection (:mod:`hiprom.capture.card_flow`):
+        they time an onset; a "no" answer and the peak tilt need the card read.
 
     Raises
     ------
@@ -214,26 +218,18 @@ def analyze_knee_to_chest(
         swap = MIRROR_INDEX  # the same picture, left and right labels exchanged
         world = None if world_m is None else np.asarray(world_m)[:, swap]
         swapped = analyze_knee_to_chest(
-            time_s,
-            np.asarray(points_px)[:, swap],
-            np.asarray(visibility)[:, swap],
-            feet_dir=feet_dir,
-            tilt_ccw_deg=tilt_ccw_deg,
-            image_size_px=image_size_px,
-            config=config,
-            world_m=world,
-            check_sides=False,
-        )
+            time_s, np.asarray(points_px)[:, swap], np.asarray(visibility)[:, swap], feet_dir=feet_dir,
+            tilt_ccw_deg=tilt_ccw_deg, tilt_followed=tilt_followed, image_size_px=image_size_px,
+            config=config, world_m=world, check_sides=False,
+        )  # fmt: skip
         return dataclasses.replace(swapped, notes=(SWAPPED_NOTE, *swapped.notes))
     angles = {
         side: dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - cfg.thigh_offset_deg)
         for side, leg in angles.items()
     }
-    tilt = None
-    if tilt_ccw_deg is not None:
-        oriented = np.asarray(tilt_ccw_deg, float) * up_sign
-        tilt = lowpass(interpolate_gaps(oriented, time_s, 0.5), time_s, cfg.cutoff_hz)
-    found = _all_reps(time_s, pts, points_px, visibility, angles, tilt, cfg, world_m, image_size_px)
+    card = _card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign, cfg)
+    tilt = None if card is None else card[0]
+    found = _all_reps(time_s, pts, points_px, visibility, angles, card, cfg, world_m, image_size_px)
     _refuse_unless_a_raise_up_the_picture(found, pts, feet_dir)
     found = plausible_reps(time_s, pts, angles, one_leg_at_a_time(found), feet_dir, cfg, notes)
     found.sort(key=lambda r: r.rep.start_frame)
@@ -242,11 +238,28 @@ def analyze_knee_to_chest(
     )
 
 
-def _marker_finding(time_s, thigh, base_thigh, tilt, baseline, rep: Rep, camera, peak_thigh: float, cfg):
-    """The card's tilt over one rep: the onset, the peak tilt (None when not read) and the finding."""
+def _card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign: float, cfg):
+    """``(tilt, tilt_read)`` oriented and filtered: with the optical-flow frames, and without; or None."""
+    if tilt_ccw_deg is None:
+        return None
+    oriented = np.asarray(tilt_ccw_deg, float) * up_sign
+    tilt = lowpass(interpolate_gaps(oriented, time_s, 0.5), time_s, cfg.cutoff_hz)
+    if tilt_followed is None or not np.any(tilt_followed):
+        return tilt, tilt
+    read = np.where(np.asarray(tilt_followed, bool), np.nan, oriented)
+    return tilt, lowpass(interpolate_gaps(read, time_s, 0.5), time_s, cfg.cutoff_hz)
+
+
+def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg):
+    """The card's tilt over one rep: the onset, the peak tilt (None when not read) and the finding.
+
+    ``card`` is ``(tilt, tilt_read)``: the tilt with the optical-flow frames, and with only the frames
+    the card was read in (the peak tilt and a "no" answer rest on these)."""
+    tilt, tilt_read = card
     rel_tilt, sd = relative_tilt(tilt, baseline, rep)
+    rel_read = tilt_read - (tilt - rel_tilt)  # the same baseline
     hip = (thigh - base_thigh) - rel_tilt
-    peak_tilt = peak_tilt_read(time_s, rel_tilt, rep, cfg.onset)
+    peak_tilt = peak_tilt_read(time_s, rel_read, rep, cfg.onset)
     off_square = camera is not None and camera.off_square
     u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
     onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
@@ -254,10 +267,13 @@ def _marker_finding(time_s, thigh, base_thigh, tilt, baseline, rep: Rep, camera,
         onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
         baseline is not None,
     )  # fmt: skip
-    gap = card_gap(time_s, rel_tilt, thigh - base_thigh, rep, cfg.borrowing_hip_deg, cfg.onset)
+    gap = card_gap(time_s, rel_read, thigh - base_thigh, rep, cfg.borrowing_hip_deg, cfg.onset)
     if gap is None and borrowing is None:  # tilting "too briefly", or hidden past the deciding lift?
-        gap = card_gap(time_s, rel_tilt, thigh - base_thigh, rep, np.inf, cfg.onset)
+        gap = card_gap(time_s, rel_read, thigh - base_thigh, rep, np.inf, cfg.onset)
     borrowing, confidence, reasons = unseen_card(gap, sd, onset, borrowing, confidence, reasons)
+    if onset["time"] is not None and not np.isfinite(rel_read[np.searchsorted(time_s, onset["time"])]):
+        confidence = "moderate" if confidence == "high" else confidence
+        reasons.append("the onset was timed where the card was followed by image alignment, not read")
     if off_square:
         confidence = "moderate" if confidence == "high" else confidence
         reasons.append(

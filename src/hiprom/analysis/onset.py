@@ -156,7 +156,7 @@ def unseen_card(gap: CardGap | None, sd: float, onset: dict, borrowing, confiden
         return borrowing, confidence, reasons
     where = f"from {gap.lift_deg:.0f} deg of thigh lift" if np.isfinite(gap.lift_deg) else ""
     hidden = (f"the pelvis card was not read {where} on, for {gap.hidden_s:.1f} s (at {gap.start_s:.1f} s; "
-              "hidden by the raised thigh or a hand?)")  # fmt: skip
+              "hidden by the raised thigh or a hand? optical flow alone does not answer 'no')")  # fmt: skip
     if onset["hip"] is None or (onset["time"] is not None and onset["time"] > gap.start_s):
         if onset["hip"] is None:
             return None, None, [f"lumbar borrowing not assessed: {hidden}: the onset is not measurable; "

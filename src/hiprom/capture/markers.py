@@ -13,7 +13,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from hiprom.capture.card_flow import CardFlow
 from hiprom.capture.video import open_video
+from hiprom.kinematics.filtering import runs
 
 __all__ = ["MARKER_DICT", "MarkerTracker", "detect_marker_angles", "write_marker_sheet"]
 
@@ -39,10 +41,12 @@ class MarkerTracker:
     the same mirrored, so they cannot tell; the default card, 7, can.)
     """
 
-    def __init__(self, probe_frames: int = 60):
+    def __init__(self, probe_frames: int = 60, follow: bool = True):
         self._detector = _detector()
         self._probe_frames = probe_frames
         self._angles: list[float] = []
+        self._tracked: list[bool] = []
+        self._flow = CardFlow() if follow else None  # between detections (hiprom.capture.card_flow)
         self.marker_id: int | None = None
         self.mirrored: bool | None = None  # None: no card seen
 
@@ -68,13 +72,28 @@ class MarkerTracker:
                 found = self._find(cv2.flip(gray, 1))
                 if found is not None and self.mirrored is None:
                     self.mirrored = True
+            tracked = False
             if found is not None:
                 self.marker_id = found[0]
                 edge = found[1][1] - found[1][0]
                 angle = float(np.degrees(np.arctan2(-edge[1], edge[0])))
+                corners = found[1].copy()
                 if self.mirrored:  # the same edge in the frames as filmed: x reversed
                     angle = 180.0 - angle
+                    corners[:, 0] = gray.shape[1] - 1 - corners[:, 0]
+                if self._flow is not None:
+                    self._flow.reset(gray, corners, angle)
+            elif self._flow is not None and self.marker_id is not None:
+                angle = self._flow.step(gray)
+                tracked = bool(np.isfinite(angle))
+            self._tracked.append(tracked)
+        else:
+            self._tracked.append(False)
         self._angles.append(angle)
+
+    def tracked_runs(self) -> list[list[int]]:
+        """``[start, stop)`` frame runs whose angle came from the flow, not a detection."""
+        return runs(np.asarray(self._tracked, bool)).tolist()
 
     def angles(self) -> np.ndarray | None:
         """(n_frames,) counter-clockwise on-screen angle of the card's top edge, unwrapped, NaN where
@@ -133,8 +152,34 @@ def write_marker_sheet(path: str | Path, marker_id: int = 7, card_mm: float = 80
     text = f"hiprom pelvis card: ArUco 4x4_50 id {marker_id}, {card_mm:g} mm; the line is 50 mm"
     cv2.putText(page, text, (x0 - round(40 * px_per_mm), ruler_y + round(12 * px_per_mm)),
                 cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)  # fmt: skip
+    for i, line in enumerate(PLACEMENT):
+        cv2.putText(page, line, (round(15 * px_per_mm), ruler_y + round((26 + 7 * i) * px_per_mm)),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)  # fmt: skip
     path = Path(path)
     with atomic_output(path) as tmp:
         _, data = cv2.imencode(".png", page, [cv2.IMWRITE_PNG_COMPRESSION, 9])
-        tmp.write_bytes(data.tobytes())
+        tmp.write_bytes(_with_dpi(data.tobytes(), dpi))
     return path
+
+
+#: Printed under the card (what the realistic benchmark showed loses it: bench/last_realism_run.txt).
+PLACEMENT = (
+    "Print at 100 % (no fit-to-page); check the 50 mm line. Glue the card to stiff board.",
+    "Strap it flat over the iliac crest of the leg nearest the phone, facing the phone.",
+    "Keep the white border clear: a hand or the arm resting on the hip hides it -",
+    "rest the hands on the thighs before the raise. In deep flexion the buttock's",
+    "edge or the raised thigh can touch the border; hiprom then follows the card's",
+    "pattern for up to 1.5 s, and says 'not assessed' where it could not read it.",
+)
+
+
+def _with_dpi(png: bytes, dpi: int) -> bytes:
+    """The PNG with a pHYs chunk, so that viewers and printers know its true size."""
+    import struct
+    import zlib
+
+    ppm = round(dpi / 0.0254)
+    body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    end_of_ihdr = 8 + 4 + 4 + 13 + 4  # signature, then IHDR's length, type, data and CRC
+    return png[:end_of_ihdr] + chunk + png[end_of_ihdr:]

@@ -1,0 +1,60 @@
+"""The pelvis card followed by optical flow between ArUco detections (no model, synthetic frames)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from hiprom.capture.markers import MARKER_DICT, MarkerTracker
+
+
+def _frame(angle_deg: float, hide_corner: bool, size: int = 360) -> np.ndarray:
+    """A textured grey frame with the card (80 px marker in a white border) turned ``angle_deg`` CCW."""
+    rng = np.random.default_rng(0)
+    img = np.clip(rng.normal(120, 12, (size, size)), 0, 255).astype(np.uint8)
+    marker = cv2.aruco.generateImageMarker(cv2.aruco.getPredefinedDictionary(MARKER_DICT), 7, 80)
+    card = np.full((110, 110), 255, np.uint8)
+    card[15:95, 15:95] = marker
+    rot = cv2.getRotationMatrix2D((55, 55), angle_deg, 1.0)  # OpenCV: positive = counter-clockwise
+    rot[:, 2] += (size / 2 - 55, size / 2 - 55)
+    warped = cv2.warpAffine(card, rot, (size, size), borderValue=0)
+    mask = cv2.warpAffine(np.full_like(card, 255), rot, (size, size), borderValue=0) > 0
+    img[mask] = warped[mask]
+    if hide_corner:  # a dark edge (the buttock, the thigh) over one corner of the border
+        corner = rot @ np.array([12.0, 12.0, 1.0])
+        cv2.circle(img, (round(corner[0]), round(corner[1])), 16, 20, -1)
+    return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+
+
+def _track(follow: bool) -> tuple[np.ndarray, MarkerTracker]:
+    tracker = MarkerTracker(follow=follow)
+    angles = np.r_[np.zeros(10), np.linspace(0, 30, 31)[1:], np.full(10, 30.0)]
+    for i, a in enumerate(angles):
+        tracker.update(_frame(a, hide_corner=10 <= i < 45))
+    return angles, tracker
+
+
+def test_a_card_whose_corner_is_hidden_is_followed_by_the_flow():
+    angles, tracker = _track(follow=True)
+    read = tracker.angles()
+    assert np.isnan(_track(follow=False)[1].angles()[12:45]).all()  # ArUco alone loses it
+    assert np.isfinite(read).all()
+    change = read - read[0]
+    np.testing.assert_allclose(change, angles, atol=1.0)
+    runs = tracker.tracked_runs()
+    assert runs and runs[0][0] == 10 and runs[-1][1] <= 45
+
+
+def test_the_flow_gives_up_after_its_limit():
+    from hiprom.capture.card_flow import CardFlow
+
+    flow = CardFlow(max_frames=3)
+    gray = cv2.cvtColor(_frame(0.0, False), cv2.COLOR_RGB2GRAY)
+    corners = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(MARKER_DICT)).detectMarkers(gray)[0][
+        0
+    ][0]
+    flow.reset(gray, corners, 0.0)
+    assert [np.isfinite(flow.step(gray)) for _ in range(5)] == [True, True, True, False, False]
+    flow.reset(gray, corners, 0.0)
+    blank = np.full_like(gray, 120)  # the card gone: nothing to align
+    assert np.isnan(flow.step(blank)) and np.isnan(flow.step(gray))  # lost until the next detection
