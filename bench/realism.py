@@ -94,6 +94,7 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     sign = np.sign(np.corrcoef(angle[read], true_tilt[read])[0, 1]) if read.sum() > 2 else 1.0
     err = np.abs(sign * angle - np.median(sign * angle[read] - true_tilt[read]) - true_tilt)
     errors = {kind: err[mask & raised] for kind, mask in (("read", read), ("followed", followed))}
+    errors["read_share"] = float(read[raised].mean()) if raised.any() else 0.0
     return (float(np.isfinite(angle[raised]).mean()) if raised.any() else 0.0), errors
 
 
@@ -199,7 +200,9 @@ def report(results: list[dict], suite: str) -> str:
         if r.get("card_seen") is not None:
             said = ", ".join("not assessed" if f[0] is None else f"{'yes' if f[0] else 'no'} ({f[2]})"
                              for f in r["flags"])  # fmt: skip
-            errs += f"; card read on {100 * r['card_seen']:.0f}% of rep frames; borrowing: {said or '-'}"
+            share = (r.get("card_errors") or {}).get("read_share", 0.0)
+            errs += (f"; card angle on {100 * r['card_seen']:.0f}% of rep frames ({100 * share:.0f}% read); "
+                     f"borrowing: {said or '-'}")  # fmt: skip
         lines.append(
             f"| {r['name']} | measured | {'yes' if r['side_right'] else 'NO'} | "
             f"{r['reps_found']}/{r['reps_true']} | {r['off']} | {errs} |"
@@ -227,7 +230,7 @@ def report(results: list[dict], suite: str) -> str:
             f"{', '.join(f[2] for f in judged if f[0] != f[1]) or 'none'}"
         )
     for kind in ("read", "followed"):
-        err = [e for r in measured if r.get("card_errors") for e in r["card_errors"][kind]]
+        err = [float(e) for r in measured if r.get("card_errors") for e in r["card_errors"][kind]]
         if err:
             lines.append(f"card angle vs true tilt on rep frames, {kind}: MAE {np.mean(err):.1f} deg "
                          f"(worst {np.max(err):.1f}, {len(err)} frames)")  # fmt: skip
@@ -235,7 +238,7 @@ def report(results: list[dict], suite: str) -> str:
     if seen:
         low, mid = 100 * min(seen), 100 * np.median(seen)
         lines.append(
-            f"card read on rep frames: median {mid:.0f}%, lowest {low:.0f}% ({len(seen)} card clips)"
+            f"card angle on rep frames: median {mid:.0f}%, lowest {low:.0f}% ({len(seen)} card clips)"
         )
     return "\n".join(lines)
 
