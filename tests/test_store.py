@@ -190,6 +190,26 @@ def test_csv_export(store):
     assert "no still baseline" in rows[1]["warnings"]
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_are_defused(store):
+    """OWASP CSV injection: a name or note starting with = + - @ (or a tab, CR) is a formula."""
+    record_analysis(store, '=HYPERLINK("http://evil.example","x")', ir_document(14.0), {}, date=D1,
+                    notes="@SUM(1+1)")  # fmt: skip
+    record_analysis(store, "-2+3", ir_document(-5.0), {}, date=D2, notes="+cmd|' /C calc'!A0")
+    import csv
+    import io
+
+    rows = list(
+        csv.DictReader(io.StringIO(to_csv(results_of(store, '=HYPERLINK("http://evil.example","x")'))))
+    )
+    assert rows[0]["athlete"].startswith("'=") and rows[0]["session_notes"] == "'@SUM(1+1)"
+    rows = list(csv.DictReader(io.StringIO(to_csv(results_of(store, "-2+3")))))
+    assert rows[0]["athlete"] == "'-2+3" and rows[0]["session_notes"].startswith("'+cmd")
+    assert not rows[0]["peak_ir_deg"].startswith("'")  # numbers stay numbers
+    from hiprom.store.export import _cell
+
+    assert _cell("\tx") == "'\tx" and _cell("\rx") == "'\rx" and _cell(-5.0) == -5.0
+
+
 def test_backup(store, tmp_path):
     from hiprom.store.backup import backup
 

@@ -29,11 +29,44 @@ def test_wrong_password_and_missing_csrf(client):
     assert response.status_code == 303 and response.headers["Location"] == "/"
 
 
-def test_open_redirect_after_sign_in_is_refused(client):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/", "/%09/evil.example", "/%0d%0a/evil.example", "https://evil.example/",
+     "/\\evil.example", "javascript:alert(1)", "%2F%2Fevil.example"],
+)  # fmt: skip
+def test_open_redirect_after_sign_in_is_refused(client, target):
+    """Werkzeug drops a tab or a CR/LF from Location, so /<tab>/evil.example became //evil.example."""
     token = csrf(client)
     form = {"username": "ana", "password": "ana-password-1", "csrf_token": token}
-    response = client.post("/login?next=//evil.example/", data=form)
-    assert response.headers["Location"] == "/"
+    response = client.post(f"/login?next={target}", data=form)
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_a_path_on_this_site_is_where_sign_in_goes():
+    from hiprom.web.auth import safe_next
+
+    assert safe_next("/athletes/3?x=1") == "/athletes/3?x=1"
+    assert safe_next(None) == safe_next("") == "/"
+
+
+def test_the_login_form_posts_to_an_explicit_action(client):
+    page = client.get("/login?next=/athletes/1").get_data(as_text=True)
+    assert 'action="/login?next=/athletes/1"' in page
+    assert 'action="/login"' in client.get("/login?next=//evil.example").get_data(as_text=True)
+
+
+def test_signing_out_ends_every_copy_of_the_session(web_app):
+    """A cookie copied before sign-out must not open the app after it (it did: the session was only
+    cleared in the browser that signed out)."""
+    browser, thief = web_app.test_client(), web_app.test_client()
+    sign_in(browser, "ana", "ana-password-1")
+    cookie = browser.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/").status_code == 200
+    browser.post("/logout", data={"csrf_token": csrf(browser, "/")})
+    assert thief.get("/").status_code == 302  # back to the sign-in page
+    assert sign_in(browser, "ana", "ana-password-1").status_code == 303  # a new sign-in works
+    assert browser.get("/").status_code == 200
 
 
 def test_security_headers_and_cookie(client):

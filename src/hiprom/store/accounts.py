@@ -8,7 +8,7 @@ from hiprom.errors import BadInputError
 from hiprom.store.db import Store
 from hiprom.store.models import Clinician
 
-__all__ = ["add_account", "password_hash_of"]
+__all__ = ["add_account", "end_sessions", "password_hash_of", "session_generation"]
 
 
 def add_account(store: Store, username: str, password_hash: str) -> int:
@@ -20,6 +20,21 @@ def add_account(store: Store, username: str, password_hash: str) -> int:
         s.add(account)
         s.flush()
         return account.id
+
+
+def session_generation(store: Store, clinician_id: int) -> int | None:
+    """The clinician's current session generation (None: no such clinician)."""
+    with store.transaction() as s:
+        account = s.get(Clinician, clinician_id)
+        return None if account is None else int(account.session_generation)
+
+
+def end_sessions(store: Store, clinician_id: int) -> None:
+    """Sign the clinician out everywhere: every session issued so far stops being valid."""
+    with store.transaction() as s:
+        account = s.get(Clinician, clinician_id)
+        if account is not None:
+            account.session_generation = int(account.session_generation) + 1
 
 
 def password_hash_of(store: Store, username: str) -> tuple[int, str] | None:

@@ -63,7 +63,7 @@ def to_csv(results: list[StoredResult]) -> str:
         e = r.result
         borrowing = _get(e, "lumbar_borrowing.flag")
         writer.writerow(
-            {
+            {k: _cell(v) for k, v in {
                 "athlete": r.athlete,
                 "date": r.date.isoformat(),
                 "test": r.test,
@@ -83,9 +83,20 @@ def to_csv(results: list[StoredResult]) -> str:
                 "clip_name": r.clip_name,
                 "clip_sha256": r.clip_sha256,
                 "session_notes": r.notes,
-            }
-        )
+            }.items()}
+        )  # fmt: skip
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A CSV cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe
+    (OWASP, CSV injection). Numbers stay numbers (a negative angle is not text)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _borrowing_cell(test: str, flag) -> str | bool:

@@ -15,6 +15,7 @@ from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from hiprom.errors import BadInputError
+from hiprom.store.accounts import session_generation
 from hiprom.store.db import open_store
 from hiprom.web.auth import check_csrf, csrf_token
 from hiprom.web.jobs import RQRunner, ThreadRunner, recover
@@ -86,6 +87,11 @@ def _hooks(app: Flask) -> None:
     @app.before_request
     def load_user():
         g.clinician_id = session.get("clinician_id")
+        if g.clinician_id is not None:  # signed out since (anywhere), or the account is gone
+            current = session_generation(cfg["store"], g.clinician_id)
+            if current is None or current != session.get("generation", 0):
+                session.clear()
+                g.clinician_id = None
         g.csrf_token = csrf_token()
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             raise RequestEntityTooLarge()  # before the body is parsed (and spooled to disk)

@@ -36,6 +36,23 @@ def verify(store: Store, username: str, password: str) -> int | None:
     return account[0] if check_password_hash(account[1], password) else None
 
 
+def safe_next(target: str | None) -> str:
+    """Where to go after sign-in: a path on this site, or ``/``.
+
+    Refused: anything with a control character or backslash (browsers and Werkzeug drop tabs and
+    newlines, so ``/\t/evil.example`` would become ``//evil.example``), a scheme or a host, and
+    protocol-relative ``//`` paths.
+    """
+    from urllib.parse import urlsplit
+
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target) or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    return target
+
+
 def csrf_token() -> str:
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(32)
