@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hiprom.errors import OutputError
 
-__all__ = ["atomic_output", "quiet_native_stderr", "write_csv_columns", "write_json"]
+__all__ = ["atomic_folder", "atomic_output", "quiet_native_stderr", "write_csv_columns", "write_json"]
 
 
 def _umask() -> int:
@@ -44,6 +44,47 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | Path) -> Iterator[Path]:
+    """Yield a fresh staging folder beside ``path``; on success it replaces ``path`` as a whole.
+
+    A run stopped half-way (an error, Ctrl-C, a kill) leaves ``path`` as it was: never the
+    old set's ``result.json`` beside the new set's files. Leftovers of killed runs are cleared
+    first; a previous set caught between the two renames of a swap is put back.
+    """
+    import shutil
+    import uuid
+
+    path = Path(path)
+    parent = path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for old in sorted(parent.glob(f".{path.name}.old-*")):
+            if not path.exists():
+                os.replace(old, path)  # killed between the renames: the last complete set comes back
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        for partial in parent.glob(f".{path.name}.partial-*"):
+            shutil.rmtree(partial, ignore_errors=True)
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"cannot write {path}: it is a file, not a folder")
+        staging = parent / f".{path.name}.partial-{uuid.uuid4().hex[:8]}"
+        staging.mkdir(mode=0o777 & ~_umask())
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        yield staging
+        old = parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+        if path.exists():
+            os.replace(path, old)
+        os.replace(staging, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def write_json(path: str | Path, data: dict) -> Path:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hiprom import protocols
+from hiprom._fs import atomic_folder
 from hiprom.capture.cache import LandmarkCache
 from hiprom.capture.model import resolve_model
 from hiprom.capture.pose import ProgressFn, extract_landmarks
@@ -139,11 +140,14 @@ def analyze(
     warnings: list[str] = []
     if run.series.detection_rate < 0.9:
         warnings.append(f"the person was detected in only {100 * run.series.detection_rate:.0f}% of frames")
+    out_dir = Path(out_dir)
     try:
-        result = protocol.run(Path(clip), run.series, Path(out_dir), options, outputs or Outputs(), warnings)
+        with atomic_folder(out_dir) as staging:  # the whole set replaces the folder, or nothing does
+            result = protocol.run(Path(clip), run.series, staging, options, outputs or Outputs(), warnings)
+            paths = {k: out_dir / Path(p).relative_to(staging) for k, p in result.paths.items()}
     except BadInputError as exc:  # the view or the movement cannot be analysed
         raise _with_hint(exc, hint) from None
-    return AnalysisRun(result.document, result.paths, run)
+    return AnalysisRun(result.document, paths, run)
 
 
 def _with_hint(exc: BadInputError, hint: str) -> BadInputError:
