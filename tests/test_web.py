@@ -120,6 +120,29 @@ def test_form_errors(client, samples_dir):
     assert "choose a clip" in upload(client, None).get_data(as_text=True)
 
 
+def test_the_data_folder_database_and_uploads_are_private(web_app, tmp_path, samples_dir):
+    """They were 0755 and 0644: anyone on the machine could read the athletes' clips and results."""
+    import os
+    import stat
+
+    from hiprom.web.uploads import store_upload
+
+    data = web_app.extensions["hiprom"]["data_dir"]
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data / "hiprom.sqlite3").st_mode) == 0o600
+    with open(samples_dir / "ir_seated_left.mp4", "rb") as fh:
+        saved = store_upload(fh, data / "uploads", max_bytes=50 << 20, max_duration_s=60.0)
+    assert stat.S_IMODE(os.stat(saved).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(data / "uploads").st_mode) == 0o700
+    (data).chmod(0o755)  # an existing, open folder is closed again when the app starts
+    from hiprom.web.app import create_app
+
+    again = create_app(data).extensions["hiprom"]
+    again["runner"].shutdown()
+    again["store"].close()
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+
+
 def _wait(client, job_id: str, timeout_s: float = 240) -> dict:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

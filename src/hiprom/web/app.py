@@ -34,6 +34,13 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
+def _private_database(data_dir: Path, db_url: str | None) -> None:
+    """The default SQLite file (and its journal files) readable by the owner only."""
+    if db_url is None:
+        for path in data_dir.glob("hiprom.sqlite3*"):
+            path.chmod(0o600)
+
+
 def create_app(
     data_dir: str | Path,
     db_url: str | None = None,
@@ -47,8 +54,10 @@ def create_app(
 ) -> Flask:
     """Build the app. ``jobs``: ``"thread"`` (in-process pool) or ``"rq"`` (Redis at ``redis_url``)."""
     data_dir = Path(data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)  # clips, results and the database are the athletes' health data: owner only
     store = open_store(db_url or f"sqlite:///{data_dir / 'hiprom.sqlite3'}")
+    _private_database(data_dir, db_url)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=_secret_key(data_dir),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import uuid
 from pathlib import Path
 
@@ -33,11 +34,11 @@ def store_upload(stream, upload_dir: Path, *, max_bytes: int, max_duration_s: fl
     kind = sniff_video(head)
     if kind is None:
         raise BadInputError("that file is not a video (MP4, MOV, WebM or AVI by its content)")
-    upload_dir.mkdir(parents=True, exist_ok=True)
+    upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = upload_dir / f"{uuid.uuid4().hex}.{kind}"
     size = len(head)
     try:
-        with open(path, "wb") as fh:
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:  # owner only
             fh.write(head)
             while chunk := stream.read(1 << 20):
                 size += len(chunk)
