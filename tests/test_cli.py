@@ -229,6 +229,30 @@ def test_analyze_missing_clip(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_unreadable_clip_is_bad_input_not_an_internal_error(tmp_path, capsys, samples_dir, monkeypatch):
+    """chmod 000 gave exit 1 "internal error: PermissionError" (root reads anything, so the denial is
+    simulated at the open the pipeline makes first)."""
+    import builtins
+    import shutil
+
+    clip = tmp_path / "locked.mp4"
+    shutil.copy(samples_dir / "ir_seated_left.mp4", clip)
+    real_open = builtins.open
+
+    def denied(file, *args, **kwargs):
+        if str(file) == str(clip):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", denied)
+    args = ["analyze", clip, "--test", "hip-ir", "--position", "seated", "-o", tmp_path / "o"]
+    code, _, err = run_cli(args, capsys)
+    assert code == 3
+    assert_one_line_error(err)
+    assert "cannot read locked.mp4: permission denied" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_synth_bad_shape(tmp_path, capsys):
     pytest.importorskip("anny", reason="the synth extra is not installed")
     code, _, err = run_cli(["synth", "knee-to-chest", "--shape", "giant", "-o", tmp_path], capsys)

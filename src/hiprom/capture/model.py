@@ -11,7 +11,7 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
-from hiprom.errors import ModelError
+from hiprom.errors import BadInputError, ModelError
 
 __all__ = ["BUNDLED_MODEL_NAME", "BUNDLED_MODEL_SHA256", "default_model_path", "resolve_model"]
 
@@ -42,7 +42,10 @@ def resolve_model(model_path: str | Path | None = None) -> tuple[Path, str]:
     if not path.is_file():
         hint = " (rebuild it with models/build_pose_landmarker.py)" if bundled else ""
         raise ModelError(f"pose model not found: {path}{hint}")
-    digest = sha256_file(path)
+    try:
+        digest = sha256_file(path)
+    except BadInputError as exc:  # unreadable: the model's problem, not the clip's
+        raise ModelError(f"pose model {path}: {exc}") from None
     if bundled and digest != BUNDLED_MODEL_SHA256:
         raise ModelError(
             f"pose model {path} is altered (sha256 {digest[:12]}..., expected "

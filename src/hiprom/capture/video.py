@@ -20,6 +20,7 @@ import av
 import numpy as np
 
 from hiprom.errors import (
+    BadInputError,
     CorruptVideoError,
     EmptyVideoError,
     InputNotFoundError,
@@ -66,11 +67,14 @@ class VideoInfo:
 
 
 def sha256_file(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
-    """SHA-256 hex digest of a file's bytes."""
+    """SHA-256 hex digest of a file's bytes (:class:`BadInputError` when it may not be read)."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(chunk_bytes):
-            digest.update(chunk)
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(chunk_bytes):
+                digest.update(chunk)
+    except PermissionError:
+        raise BadInputError(f"cannot read {Path(path).name}: permission denied") from None
     return digest.hexdigest()
 
 
@@ -235,4 +239,9 @@ def open_video(path: str | Path, max_size_px: int | None = None) -> VideoReader:
         raise NotAVideoError(f"{path} is not a file")
     if path.stat().st_size == 0:
         raise EmptyVideoError(f"{path.name} is empty (0 bytes)")
+    try:
+        with open(path, "rb"):
+            pass
+    except PermissionError:
+        raise BadInputError(f"cannot read {path.name}: permission denied") from None
     return VideoReader(path, max_size_px=max_size_px)
