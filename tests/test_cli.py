@@ -253,6 +253,35 @@ def test_an_unreadable_clip_is_bad_input_not_an_internal_error(tmp_path, capsys,
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        (["--athlete", "   "], 3, "the athlete's name must be 1-200 characters"),
+        (["--athlete", "Sam", "--db", "nonsense://x"], 12, "cannot use nonsense://x"),
+        (["-o", "{file}/out"], 10, "cannot write"),
+    ],
+)
+def test_bad_arguments_fail_before_the_pose_pass(
+    tmp_path, capsys, samples_dir, monkeypatch, extra, code, message
+):
+    """They were reported only after the whole analysis (18-30 s), the name after writing the folder."""
+
+    def no_pose_pass(*args, **kwargs):
+        raise AssertionError("the pose pass ran before the arguments were checked")
+
+    monkeypatch.setattr("hiprom.pipeline.get_landmarks", no_pose_pass)
+    (tmp_path / "afile").write_text("x")
+    extra = [a.replace("{file}", str(tmp_path / "afile")) for a in extra]
+    args = ["analyze", samples_dir / "ir_seated_left.mp4", "--test", "hip-ir", "--position", "seated"]
+    if "-o" not in extra:
+        extra += ["-o", tmp_path / "out"]
+    got, _, err = run_cli([*args, *extra], capsys)
+    assert got == code
+    assert_one_line_error(err)
+    assert message in err
+    assert not (tmp_path / "out").exists()
+
+
 def test_synth_bad_shape(tmp_path, capsys):
     pytest.importorskip("anny", reason="the synth extra is not installed")
     code, _, err = run_cli(["synth", "knee-to-chest", "--shape", "giant", "-o", tmp_path], capsys)

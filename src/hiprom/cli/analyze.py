@@ -77,9 +77,12 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     date = parse_date(args.session)
     if args.athlete is not None:
         from hiprom.store.db import open_store
+        from hiprom.store.records import clean_name
 
+        clean_name(args.athlete)  # a blank name fails now, not after the analysis and its folder
         open_store(args.db).close()  # a store that cannot be opened fails now, not after the analysis
     out_dir = args.out_dir or Path.cwd() / f"{args.clip.stem}-hiprom"
+    writable_folder(out_dir)  # an output folder that cannot be written fails now too
     progress, close_bar = progress_bar(args.quiet, args.clip.name)
     try:
         run = analyze(
@@ -103,6 +106,22 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.athlete:
         print(f"recorded for {' '.join(args.athlete.split())}, session {args.session or 'today'}")
     return 0
+
+
+def writable_folder(out_dir: Path) -> None:
+    """:class:`OutputError` unless a result folder can be made at ``out_dir`` (checked, nothing left)."""
+    import tempfile
+
+    from hiprom.errors import OutputError
+
+    parent = out_dir.parent
+    try:
+        if out_dir.exists() and not out_dir.is_dir():
+            raise OutputError(f"cannot write {out_dir}: it is a file, not a folder")
+        parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryDirectory(dir=parent, prefix=f".{out_dir.name}.check-").cleanup()
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
 
 
 def _cmd_landmarks(args: argparse.Namespace) -> int:

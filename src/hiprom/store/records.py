@@ -22,6 +22,7 @@ __all__ = [
     "athlete_name",
     "athlete_rows",
     "athletes",
+    "clean_name",
     "entry_field",
     "record_analysis",
     "results_of",
@@ -60,7 +61,8 @@ def _owned(owner: int | None):
     return Athlete.clinician_id.is_(None) if owner is None else Athlete.clinician_id == owner
 
 
-def _clean_name(name: str) -> str:
+def clean_name(name: str) -> str:
+    """The athlete's name with its spaces tidied; :class:`BadInputError` when blank or too long."""
     name = " ".join(str(name).split())
     if not name or len(name) > 200:
         raise BadInputError("the athlete's name must be 1-200 characters")
@@ -85,7 +87,7 @@ def record_analysis(
     app) the athlete belongs to; ``None`` for the command line's athletes.
     Returns the new result ids.
     """
-    name = _clean_name(athlete)
+    name = clean_name(athlete)
     date = date or dt.date.today()
     clip = document.get("clip") or {}
     sha = str(clip.get("clip_sha256") or "")
@@ -159,7 +161,7 @@ def results_of(
     owner: int | None = None,
 ) -> list[StoredResult]:
     """An athlete's (of ``owner``) results in date order (inclusive bounds); unknown -> BadInputError."""
-    name = _clean_name(athlete)
+    name = clean_name(athlete)
     with store.transaction() as s:
         person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
         if person is None:
