@@ -166,3 +166,47 @@ def test_still_image_is_not_a_video(tmp_path, ext):
     renamed = path.rename(tmp_path / "photo.mp4")
     with pytest.raises(NotAVideoError, match="still image"):
         open_video(renamed)
+
+
+def test_frames_larger_than_hiprom_decodes_are_refused_before_decoding(tmp_path):
+    """A 752 KB upload of 16000 x 16000 frames took the server to 5.7 GB: the frame size is checked
+    from the stream's header, before the first frame is decoded."""
+    import time
+
+    import av
+
+    from hiprom.capture.video import MAX_FRAME_PIXELS, open_video
+    from hiprom.errors import BadInputError
+
+    side = 4200  # 17.6 megapixels, just over the limit (a real bomb declares far more)
+    assert side * side > MAX_FRAME_PIXELS
+    path = tmp_path / "big.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width = stream.height = side
+        stream.pix_fmt = "yuv420p"
+        frame = av.VideoFrame.from_ndarray(np.zeros((side, side, 3), np.uint8), format="rgb24")
+        for packet in stream.encode(frame):
+            out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    start = time.perf_counter()
+    with pytest.raises(BadInputError, match="4200 x 4200 pixels, more than hiprom decodes"):
+        open_video(path)
+    assert time.perf_counter() - start < 1.0  # refused from the header, nothing decoded
+
+
+def test_the_duration_limit_counts_the_decoded_frames(samples_dir):
+    """A 100 s clip whose header claimed 1 s passed a 60 s limit: the frames' own times count."""
+    from hiprom.capture.video import open_video
+    from hiprom.errors import BadInputError
+
+    with open_video(samples_dir / "ir_seated_left.mp4", max_duration_s=2.0) as reader:
+        assert reader.info.duration_s > 5.0
+        seen = []
+        with pytest.raises(BadInputError, match="runs past 2 s of decoded frames"):
+            for time_s, _ in reader.frames():
+                seen.append(time_s)
+    assert 1.9 <= seen[-1] - seen[0] <= 2.1
+    with open_video(samples_dir / "ir_seated_left.mp4", max_duration_s=60.0) as reader:
+        assert sum(1 for _ in reader.frames()) == reader.info.n_frames_expected

@@ -40,6 +40,7 @@ class Capture:
     max_size_px: int | None = None
     use_cache: bool = True
     cache_dir: str | Path | None = None
+    max_duration_s: float | None = None  # refuse clips whose decoded frames run longer (the web's limit)
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,11 @@ def get_landmarks(
     cache = LandmarkCache(cap.cache_dir) if cap.use_cache else None
     key = LandmarkCache.key(clip_sha, model_sha, settings)
     if cache is not None and (hit := cache.get(key)) is not None:
+        if cap.max_duration_s is not None and hit.n_frames and hit.time_s[-1] > cap.max_duration_s:
+            raise BadInputError(
+                f"{Path(clip).name} runs {hit.time_s[-1]:.0f} s of frames; "
+                f"the limit is {cap.max_duration_s:.0f} s"
+            )
         return LandmarkRun(hit, True, time.perf_counter() - start)
     series = extract_landmarks(
         clip,
@@ -95,6 +101,7 @@ def get_landmarks(
         max_people=cap.max_people,
         person=cap.person,
         max_size_px=cap.max_size_px,
+        max_duration_s=cap.max_duration_s,
         orientation=orientation,
         progress=progress,
     )

@@ -224,6 +224,7 @@ def extract_landmarks(
     max_people: int = 2,
     person: str = "auto",
     max_size_px: int | None = None,
+    max_duration_s: float | None = None,
     orientation: str = "as-filmed",
     min_detected_fraction: float = 0.25,
     min_detected_frames: int = 5,
@@ -244,6 +245,8 @@ def extract_landmarks(
         How to choose among people: see :func:`hiprom.capture.tracking.select_person`.
     max_size_px : int, optional
         Downscale frames so their longer side is at most this (for speed).
+    max_duration_s : float, optional
+        Refuse a clip whose decoded frames run longer (the web app's limit).
     orientation : {"as-filmed", "head-right"}
         ``"head-right"``: a person lying across the frame head-left (found on
         a few frames at the start) is shown to the model mirrored, the
@@ -265,7 +268,7 @@ def extract_landmarks(
     model, model_sha = resolve_model(model_path)
     with (
         quiet_native_stderr(),
-        open_video(clip, max_size_px=max_size_px) as reader,
+        open_video(clip, max_size_px=max_size_px, max_duration_s=max_duration_s) as reader,
         PoseEstimator(model, max_people) as est,
     ):
         time_s, cand, cand_world, tracker, mirrored = _run_model(

@@ -78,6 +78,19 @@ def sha256_file(path: str | Path, chunk_bytes: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+#: The largest frame hiprom decodes: 4096 x 4096 (16.8 megapixels; a 4K phone films 3840 x 2160). A
+#: small file can declare frames of 16000 x 16000 (768 MB each as RGB): refused before decoding one.
+MAX_FRAME_PIXELS = 4096 * 4096
+
+
+def _check_frame_size(name: str, width: int, height: int) -> None:
+    if width * height > MAX_FRAME_PIXELS:
+        raise BadInputError(
+            f"{name} has frames of {width} x {height} pixels, more than hiprom decodes "
+            f"({MAX_FRAME_PIXELS / 1e6:.1f} megapixels, e.g. 4096 x 4096); film at 4K or less"
+        )
+
+
 def _has_video_signature(path: Path) -> bool:
     """True if the file starts like an MP4/MOV (ISO-BMFF), Matroska/WebM, or AVI."""
     with open(path, "rb") as fh:
@@ -109,9 +122,10 @@ class VideoReader:
     ``rgb`` is a C-contiguous ``(height_px, width_px, 3)`` uint8 array.
     """
 
-    def __init__(self, path: Path, max_size_px: int | None = None):
+    def __init__(self, path: Path, max_size_px: int | None = None, max_duration_s: float | None = None):
         self.path = path
         self._max_size_px = max_size_px
+        self._max_duration_s = max_duration_s
         try:
             self._container = av.open(str(path), mode="r")
         except av.error.FileNotFoundError as exc:
@@ -131,14 +145,19 @@ class VideoReader:
             raise NotAVideoError(f"{path.name} is a still image, not a video")
         self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
-        self.info = self._probe()
+        try:
+            self.info = self._probe()
+        except BaseException:
+            self._container.close()
+            raise
 
     def _probe(self) -> VideoInfo:
         stream = self._stream
-        rotation = self._probe_rotation()
         width, height = stream.codec_context.width, stream.codec_context.height
         if width <= 0 or height <= 0:
             raise NotAVideoError(f"{self.path.name}: video stream has no frame size")
+        _check_frame_size(self.path.name, width, height)  # before the first frame is decoded
+        rotation = self._probe_rotation()
         self._coded_out = _scaled_size(width, height, self._max_size_px)
         out_w, out_h = self._coded_out
         if rotation in (90, 270):
@@ -178,7 +197,7 @@ class VideoReader:
 
     def frames(self) -> Iterator[tuple[float, np.ndarray]]:
         """Yield ``(time_s, rgb)`` for every frame, in presentation order."""
-        n_out = 0
+        n_out, start_s = 0, 0.0
         width, height = self._coded_out
         k_ccw = self.info.rotation_deg // 90
         if self._first_frame is None:
@@ -189,7 +208,16 @@ class VideoReader:
             for frame in decoded:
                 if frame.pts is None:
                     continue
+                _check_frame_size(self.path.name, frame.width, frame.height)  # a stream may change size
                 time_s = float(frame.pts * frame.time_base)
+                if n_out == 0:
+                    start_s = time_s
+                if self._max_duration_s is not None:
+                    if time_s - start_s > self._max_duration_s:  # the frames' own times, not the header's
+                        raise BadInputError(
+                            f"{self.path.name} runs past {self._max_duration_s:.0f} s of decoded frames; "
+                            f"the limit is {self._max_duration_s:.0f} s"
+                        )
                 rgb = frame.to_ndarray(format="rgb24", width=width, height=height)
                 if k_ccw:
                     rgb = np.rot90(rgb, k=k_ccw)
@@ -218,7 +246,9 @@ class VideoReader:
         self.close()
 
 
-def open_video(path: str | Path, max_size_px: int | None = None) -> VideoReader:
+def open_video(
+    path: str | Path, max_size_px: int | None = None, max_duration_s: float | None = None
+) -> VideoReader:
     """Open a clip for reading.
 
     Parameters
@@ -227,6 +257,9 @@ def open_video(path: str | Path, max_size_px: int | None = None) -> VideoReader:
         Any container/codec FFmpeg decodes (phone MP4/MOV, H.264/HEVC).
     max_size_px : int, optional
         Downscale so the longer side is at most this many pixels (for speed).
+    max_duration_s : float, optional
+        Refuse (:class:`BadInputError`, while decoding) a clip whose frames run longer,
+        whatever its header claims.
 
     Raises
     ------
@@ -244,4 +277,4 @@ def open_video(path: str | Path, max_size_px: int | None = None) -> VideoReader:
             pass
     except PermissionError:
         raise BadInputError(f"cannot read {path.name}: permission denied") from None
-    return VideoReader(path, max_size_px=max_size_px)
+    return VideoReader(path, max_size_px=max_size_px, max_duration_s=max_duration_s)

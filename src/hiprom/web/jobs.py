@@ -65,7 +65,7 @@ def run_job(job_id: str, db_url: str) -> str:
 def _analyse(store: Store, job):
     """The pipeline on one job's clip (progress into the job row), then its result recorded."""
     from hiprom.dates import parse_date
-    from hiprom.pipeline import analyze, record
+    from hiprom.pipeline import Capture, analyze, record
 
     params, last = dict(job.params), [0.0]
 
@@ -76,7 +76,8 @@ def _analyse(store: Store, job):
             set_job(store, job.id, progress=fraction)
 
     options = protocols.get(params["test"]).options(params.get("position"), params.get("side"))
-    run = analyze(job.upload_path, job.out_dir, options, progress=progress)
+    capture = Capture(max_duration_s=params.get("max_duration_s"))  # the limit, on the decoded frames
+    run = analyze(job.upload_path, job.out_dir, options, capture=capture, progress=progress)
     set_job(store, job.id, progress=0.95, message="recording the result")
     date = parse_date(params.get("session_date"))
     record(

@@ -101,6 +101,7 @@ def upload():
         "side": options.side,
         "session_date": session_date,
         "notes": form.get("notes", "")[:2000],
+        "max_duration_s": cfg["max_duration_s"],  # enforced again on the decoded frames
     }
     job_id = create_job(cfg["store"], g.clinician_id, path, cfg["data_dir"] / "results", params)
     cfg["runner"].submit(job_id)
