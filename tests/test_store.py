@@ -230,7 +230,7 @@ def test_backup(store, tmp_path):
 def test_schema_comes_from_the_migration(store, store_url):
     again = open_store(store_url)  # a second open is a no-op upgrade
     with again.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0003"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
     again.close()
 
 
@@ -295,3 +295,67 @@ def test_killing_a_write_leaves_the_store_consistent(store, store_url, tmp_path)
     record_analysis(reopened, "Kim", ir_document(20.0), {}, date=D2)  # still writable
     assert len(athletes(reopened)) == 2
     reopened.close()
+
+
+def _alembic(store, *, to: str, down: bool = False) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from hiprom.store.db import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, to)
+
+
+def test_the_migration_merges_duplicate_command_line_athletes_and_forbids_new_ones(store):
+    """Two parallel `analyze --athlete NEW` runs created two rows (the unique key missed NULL owners);
+    `history` and `compare` then hid a session."""
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1, notes="first")
+    _alembic(store, to="0003", down=True)
+    with store.engine.begin() as conn:  # the duplicate the race made, with a session of its own
+        conn.execute(text("INSERT INTO athletes (name, created_at) VALUES ('Sam', '2026-01-01')"))
+        dup = conn.execute(text("SELECT MAX(id) FROM athletes")).scalar_one()
+        conn.execute(text("INSERT INTO sessions (athlete_id, date, notes, created_at) "
+                          "VALUES (:a, :d, 'second', '2026-01-01')"), {"a": dup, "d": D1})  # fmt: skip
+        conn.execute(text("INSERT INTO sessions (athlete_id, date, notes, created_at) "
+                          "VALUES (:a, :d, '', '2026-01-01')"), {"a": dup, "d": D2})  # fmt: skip
+    _alembic(store, to="head")
+    assert [a for a, *_ in athletes(store)] == ["Sam"]
+    assert _count(store, "athletes") == 1 and _count(store, "sessions") == 2
+    with store.engine.connect() as conn:
+        notes = conn.execute(text("SELECT notes FROM sessions WHERE date = :d"), {"d": D1}).scalar_one()
+    assert notes == "first\nsecond"
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO athletes (name, created_at) VALUES ('Sam', '2026-01-02')"))
+
+
+def test_parallel_recordings_of_a_new_athlete_make_one_athlete(store_url):
+    import threading
+
+    from hiprom.store.db import open_store
+
+    stores = [open_store(store_url) for _ in range(4)]
+    barrier, errors = threading.Barrier(4), []
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            record_analysis(stores[i], "New Athlete", ir_document(10.0 + i, sha=f"{i}" * 64), {}, date=D1)
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert [a for a, *_ in athletes(stores[0]) if a == "New Athlete"] == ["New Athlete"]
+    assert len(results_of(stores[0], "New Athlete")) == 4
+    for s in stores:
+        s.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from hiprom.errors import BadInputError
+from hiprom.errors import BadInputError, StoreError
 from hiprom.store.db import Store
 from hiprom.store.models import Athlete, Result, TestSession
 
@@ -85,8 +85,32 @@ def record_analysis(
     new; notes are appended to the session's. Re-recording the same clip in
     the same session replaces its results. ``owner``: the clinician (web
     app) the athlete belongs to; ``None`` for the command line's athletes.
-    Returns the new result ids.
+    Returns the new result ids. One transaction: all of it or nothing. Two runs
+    creating the same new athlete (or session) at once: the unique keys refuse
+    the second, which is then redone and finds the first's row.
     """
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in range(3):
+        try:
+            return _record_once(store, athlete, document, artefacts, date=date, notes=notes, owner=owner)
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, IntegrityError) or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record_once(
+    store: Store,
+    athlete: str,
+    document: dict,
+    artefacts: dict[str, str | Path],
+    *,
+    date: dt.date | None = None,
+    notes: str = "",
+    owner: int | None = None,
+) -> list[int]:
+    """One attempt of :func:`record_analysis`, in one transaction."""
     name = clean_name(athlete)
     date = date or dt.date.today()
     clip = document.get("clip") or {}
@@ -102,10 +126,10 @@ def record_analysis(
             select(TestSession).where(TestSession.athlete_id == person.id, TestSession.date == date)
         )
         if visit is None:
-            visit = TestSession(athlete_id=person.id, date=date, notes=notes.strip())
+            visit = TestSession(athlete_id=person.id, date=date, notes="")
             s.add(visit)
             s.flush()
-        elif notes.strip() and notes.strip() not in visit.notes:
+        if notes.strip() and notes.strip() not in visit.notes:
             visit.notes = f"{visit.notes}\n{notes.strip()}".strip()
         for old in s.scalars(
             select(Result).where(
