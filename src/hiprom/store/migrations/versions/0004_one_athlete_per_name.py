@@ -1,6 +1,6 @@
 """One athlete per owner and name, command-line athletes (no owner) included.
 
-Two parallel ``hiprom analyze --athlete NEW`` runs could create two rows: the unique key
+Two recordings of a new athlete from the command line at once could create two rows: the unique key
 (clinician_id, name) does not hold for NULL owners. Existing duplicates are merged into the
 oldest row (their sessions moved, or merged into its session of the same date: results moved,
 notes appended, a result recorded in both kept once), then a unique index on
