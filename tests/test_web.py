@@ -55,6 +55,24 @@ def test_the_login_form_posts_to_an_explicit_action(client):
     assert 'action="/login"' in client.get("/login?next=//evil.example").get_data(as_text=True)
 
 
+def test_password_guessing_is_limited_by_account_and_by_address(web_app):
+    """40 wrong passwords and then the right one signed in; now the account locks after 10 a minute,
+    whoever guesses, and one address after 20 whatever the accounts, with a 429 page."""
+    guesser = web_app.test_client()
+    codes = [sign_in(guesser, "ana", f"guess-{i}").status_code for i in range(12)]
+    assert codes[:10] == [401] * 10 and codes[10:] == [429, 429]
+    page = sign_in(guesser, "ana", "ana-password-1")
+    assert page.status_code == 429 and "too many sign-in attempts" in page.get_data(as_text=True)
+    other = web_app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.9"  # another address, the same account
+    assert sign_in(other, "ana", "ana-password-1").status_code == 429
+    assert sign_in(other, "ben", "ben-password-1").status_code == 303  # other accounts still work
+    spray = web_app.test_client()
+    spray.environ_base["REMOTE_ADDR"] = "10.0.0.7"
+    codes = [sign_in(spray, f"user{i}", "x").status_code for i in range(21)]
+    assert codes[:20] == [401] * 20 and codes[20] == 429  # the address's own limit
+
+
 def test_signing_out_ends_every_copy_of_the_session(web_app):
     """A cookie copied before sign-out must not open the app after it (it did: the session was only
     cleared in the browser that signed out)."""

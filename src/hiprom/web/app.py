@@ -19,6 +19,7 @@ from hiprom.store.accounts import session_generation
 from hiprom.store.db import open_store
 from hiprom.web.auth import check_csrf, csrf_token
 from hiprom.web.jobs import RQRunner, ThreadRunner, recover
+from hiprom.web.limits import limit_sign_in
 from hiprom.web.views import athletes as views_athletes
 from hiprom.web.views import auth as views_auth
 from hiprom.web.views import clips as views_clips
@@ -86,6 +87,7 @@ def create_app(
     _hooks(app)
     for blueprint in (views_auth.bp, views_clips.bp, views_athletes.bp):
         app.register_blueprint(blueprint)
+    limit_sign_in(app, redis_url if jobs == "rq" and redis_url else "memory://", str(data_dir))
     return app
 
 
@@ -126,6 +128,12 @@ def _hooks(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify(error=exc.description or exc.name), exc.code
         return render_template("error.html", code=exc.code, message=exc.description or exc.name), exc.code
+
+    @app.errorhandler(429)
+    def too_many(exc):
+        message = "too many sign-in attempts; wait a minute and try again"
+        response = render_template("error.html", code=429, message=message), 429
+        return response
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc):

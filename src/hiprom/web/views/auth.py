@@ -18,7 +18,7 @@ def login():
 
 
 @bp.post("/login")
-def login_post():
+def login_post():  # rate-limited by hiprom.web.limits
     store = current_app.extensions["hiprom"]["store"]
     clinician = verify(store, request.form.get("username", ""), request.form.get("password", ""))
     if clinician is None:
