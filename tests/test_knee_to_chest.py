@@ -56,11 +56,16 @@ def test_marker_mode_finds_the_early_onset(stiff):
     assert "began tilting at" in rep.reasons[0]
 
 
-def test_marker_mode_healthy_hip_is_not_flagged(healthy):
+def _healthy_with_card(healthy):
+    """The healthy sample's truth, exact landmarks and the card's on-screen angle."""
     truth, _ = healthy
     pts, vis = truth_landmarks(truth)
     feet_right = pts[0, sk.LEFT_ANKLE, 0] > pts[0, sk.LEFT_SHOULDER, 0]
-    ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+    return truth, pts, vis, truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+
+
+def test_marker_mode_healthy_hip_is_not_flagged(healthy):
+    truth, pts, vis, ccw = _healthy_with_card(healthy)
     reps = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps
     assert [r.side for r in reps] == ["right"]
     assert reps[0].borrowing is False and reps[0].onset_hip_flexion_deg is None
@@ -254,10 +259,7 @@ def _hidden_over(truth, lo_deg: float, hi_deg: float | None = None) -> np.ndarra
 
 def test_a_card_hidden_over_the_deep_raise_of_a_healthy_hip_is_not_a_no(healthy):
     """Unread from 80 deg of thigh lift on, the healthy hip shows no onset: that is not 'no borrowing'."""
-    truth, _ = healthy
-    pts, vis = truth_landmarks(truth)
-    feet_right = pts[0, sk.LEFT_ANKLE, 0] > pts[0, sk.LEFT_SHOULDER, 0]
-    ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+    truth, pts, vis, ccw = _healthy_with_card(healthy)
     seen = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps[0]
     assert seen.borrowing is False
     hidden = np.where(_hidden_over(truth, 80.0), np.nan, ccw)
@@ -268,10 +270,7 @@ def test_a_card_hidden_over_the_deep_raise_of_a_healthy_hip_is_not_a_no(healthy)
 
 
 def test_a_card_hidden_only_past_the_deciding_lift_still_answers(healthy):
-    truth, _ = healthy
-    pts, vis = truth_landmarks(truth)
-    feet_right = pts[0, sk.LEFT_ANKLE, 0] > pts[0, sk.LEFT_SHOULDER, 0]
-    ccw = truth["pelvic_tilt_deg"] * (1.0 if feet_right else -1.0)
+    truth, pts, vis, ccw = _healthy_with_card(healthy)
     hidden = np.where(_hidden_over(truth, 128.0), np.nan, ccw)  # past 110 + normal tilt + threshold
     rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
     assert rep.borrowing is False

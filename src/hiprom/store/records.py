@@ -91,71 +91,60 @@ def record_analysis(
     """
     from sqlalchemy.exc import IntegrityError
 
+    name = clean_name(athlete)
+    date = date or dt.date.today()
+    paths = {k: str(Path(v).resolve()) for k, v in artefacts.items()}
     for attempt in range(3):
         try:
-            return _record_once(store, athlete, document, artefacts, date=date, notes=notes, owner=owner)
+            with store.transaction() as s:
+                return _write(s, name, owner, date, notes, document, paths)
         except StoreError as exc:
             if not isinstance(exc.__cause__, IntegrityError) or attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _record_once(
-    store: Store,
-    athlete: str,
-    document: dict,
-    artefacts: dict[str, str | Path],
-    *,
-    date: dt.date | None = None,
-    notes: str = "",
-    owner: int | None = None,
-) -> list[int]:
-    """One attempt of :func:`record_analysis`, in one transaction."""
-    name = clean_name(athlete)
-    date = date or dt.date.today()
+def _write(s, name: str, owner: int | None, date: dt.date, notes: str, document: dict, paths: dict) -> list:
+    """One attempt of :func:`record_analysis`, inside the transaction ``s``."""
     clip = document.get("clip") or {}
     sha = str(clip.get("clip_sha256") or "")
-    paths = {k: str(Path(v).resolve()) for k, v in artefacts.items()}
-    with store.transaction() as s:
-        person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
-        if person is None:
-            person = Athlete(name=name, clinician_id=owner)
-            s.add(person)
-            s.flush()
-        visit = s.scalar(
-            select(TestSession).where(TestSession.athlete_id == person.id, TestSession.date == date)
+    person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
+    if person is None:
+        person = Athlete(name=name, clinician_id=owner)
+        s.add(person)
+        s.flush()
+    visit = s.scalar(select(TestSession).where(TestSession.athlete_id == person.id, TestSession.date == date))
+    if visit is None:
+        visit = TestSession(athlete_id=person.id, date=date, notes="")
+        s.add(visit)
+        s.flush()
+    if notes.strip() and notes.strip() not in visit.notes:
+        visit.notes = f"{visit.notes}\n{notes.strip()}".strip()
+    for old in s.scalars(
+        select(Result).where(
+            Result.session_id == visit.id, Result.clip_sha256 == sha, Result.test == document["test"]
         )
-        if visit is None:
-            visit = TestSession(athlete_id=person.id, date=date, notes="")
-            s.add(visit)
-            s.flush()
-        if notes.strip() and notes.strip() not in visit.notes:
-            visit.notes = f"{visit.notes}\n{notes.strip()}".strip()
-        for old in s.scalars(
-            select(Result).where(
-                Result.session_id == visit.id, Result.clip_sha256 == sha, Result.test == document["test"]
-            )
-        ):
-            s.delete(old)
-        s.flush()
-        rows = []
-        for index, entry in enumerate(document["results"]):
-            row = Result(
-                session_id=visit.id,
-                clip_sha256=sha,
-                clip_name=str(clip.get("clip_name") or ""),
-                test=document["test"],
-                position=entry.get("position") or "supine",
-                side=entry["side"],
-                rep_index=index,
-                result=entry,
-                document=document,
-                artefacts=paths,
-            )
-            s.add(row)
-            rows.append(row)
-        s.flush()
-        return [r.id for r in rows]
+    ):
+        s.delete(old)
+    s.flush()
+    rows = []
+    for index, entry in enumerate(document["results"]):
+        row = Result(
+            session_id=visit.id,
+            clip_sha256=sha,
+            clip_name=str(clip.get("clip_name") or ""),
+            test=document["test"],
+            position=entry.get("position") or "supine",
+            side=entry["side"],
+            rep_index=index,
+            result=entry,
+            document=document,
+            artefacts=paths,
+        )
+        s.add(row)
+        rows.append(row)
+    s.flush()
+    return [r.id for r in rows]
 
 
 def athlete_rows(store: Store, owner: int | None = None) -> list[dict]:
