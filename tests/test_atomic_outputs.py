@@ -74,3 +74,27 @@ def test_an_analysis_stopped_while_writing_keeps_the_previous_complete_set(
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert json.loads((out / "result.json").read_text())["clip"]["clip_name"] == "ir_seated_left.mp4"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "out"]
+
+
+def test_a_clip_cut_short_is_said_to_be(tmp_path, samples_dir, stiff, monkeypatch):
+    """248 of 255 frames decoded gave exit 0 and no word about it: the end of the clip may be lost."""
+    import numpy as np
+
+    from hiprom import pipeline, protocols
+    from hiprom.landmarks import LandmarkSeries
+    from tests.factories import truth_landmarks
+
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    n = pts.shape[0]
+    series = LandmarkSeries(
+        time_s=truth["time_s"], image_px=pts, depth_px=np.zeros((n, 33)), visibility=vis,
+        presence=np.ones((n, 33)), world_m=np.full((n, 33, 3), np.nan),
+        meta={"clip_name": "k2c_left_early_tilt.mp4", "width_px": 1280, "height_px": 720,
+              "n_frames_expected": n + 7},
+    )  # fmt: skip
+    monkeypatch.setattr(pipeline, "get_landmarks", lambda *a, **k: pipeline.LandmarkRun(series, True, 0.0))
+    options = protocols.get("knee-to-chest").options(None, None, "off")
+    doc = pipeline.analyze(samples_dir / "k2c_left_early_tilt.mp4", tmp_path / "out", options,
+                           outputs=protocols.Outputs(video=False)).document  # fmt: skip
+    assert any(f"decoded {n} of the {n + 7} frames" in w for w in doc["quality"]["warnings"])

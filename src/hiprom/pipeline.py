@@ -145,6 +145,12 @@ def analyze(
     except (NoPersonError, TooFewDetectionsError) as exc:
         raise _with_hint(exc, hint) from None
     warnings: list[str] = []
+    expected = int(run.series.meta.get("n_frames_expected") or 0)
+    if expected and run.series.n_frames < expected - 1:  # within 10 %: decoded, but the end may be lost
+        warnings.append(
+            f"the clip decoded {run.series.n_frames} of the {expected} frames its header announces "
+            "(cut short, e.g. an interrupted recording or copy): its end may be missing"
+        )
     if run.series.detection_rate < 0.9:
         warnings.append(f"the person was detected in only {100 * run.series.detection_rate:.0f}% of frames")
     out_dir = Path(out_dir)

@@ -342,6 +342,7 @@ def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max
         "fps_measured": (n_frames - 1) / duration if duration > 0 else None,
         "start_time_s": start_s,
         "n_frames": n_frames,
+        "n_frames_expected": info.n_frames_expected,  # what the header announced (0: unknown)
         "max_size_px": max_size_px,
         "model_name": model.name,
         "model_sha256": model_sha,
