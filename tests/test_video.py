@@ -210,3 +210,15 @@ def test_the_duration_limit_counts_the_decoded_frames(samples_dir):
     assert 1.9 <= seen[-1] - seen[0] <= 2.1
     with open_video(samples_dir / "ir_seated_left.mp4", max_duration_s=60.0) as reader:
         assert sum(1 for _ in reader.frames()) == reader.info.n_frames_expected
+
+
+def test_a_video_whose_index_lists_no_tracks_is_corrupt_not_not_a_video(tmp_path, samples_dir):
+    """A damaged index gave exit 4 "no video stream"; it is a corrupt video (exit 5)."""
+    from hiprom.errors import CorruptVideoError
+
+    data = (samples_dir / "ir_seated_left.mp4").read_bytes()
+    assert data.count(b"trak") == 1
+    broken = tmp_path / "noindex.mp4"
+    broken.write_bytes(data.replace(b"trak", b"free"))  # the index's only track box made padding
+    with pytest.raises(CorruptVideoError, match="its index lists no tracks"):
+        open_video(broken)

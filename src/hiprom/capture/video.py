@@ -138,7 +138,12 @@ class VideoReader:
                 ) from exc
             raise NotAVideoError(f"{path.name} is not a video FFmpeg can read") from exc
         if not self._container.streams.video:
+            streams = len(self._container.streams)
             self._container.close()
+            if streams == 0 and _has_video_signature(path):  # a video's container with no track left
+                raise CorruptVideoError(
+                    f"{path.name} looks like a video but its index lists no tracks (corrupt or truncated)"
+                )
             raise NotAVideoError(f"{path.name} has no video stream")
         if self._container.format.name.endswith("_pipe") or self._container.format.name == "image2":
             self._container.close()
