@@ -66,8 +66,28 @@ def add_store_parsers(sub) -> None:
     p.set_defaults(func=_cmd_backup)
 
 
+def _no_store_yet(url: str | None) -> str | None:
+    """The path of a SQLite store that does not exist yet (reading it must not create it), or None."""
+    from pathlib import Path
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from hiprom.store.db import default_url
+
+    try:
+        parsed = make_url(url or default_url())
+    except ArgumentError:
+        return None  # open_store says what is wrong with it
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database).expanduser()
+    return None if path.exists() else str(path)
+
+
 def _results(args):
     from hiprom.dates import parse_date
+    from hiprom.errors import BadInputError
     from hiprom.store.db import open_store
     from hiprom.store.records import results_of
 
@@ -75,6 +95,9 @@ def _results(args):
         parse_date(getattr(args, "date_from", None)),
         parse_date(getattr(args, "date_to", None)),
     )
+    if (missing := _no_store_yet(args.db)) is not None:
+        raise BadInputError(f"no athlete called {args.name!r}: there is no store at {missing} yet "
+                            "(record one: hiprom analyze CLIP --athlete NAME)")  # fmt: skip
     store = open_store(args.db)
     try:
         return results_of(store, args.name, date_from=date_from, date_to=date_to)
@@ -86,6 +109,11 @@ def _cmd_athletes(args) -> int:
     from hiprom.store.db import open_store
     from hiprom.store.records import athletes
 
+    if (missing := _no_store_yet(args.db)) is not None:
+        print(
+            f"no athletes yet: there is no store at {missing} (record one: hiprom analyze CLIP --athlete X)"
+        )
+        return 0
     store = open_store(args.db)
     try:
         rows = athletes(store)
