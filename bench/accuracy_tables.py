@@ -124,6 +124,8 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
         quantities = ["peak_thigh_err", "peak_trunk_thigh_err", "peak_tilt_err", "onset_err"]
         if mode == "markerless":  # the same estimate in both modes
             quantities += ["camera_pan_err", "camera_tilt_err"]
+        else:
+            quantities += ["hinge_err"]
         for q in quantities:
             in_scope = [(r, a) for r, a in ok if a.get("true_pan") is not None and abs(a["true_pan"]) <= 15.5]
             square = [

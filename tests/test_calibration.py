@@ -33,7 +33,7 @@ def test_the_square_on_errors_are_the_benchs(quantity, key):
     assert calibration.BENCH_PEAK_ERROR_DEG["square-on"][key] == (mae, worst)
 
 
-@pytest.mark.parametrize(("quantity", "key"), [("peak_tilt", "tilt"), ("onset", "onset")])
+@pytest.mark.parametrize(("quantity", "key"), [("peak_tilt", "tilt"), ("hinge", "onset")])
 @pytest.mark.parametrize(("group", "basis"), [("estimated square-on", "square-on"), ("all", "any camera")])
 def test_the_card_errors_are_the_benchs(quantity, key, group, basis):
     row = _row(_text("last_accuracy_run.txt"), "marker", f"{quantity} (deg)", group)

@@ -25,11 +25,13 @@ __all__ = [
 #: whose estimated pan was within kinematics.camera_view.SQUARE_MAX_PAN_DEG (the "estimated square-on"
 #: rows; in-sample for the thigh offset and the pan map); "any camera" = pans -15..25 deg, tilts 3..18
 #: deg, with the pan slope refitted leaving each set-up out (the "pan correction" line). The card's peak
-#: tilt and the onset's hip angle (marker mode): the "estimated square-on" and the "all" rows.
+#: tilt and the onset's hip angle (marker mode): the "estimated square-on" and the "all" rows; the onset
+#: against the generator's own hinge (the "hinge" rows: the hip flexion where the stiff hip stops), a truth
+#: no detection rule defines (against the shared threshold rule it read 2.9/4.7 and 5.2/14.1).
 #: tests/test_calibration.py ties both to that file.
 BENCH_PEAK_ERROR_DEG: dict[str, dict[str, tuple[float, float]]] = {
-    "square-on": {"thigh": (2.3, 7.1), "trunk_thigh": (3.4, 7.4), "tilt": (1.4, 2.5), "onset": (2.9, 4.7)},
-    "any camera": {"thigh": (2.9, 7.3), "trunk_thigh": (3.9, 10.7), "tilt": (1.4, 3.6), "onset": (5.2, 14.1)},
+    "square-on": {"thigh": (2.3, 7.1), "trunk_thigh": (3.4, 7.4), "tilt": (1.4, 2.5), "onset": (2.9, 5.3)},
+    "any camera": {"thigh": (2.9, 7.3), "trunk_thigh": (3.9, 10.7), "tilt": (1.4, 3.6), "onset": (5.5, 14.7)},
 }
 
 #: The bundled pose model's peak thigh read this much high against the resting body line on the
