@@ -34,7 +34,13 @@ from pathlib import Path
 import numpy as np
 
 import hiprom.skeleton as sk
-from accuracy_tables import analysis_table, ir_table, pan_correction_out_of_sample, scoreboard
+from accuracy_tables import (
+    analysis_table,
+    ir_table,
+    pan_correction_out_of_sample,
+    repeatability_table,
+    scoreboard,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing, too
@@ -70,6 +76,14 @@ def _same(stored: dict, current: dict, defaults: dict) -> bool:
     return True
 
 
+def _motion(scenario, summary: dict) -> str:
+    """What was filmed, apart from the body and the camera: repeated takes share it."""
+    if scenario.test == "knee-to-chest":
+        return f"{summary['side']}/{scenario.k2c.hip_limit_deg}"
+    ir = scenario.ir
+    return f"{summary['position']}/{summary['side']}/{ir.peak_ir_deg}/{ir.pelvis_shift_deg}"
+
+
 def process(scenario, cache: Path) -> dict:
     """Generate (if needed) and measure one clip; returns per-frame errors."""
     from hiprom import protocols
@@ -92,6 +106,8 @@ def process(scenario, cache: Path) -> dict:
         "camera": f"pan{scenario.camera.pan_deg:g}/tilt{scenario.camera.tilt_deg:g}",
         "offset": f"pan{scenario.camera.pan_deg:g}",
         "position": summary["position"],
+        # the same movement filmed on other bodies and cameras: the pairs that give hiprom's repeatability
+        "motion": _motion(scenario, summary),
         "detection": 0.0,
         "errors": {},
     }
@@ -287,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     print(analysis_table(k2c, pan_check=args.suite == "main"))  # the slope was fitted on the main grid
     print()
     print(ir_table([r for r in results if r["test"] == "hip-ir"]))
+    print()
+    print(repeatability_table([r for r in results if not r["name"].startswith("irgate_")]))
     if args.suite == "holdout":
         print()
         print(pan_correction_out_of_sample(k2c))

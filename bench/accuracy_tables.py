@@ -264,3 +264,40 @@ def pan_correction_out_of_sample(test: list[dict]) -> str:
         f"pan correction OUT OF SAMPLE (slope fitted on the main grid, applied to these {len(held)} clips): "
         + "; ".join(out)
     )
+
+
+#: hiprom's own repeatability per measure: (key in the analysis rows or the IR rows, label)
+REPEATED = (
+    ("marker", "peak_thigh_err", "peak thigh (deg)"),
+    ("marker", "peak_trunk_thigh_err", "peak goniometer (deg)"),
+    ("marker", "peak_tilt_err", "peak tilt (deg)"),
+    ("marker", "hinge_err", "onset hip flexion (deg)"),
+    ("ir", "peak_ir_err", "peak IR (deg)"),
+    ("ir", "peak_er_err", "peak ER (deg)"),
+)
+
+
+def repeatability_table(results: list[dict]) -> str:
+    """Test-retest of hiprom itself: the same movement (side, stiffness or IR) filmed on other bodies
+    and cameras. For every pair, the difference of the two measurement errors (the truth cancels);
+    SEM = SD(differences) / sqrt 2, MDC95 = 1.96 sqrt 2 SEM (hiprom.calibration.HIPROM_MDC_DEG)."""
+    lines = ["| measure | pairs | SD of differences | SEM | MDC95 |", "|---|---|---|---|---|"]
+    for source, key, label in REPEATED:
+        groups: dict[str, list[float]] = {}
+        for r in results:
+            if source == "ir":
+                value = (r.get("ir") or {}).get(key)
+            else:
+                value = ((r.get("analysis") or {}).get("marker") or {}).get(key)
+                if value is None:  # markerless clips carry the same thigh and goniometer estimate
+                    value = ((r.get("analysis") or {}).get("markerless") or {}).get(key)
+            if value is not None and r.get("camera", "").split("/")[0] != "pan180":
+                groups.setdefault(r["motion"], []).append(float(value))
+        diffs = [a - b for errs in groups.values() for i, a in enumerate(errs) for b in errs[i + 1 :]]
+        if len(diffs) < 3:
+            lines.append(f"| {label} | {len(diffs)} | n/a | n/a | n/a |")
+            continue
+        sd = float(np.std(diffs, ddof=1))
+        sem = sd / np.sqrt(2)
+        lines.append(f"| {label} | {len(diffs)} | {sd:.1f} | {sem:.1f} | {1.96 * np.sqrt(2) * sem:.1f} |")
+    return "\n".join(["hiprom repeatability (the same movement on other bodies and cameras):", *lines])

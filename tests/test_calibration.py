@@ -91,3 +91,32 @@ def test_the_slid_knee_cut_takes_the_placed_knee_on_one_bare_leg_clip_as_documen
     lowest = float(re.search(r"lowest ([\d.]+)", line).group(1))
     used = int(re.search(r"pivot from proportions on (\d+) clips", line).group(1))
     assert lowest < calibration.KNEE_SLID_FRACTION and used == 1
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [
+        ("peak thigh (deg)", "peak_thigh_angle_deg"),
+        ("peak goniometer (deg)", "peak_trunk_thigh_angle_deg"),
+        ("peak tilt (deg)", "pelvic_tilt.peak_deg"),
+        ("onset hip flexion (deg)", "pelvic_tilt.onset.hip_flexion_deg"),
+        ("peak IR (deg)", "peak_ir_deg"),
+        ("peak ER (deg)", "peak_er_deg"),
+    ],
+)
+def test_hiproms_own_mdc_is_the_benchs_repeatability(label, key):
+    row = _row(_text("last_accuracy_run.txt"), label)
+    assert calibration.HIPROM_MDC_DEG[key] == float(row[4])
+
+
+def test_comparisons_use_the_larger_mdc_and_say_which():
+    from hiprom.norms import FLEXION_MDC_DEG
+    from hiprom.store.compare import _measures
+
+    by_key = {m.key: m for m in _measures("knee-to-chest", "supine", "left")}
+    onset = by_key["pelvic_tilt.onset.hip_flexion_deg"]
+    own = calibration.HIPROM_MDC_DEG[onset.key]
+    assert onset.mdc_deg == max(own, FLEXION_MDC_DEG)
+    assert onset.mdc_source == ("hiprom's repeatability" if own > FLEXION_MDC_DEG else "manual goniometry")
+    ir = {m.key: m for m in _measures("hip-ir", "seated", "left")}["peak_ir_deg"]
+    assert ir.mdc_source == "manual goniometry" and ir.mdc_deg == 9.0

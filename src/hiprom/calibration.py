@@ -13,6 +13,7 @@ __all__ = [
     "BENCH_PEAK_ERROR_DEG",
     "BENCH_PEAK_IR_CLOTHED_ERROR_DEG",
     "BENCH_PEAK_IR_ERROR_DEG",
+    "HIPROM_MDC_DEG",
     "HIP_UNCERTAINTY_DEG",
     "HIP_WIDTH_PER_SHANK",
     "KNEE_SLID_FRACTION",
@@ -58,6 +59,20 @@ BENCH_PEAK_IR_ERROR_DEG: dict[str, tuple[float, float] | None] = {
 #: proportions (hiprom.analysis.ir_pivot); results measured that way state this error (or the view's
 #: bare-leg one where larger). About the slid knee point they read 6-18 deg high (12.6 MAE).
 BENCH_PEAK_IR_CLOTHED_ERROR_DEG: tuple[float, float] = (2.3, 4.9)
+
+#: hiprom's own minimal detectable change (MDC95, deg) per compared measure: the same movement filmed on
+#: other bodies and cameras on the main grid, the difference of each pair's measurement errors
+#: (bench/last_accuracy_run.txt, "hiprom repeatability"; tests/test_calibration.py ties them). Synthetic
+#: takes only: a real re-test adds the patient's and the tester's variation, so comparisons use the
+#: larger of this and the manual goniometer's MDC (hiprom.norms) and say which (hiprom.store.compare).
+HIPROM_MDC_DEG: dict[str, float] = {
+    "peak_thigh_angle_deg": 9.4,
+    "peak_trunk_thigh_angle_deg": 8.8,
+    "pelvic_tilt.peak_deg": 4.0,
+    "pelvic_tilt.onset.hip_flexion_deg": 12.5,
+    "peak_ir_deg": 2.9,
+    "peak_er_deg": 4.0,
+}
 
 #: The pose model's hip-to-hip distance on screen over the shank's true on-screen length (knee to ankle)
 #: at rest, per hip-rotation view: the median over the main grid's bare-leg clips ("hip-ir proportions"

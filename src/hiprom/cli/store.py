@@ -148,7 +148,11 @@ def _cmd_compare(args) -> int:
     for c in comparisons:
         m = c.measure
         values = ", ".join(f"{d}: {v:.1f}" for d, v in zip(c.dates, c.values_deg, strict=True))
-        change = "; " if c.change_deg is None else f"; change {c.change_deg:+.1f} deg (MDC {m.mdc_deg:.1f}): "
+        change = (
+            "; "
+            if c.change_deg is None
+            else f"; change {c.change_deg:+.1f} deg (MDC {m.mdc_deg:.1f}, {m.mdc_source}): "
+        )
         trend = "" if c.slope_deg_per_month is None else f"; trend {c.slope_deg_per_month:+.1f} deg/month"
         print(f"{m.test} {m.position} {m.side} {m.label}: {values}{change}{c.verdict}{trend}")
         for caveat in c.caveats:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom import protocols
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG, HIPROM_MDC_DEG
 from hiprom.kinematics.camera_view import off_square
 from hiprom.store.records import StoredResult, entry_field
 
@@ -36,17 +36,21 @@ class Measure:
     side: str
     key: str  # field of the result entry (dotted for nested)
     label: str
-    mdc_deg: float
+    mdc_deg: float  # the larger of the manual goniometer's MDC and hiprom's own
     asymmetry_deg: float  # a left-right difference this large is flagged
+    mdc_source: str = "manual goniometry"  # or "hiprom's repeatability" (whichever is larger)
 
 
 def _measures(test: str, position: str, side: str) -> list[Measure]:
     """The compared measures of one test, position and side (those with an MDC)."""
-    return [
-        Measure(test, position, side, m.key, m.label, m.mdc_deg, m.asymmetry_deg or m.mdc_deg)
-        for m in protocols.get(test).measures(position)
-        if m.mdc_deg is not None
-    ]
+    out = []
+    for m in protocols.get(test).measures(position):
+        if m.mdc_deg is None:
+            continue
+        own = HIPROM_MDC_DEG.get(m.key, 0.0)
+        mdc, source = (own, "hiprom's repeatability") if own > m.mdc_deg else (m.mdc_deg, "manual goniometry")
+        out.append(Measure(test, position, side, m.key, m.label, mdc, m.asymmetry_deg or m.mdc_deg, source))
+    return out
 
 
 def _get(entry: dict, dotted: str) -> float | None:
