@@ -260,6 +260,9 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             # against the generator's own hinge (the hip flexion where the stiff hip stops and the pelvis
             # takes over), a truth that no detection rule defines: the rule's lag shows here
             "hinge_err": None if (onset is None or hinge is None) else onset - hinge,
+            "hinge_in_ci": None
+            if (tilt["onset"].get("ci_deg") is None or hinge is None)
+            else bool(tilt["onset"]["ci_deg"][0] <= hinge <= tilt["onset"]["ci_deg"][1]),
             "onset_missing": true_onset is not None and onset is None,
             "onset_spurious": true_onset is None and onset is not None,
             "flag": r["lumbar_borrowing"]["flag"],

@@ -162,6 +162,12 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
             f"{failed} clip(s) refused; {unassessed} not assessed; correct by stated confidence: "
             f"{', '.join(by_confidence) or '-'}"
         )
+    covered = [a["hinge_in_ci"] for r in results for m, a in r.get("analysis", {}).items()
+               if m == "marker" and a.get("hinge_in_ci") is not None]  # fmt: skip
+    if covered:
+        held, n = sum(covered), len(covered)
+        flags.append(f"marker: the onset interval held the generator's hinge on {held}/{n} reps "
+                     f"({100 * held / n:.0f}% coverage)")  # fmt: skip
     tail = [_drift_table(results)] + ([_pan_correction(results)] if pan_check else [])
     return "\n\n".join(["\n".join(lines), "\n".join(flags), *tail])
 
