@@ -49,6 +49,13 @@ def test_a_path_on_this_site_is_where_sign_in_goes():
     assert safe_next(None) == safe_next("") == "/"
 
 
+@pytest.mark.parametrize("path", ["/athletes/999999999999999999999", "/athletes/0",
+                                  "/athletes/99999999999999999999999/report.csv"])  # fmt: skip
+def test_an_athlete_id_beyond_the_databases_integers_is_a_404_not_a_500(client, path):
+    sign_in(client, "ana", "ana-password-1")
+    assert client.get(path).status_code == 404
+
+
 def test_the_login_form_posts_to_an_explicit_action(client):
     page = client.get("/login?next=/athletes/1").get_data(as_text=True)
     assert 'action="/login?next=/athletes/1"' in page

@@ -13,6 +13,8 @@ bp = Blueprint("athletes", __name__)
 
 
 def _own_athlete(athlete_id: int) -> str:
+    if not 0 < athlete_id < 2**63:  # no such row, and beyond what the database's integers hold (a 500)
+        abort(404)
     name = athlete_name(current_app.extensions["hiprom"]["store"], athlete_id, g.clinician_id)
     if name is None:
         abort(404)
