@@ -85,9 +85,7 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     raised = np.zeros(t.size, bool)
     for rep in truth["reps"]:
         raised |= (t >= rep["start_s"]) & (t <= rep["end_s"])
-    followed = np.zeros(t.size, bool)
-    for start, stop in series.meta.get("marker_tracked_frames") or []:
-        followed[start:stop] = True
+    followed = series.marker_followed
     true_tilt = load_truth(cache / f"{scenario.name}.truth.csv")["pelvic_tilt_deg"][: t.size]
     read = np.isfinite(angle) & ~followed
     # the card's angle against the true tilt: sign and offset from the read frames (any offset is fine)

@@ -1,4 +1,4 @@
-"""The pelvis card followed by optical flow between ArUco detections (no model, synthetic frames)."""
+"""The pelvis card followed by image alignment between ArUco detections (no model, synthetic frames)."""
 
 from __future__ import annotations
 

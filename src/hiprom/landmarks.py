@@ -122,6 +122,15 @@ class LandmarkSeries:
         return float(self.detected.mean()) if self.n_frames else 0.0
 
     @property
+    def marker_followed(self) -> np.ndarray:
+        """(n_frames,) bool: the card's angle came from image alignment between detections, not a read
+        (:mod:`hiprom.capture.card_flow`; ``meta["marker_tracked_frames"]`` holds the runs)."""
+        followed = np.zeros(self.n_frames, bool)
+        for start, stop in self.meta.get("marker_tracked_frames") or []:
+            followed[start:stop] = True
+        return followed
+
+    @property
     def image_size_px(self) -> tuple[int, int]:
         """(width, height) of the upright frames."""
         return int(self.meta["width_px"]), int(self.meta["height_px"])

@@ -82,7 +82,7 @@ def get_landmarks(
         "person": cap.person,
         "max_size_px": cap.max_size_px,
         "markers": 3,  # the card's angles come in the same pass (2: a mirrored card marks the clip; 3: the
-        # card is followed by optical flow between detections)
+        # card is followed by image alignment between detections)
     }
     if orientation != "as-filmed":  # (keys made before the option existed stay valid)
         settings["orientation"] = orientation

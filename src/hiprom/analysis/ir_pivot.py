@@ -2,10 +2,10 @@
 
 In every hip-rotation position the femur stays still, so the shank turns
 about a fixed point, the knee's centre. MediaPipe's knee point is close to it
-on bare legs (the benchmark's detected rest shank is 88-101 % of the true
-one), but on trousers and leggings it slides down the shank (54-80 % on the
-realistic suite), and a pivot too close to the ankle inflates every angle
-(17 deg read as 35). The ankle stays accurate. So the pivot is checked
+on bare legs, but on trousers and leggings it slides down the shank (its
+rest shank 54-80 % of the true one on the realistic suite's clothed legs
+that read high), and a pivot too close to the ankle inflates every angle
+(a 22 deg hold read as 39). The ankle stays accurate. So the pivot is checked
 against the shank length the pelvis predicts (the hip-to-hip distance on
 screen over :data:`hiprom.calibration.HIP_WIDTH_PER_SHANK`); when the knee
 point sits shorter than :data:`hiprom.calibration.KNEE_SLID_FRACTION` of it,

@@ -196,7 +196,7 @@ def analyze_knee_to_chest(
         Check the model's left/right labels against the view (swapped if wrong);
         ``mirrored``: the picture is known to be mirrored (the pelvis card read so).
     tilt_followed : (n_frames,) bool array, optional
-        Card angles from optical flow, not a detection (:mod:`hiprom.capture.card_flow`):
+        Card angles from image alignment, not a detection (:mod:`hiprom.capture.card_flow`):
         they time an onset; a "no" answer and the peak tilt need the card read.
 
     Raises
@@ -239,7 +239,7 @@ def analyze_knee_to_chest(
 
 
 def _card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign: float, cfg):
-    """``(tilt, tilt_read)`` oriented and filtered: with the optical-flow frames, and without; or None."""
+    """``(tilt, tilt_read)`` oriented and filtered: with the followed frames, and without; or None."""
     if tilt_ccw_deg is None:
         return None
     oriented = np.asarray(tilt_ccw_deg, float) * up_sign
@@ -253,7 +253,7 @@ def _card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign: float, cfg):
 def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg):
     """The card's tilt over one rep: the onset, the peak tilt (None when not read) and the finding.
 
-    ``card`` is ``(tilt, tilt_read)``: the tilt with the optical-flow frames, and with only the frames
+    ``card`` is ``(tilt, tilt_read)``: the tilt with the followed frames, and with only the frames
     the card was read in (the peak tilt and a "no" answer rest on these)."""
     tilt, tilt_read = card
     rel_tilt, sd = relative_tilt(tilt, baseline, rep)

@@ -30,12 +30,9 @@ __all__ = [
 def peak_tilt_read(time_s, tilt, rep: Rep, cfg: OnsetConfig) -> float | None:
     """The rep's largest tilt from baseline, or None when the card went unread for ``min_duration_s``
     or more between the start of the raise and the end of the hold (the peak may have been hidden)."""
-    part = slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
-    t, values = time_s[part], tilt[part]
-    for start, stop in runs(~np.isfinite(values)):
-        end_s = t[stop] if stop < t.size else t[-1]
-        if end_s - t[start] >= cfg.min_duration_s - 1e-9:
-            return None
+    part = _raise_and_hold(rep)
+    if _first_long_stretch(time_s[part], ~np.isfinite(tilt[part]), cfg.min_duration_s) is not None:
+        return None
     window = tilt[rep.start_frame : rep.end_frame + 1]
     read = window[np.isfinite(window)]
     return float(read.max()) if read.size else None
@@ -59,14 +56,28 @@ def card_gap(time_s, tilt, lift, rep: Rep, borrowing_hip_deg: float, cfg: OnsetC
     (the cut plus the normal tilt there plus the onset threshold): an onset below the cut would
     show there, so a card unread there leaves the finding open.
     """
-    part = slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
+    part = _raise_and_hold(rep)
     t, seen, up = time_s[part], np.isfinite(tilt[part]), np.asarray(lift, float)[part]
     deciding = borrowing_hip_deg + float(normal_posterior_tilt_deg(borrowing_hip_deg)) + cfg.min_threshold_deg
-    hidden = ~seen & ~(up > deciding)
-    for start, stop in runs(hidden):
+    # a stretch shorter than an onset lasts hides none
+    stretch = _first_long_stretch(t, ~seen & ~(up > deciding), cfg.min_duration_s)
+    if stretch is None:
+        return None
+    start, hidden_s = stretch
+    return CardGap(float(t[start]), hidden_s, float(up[start]))
+
+
+def _raise_and_hold(rep: Rep) -> slice:
+    return slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
+
+
+def _first_long_stretch(t: np.ndarray, mask: np.ndarray, min_s: float) -> tuple[int, float] | None:
+    """``(first index, seconds)`` of the first run of ``mask`` lasting ``min_s`` (to the frame after it,
+    or the last frame), or None."""
+    for start, stop in runs(mask):
         end_s = t[stop] if stop < t.size else t[-1]
-        if end_s - t[start] >= cfg.min_duration_s - 1e-9:  # shorter than an onset lasts: nothing hid there
-            return CardGap(float(t[start]), float(end_s - t[start]), float(up[start]))
+        if end_s - t[start] >= min_s - 1e-9:
+            return int(start), float(end_s - t[start])
     return None
 
 
@@ -93,7 +104,7 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     an onset; ``excess`` the largest excess tilt over the raise and hold, against ``threshold``.
     """
     # the raise and the hold: a pelvis that goes on rolling once the thigh stops is the same borrowing
-    raise_part = slice(rep.start_frame, max(rep.peak_frame, rep.hold_stop_frame) + 1)
+    raise_part = _raise_and_hold(rep)
     excess = excess_tilt_deg(tilt, hip)[raise_part]
     t = time_s[raise_part]
     threshold = cfg.threshold_deg(sd)
@@ -156,7 +167,8 @@ def unseen_card(gap: CardGap | None, sd: float, onset: dict, borrowing, confiden
         return borrowing, confidence, reasons
     where = f"from {gap.lift_deg:.0f} deg of thigh lift" if np.isfinite(gap.lift_deg) else ""
     hidden = (f"the pelvis card was not read {where} on, for {gap.hidden_s:.1f} s (at {gap.start_s:.1f} s; "
-              "hidden by the raised thigh or a hand? optical flow alone does not answer 'no')")  # fmt: skip
+              "hidden by the raised thigh or a hand? a card only followed by image alignment does not answer "
+              "'no')")  # fmt: skip
     if onset["hip"] is None or (onset["time"] is not None and onset["time"] > gap.start_s):
         if onset["hip"] is None:
             return None, None, [f"lumbar borrowing not assessed: {hidden}: the onset is not measurable; "

@@ -60,7 +60,7 @@ class MarkerTracker:
 
     def update(self, rgb: np.ndarray) -> None:
         """Read one RGB frame (call once per frame, in order)."""
-        angle = np.nan
+        angle, tracked = np.nan, False
         if self.marker_id is not None or len(self._angles) < self._probe_frames:
             gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
             found = None
@@ -72,7 +72,6 @@ class MarkerTracker:
                 found = self._find(cv2.flip(gray, 1))
                 if found is not None and self.mirrored is None:
                     self.mirrored = True
-            tracked = False
             if found is not None:
                 self.marker_id = found[0]
                 edge = found[1][1] - found[1][0]
@@ -86,9 +85,7 @@ class MarkerTracker:
             elif self._flow is not None and self.marker_id is not None:
                 angle = self._flow.step(gray)
                 tracked = bool(np.isfinite(angle))
-            self._tracked.append(tracked)
-        else:
-            self._tracked.append(False)
+        self._tracked.append(tracked)
         self._angles.append(angle)
 
     def tracked_runs(self) -> list[list[int]]:

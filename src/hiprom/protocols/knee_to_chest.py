@@ -47,7 +47,7 @@ class KneeToChest(Protocol):
             image_size_px=series.image_size_px,
             config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG),  # the pose model's bias
             mirrored=series.meta.get("mirrored_clip") is True,
-            tilt_followed=_card_followed(series),
+            tilt_followed=series.marker_followed,
         )
         warnings.extend(result.notes)  # frames dropped, labels swapped, raises not measured
         reps = [r for r in result.reps if options.side is None or r.side == options.side]
@@ -153,14 +153,6 @@ def borrowing_verdict(entry: dict) -> str:
     return f"{verdict} ({flag.get('confidence')} confidence, pelvis card)"
 
 
-def _card_followed(series: LandmarkSeries) -> np.ndarray:
-    """(n_frames,) bool: the card's angle came from optical flow between detections."""
-    followed = np.zeros(series.n_frames, bool)
-    for start, stop in series.meta.get("marker_tracked_frames") or []:
-        followed[start:stop] = True
-    return followed
-
-
 def _card_tilt(series: LandmarkSeries, marker: str, warnings: list[str]) -> np.ndarray | None:
     """The card's on-screen angle found in the pose pass (the analysis orients it), or None."""
     if marker == "off":
@@ -171,11 +163,13 @@ def _card_tilt(series: LandmarkSeries, marker: str, warnings: list[str]) -> np.n
             "no pelvis card found in the first 2 s of the clip (card required)", option="marker"
         )
     if angle is not None:
-        followed = _card_followed(series)
+        followed = series.marker_followed
         found = (np.isfinite(angle) & ~followed).mean()
         if found < 0.8:
             flow = (
-                f" (followed by optical flow in {100 * followed.mean():.0f}% more)" if followed.any() else ""
+                f" (followed by image alignment in {100 * followed.mean():.0f}% more)"
+                if followed.any()
+                else ""
             )
             warnings.append(f"the pelvis card was read in only {100 * found:.0f}% of frames{flow}")
     return angle
