@@ -12,7 +12,14 @@ from pathlib import Path
 
 from hiprom.errors import OutputError
 
-__all__ = ["atomic_folder", "atomic_output", "quiet_native_stderr", "write_csv_columns", "write_json"]
+__all__ = [
+    "atomic_folder",
+    "atomic_output",
+    "check_writable_folder",
+    "quiet_native_stderr",
+    "write_csv_columns",
+    "write_json",
+]
 
 
 def _umask() -> int:
@@ -46,6 +53,23 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def _refuse_a_file(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise OutputError(f"cannot write {path}: it is a file, not a folder")
+
+
+def check_writable_folder(path: str | Path) -> None:
+    """:class:`OutputError` unless :func:`atomic_folder` could make ``path`` (checked now, before any
+    slow work; nothing is left behind but the parent folders)."""
+    path = Path(path)
+    try:
+        _refuse_a_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.check-").cleanup()
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
 @contextlib.contextmanager
 def atomic_folder(path: str | Path) -> Iterator[Path]:
     """Yield a fresh staging folder beside ``path``; on success it replaces ``path`` as a whole.
@@ -68,8 +92,7 @@ def atomic_folder(path: str | Path) -> Iterator[Path]:
                 shutil.rmtree(old, ignore_errors=True)
         for partial in parent.glob(f".{path.name}.partial-*"):
             shutil.rmtree(partial, ignore_errors=True)
-        if path.exists() and not path.is_dir():
-            raise OutputError(f"cannot write {path}: it is a file, not a folder")
+        _refuse_a_file(path)
         staging = parent / f".{path.name}.partial-{uuid.uuid4().hex[:8]}"
         staging.mkdir(mode=0o777 & ~_umask())
     except OSError as exc:

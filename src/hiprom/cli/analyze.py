@@ -69,6 +69,7 @@ def add_analyze_parsers(sub) -> None:
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
+    from hiprom._fs import check_writable_folder
     from hiprom.dates import parse_date
     from hiprom.pipeline import analyze, record
 
@@ -82,7 +83,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         clean_name(args.athlete)  # a blank name fails now, not after the analysis and its folder
         open_store(args.db).close()  # a store that cannot be opened fails now, not after the analysis
     out_dir = args.out_dir or Path.cwd() / f"{args.clip.stem}-hiprom"
-    writable_folder(out_dir)  # an output folder that cannot be written fails now too
+    check_writable_folder(out_dir)  # an output folder that cannot be written fails now too
     progress, close_bar = progress_bar(args.quiet, args.clip.name)
     try:
         run = analyze(
@@ -106,22 +107,6 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     if args.athlete:
         print(f"recorded for {' '.join(args.athlete.split())}, session {args.session or 'today'}")
     return 0
-
-
-def writable_folder(out_dir: Path) -> None:
-    """:class:`OutputError` unless a result folder can be made at ``out_dir`` (checked, nothing left)."""
-    import tempfile
-
-    from hiprom.errors import OutputError
-
-    parent = out_dir.parent
-    try:
-        if out_dir.exists() and not out_dir.is_dir():
-            raise OutputError(f"cannot write {out_dir}: it is a file, not a folder")
-        parent.mkdir(parents=True, exist_ok=True)
-        tempfile.TemporaryDirectory(dir=parent, prefix=f".{out_dir.name}.check-").cleanup()
-    except OSError as exc:
-        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from exc
 
 
 def _cmd_landmarks(args: argparse.Namespace) -> int:

@@ -68,21 +68,10 @@ def add_store_parsers(sub) -> None:
 
 def _no_store_yet(url: str | None) -> str | None:
     """The path of a SQLite store that does not exist yet (reading it must not create it), or None."""
-    from pathlib import Path
+    from hiprom.store.db import sqlite_file
 
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    from hiprom.store.db import default_url
-
-    try:
-        parsed = make_url(url or default_url())
-    except ArgumentError:
-        return None  # open_store says what is wrong with it
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    path = Path(parsed.database).expanduser()
-    return None if path.exists() else str(path)
+    path = sqlite_file(url)
+    return None if path is None or path.exists() else str(path)
 
 
 def _results(args):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hiprom.errors import StoreError
 
-__all__ = ["Store", "default_url", "open_store"]
+__all__ = ["Store", "default_url", "open_store", "sqlite_file"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # Alembic keeps its running context in module globals: one migration at a time per process, and
@@ -82,6 +82,22 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_path(parsed) -> Path | None:
+    """The file of a parsed SQLite URL (None: another database, or in memory)."""
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
+def sqlite_file(url: str | None = None) -> Path | None:
+    """The file a store URL (default: :func:`default_url`) keeps its SQLite database in; None for
+    another database, an in-memory one, or a malformed URL (:func:`open_store` says what is wrong)."""
+    try:
+        return _sqlite_path(make_url(url or default_url()))
+    except ArgumentError:
+        return None
+
+
 def open_store(url: str | None = None) -> Store:
     """Connect and bring the schema up to date (Alembic ``upgrade head``).
 
@@ -96,9 +112,9 @@ def open_store(url: str | None = None) -> Store:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {url!r} (e.g. sqlite:///path/hiprom.sqlite3)") from exc
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+    if (db_file := _sqlite_path(parsed)) is not None:
         try:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            db_file.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the store's folder for {parsed.database}: {exc}") from exc
     try:
