@@ -23,7 +23,9 @@ Usage: ``python bench/accuracy.py [--cache-dir DIR] [--jobs N] [--only SUBSTRING
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import io
 import json
 import os
 import sys
@@ -253,6 +255,9 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             "side_ok": True,
             "peak_thigh_err": r["peak_thigh_angle_deg"] - true_rep["peak_thigh_vs_table_deg"],
             "peak_trunk_thigh_err": r["peak_trunk_thigh_angle_deg"] - true_rep["peak_trunk_thigh_deg"],
+            "peak_knee_flexion_err": None
+            if r["peak_knee_flexion_deg"] is None
+            else r["peak_knee_flexion_deg"] - true_rep["peak_knee_flexion_deg"],
             "peak_tilt_err": None
             if tilt["peak_deg"] is None
             else tilt["peak_deg"] - true_rep["peak_pelvic_tilt_deg"],
@@ -288,10 +293,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     parser.add_argument("--json", type=Path, help="also write the per-clip results here")
     parser.add_argument(
+        "--record", action="store_true",
+        help="write the output to bench/last_accuracy_run.txt (main) or last_holdout_run.txt (holdout) and "
+        "rewrite src/hiprom/calibration.json from the committed outputs (bench/calibrate.py)",
+    )  # fmt: skip
+    parser.add_argument(
         "--suite", choices=("main", "holdout"), default="main",
         help="main: the accuracy grid and the gate clips; holdout: clips nothing was fitted on",
     )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.record and args.only:
+        parser.error("--record needs the whole suite (no --only)")
     from hiprom.synth.presets import accuracy_suite, holdout_suite, ir_gate_suite
 
     chosen = accuracy_suite() + ir_gate_suite() if args.suite == "main" else holdout_suite()
@@ -300,6 +312,21 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(process, suite, [args.cache_dir] * len(suite)))
+    if not args.record:
+        _report(results, args, len(suite), start)
+        return 0
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        _report(results, args, len(suite), start)
+    name = "last_accuracy_run.txt" if args.suite == "main" else "last_holdout_run.txt"
+    (ROOT / "bench" / name).write_text(out.getvalue())
+    print(out.getvalue())
+    import calibrate
+
+    return calibrate.main([])
+
+
+def _report(results: list[dict], args, n_clips: int, start: float) -> None:
     print(scoreboard([r for r in results if not r["name"].startswith("irgate_")]))
     print()
     k2c = [r for r in results if r["test"] == "knee-to-chest"]
@@ -311,10 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.suite == "holdout":
         print()
         print(pan_correction_out_of_sample(k2c))
-    print(f"\n({len(suite)} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
+    print(f"\n({n_clips} clips in {time.perf_counter() - start:.0f} s; cache {args.cache_dir})")
     if args.json:
         args.json.write_text(json.dumps(results))
-    return 0
 
 
 if __name__ == "__main__":

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from hiprom.kinematics.camera_view import off_square
+from hiprom.analysis.camera import off_square
 
 
 def ir_table(results: list[dict]) -> str:
     """Peak IR/ER errors per position and camera offset, and the gate clips' outcomes."""
     header = (
-        "| position | camera | clips | peak IR MAE | IR bias | IR max | peak ER MAE | limited ok | refused |"
+        "| position | camera | clips | peak IR MAE | IR bias | IR max | peak ER MAE | limited ok | refused "
+        "| ER max |"
     )
-    lines = [header, "|---|---|---|---|---|---|---|---|---|"]
+    lines = [header, "|---|---|---|---|---|---|---|---|---|---|"]
     suite = [r for r in results if not r["name"].startswith("irgate_")]
     groups: dict[tuple, list[dict]] = {}
     for r in suite:
@@ -29,8 +30,9 @@ def ir_table(results: list[dict]) -> str:
             return "n/a" if not np.isfinite(x) else f"{x:{sign}.1f}"
 
         lines.append(f"| {position} | {offset} | {len(members)} | {num(ir[0])} | {num(ir[1], '+')} | "
-                     f"{num(ir[2])} | {num(er[0])} | {limited}/{len(members)} | {refused} |")  # fmt: skip
-    lines += ["", proportions_line(suite)]
+                     f"{num(ir[2])} | {num(er[0])} | {limited}/{len(members)} | {refused} | "
+                     f"{num(er[2])} |")  # fmt: skip
+    lines += ["", proportions_line(suite), "", side_to_side_line(suite)]
     lines += ["", "| gate clip | expected | outcome |", "|---|---|---|"]
     for r in results:
         if not r["name"].startswith("irgate_"):
@@ -50,6 +52,20 @@ def ir_table(results: list[dict]) -> str:
         verdict = "reported" if expected == "documented limit" else ("PASS" if passed else "FAIL")
         lines.append(f"| {r['name']} | {expected} | {verdict}: {outcome} |")
     return "\n".join(lines)
+
+
+def side_to_side_line(suite: list[dict]) -> str:
+    """The error of a left-minus-right IR difference, per position: every pair of measured clips of one
+    position (other bodies, cameras and sides), the difference of their two peak-IR errors. Pairs from
+    different set-ups share less error than two sides of one clip, so this errs on the large side."""
+    parts = []
+    for position in ("supine", "seated"):
+        errs = [r["ir"]["peak_ir_err"] for r in suite if r["position"] == position and "error" not in r["ir"]
+                and r["ir"]["peak_ir_err"] is not None]  # fmt: skip
+        d = [abs(a - b) for i, a in enumerate(errs) for b in errs[i + 1 :]]
+        if d:
+            parts.append(f"{position} MAE {np.mean(d):.1f} (worst {np.max(d):.1f}, n={len(d)} pairs)")
+    return f"hip-ir side-to-side difference error: {'; '.join(parts) or 'n/a'}"
 
 
 def proportions_line(suite: list[dict]) -> str:
@@ -122,8 +138,8 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
         ok = [(r, a) for r, a in rows if "error" not in a]
         failed = len(rows) - len(ok)
         quantities = ["peak_thigh_err", "peak_trunk_thigh_err", "peak_tilt_err", "onset_err"]
-        if mode == "markerless":  # the same estimate in both modes
-            quantities += ["camera_pan_err", "camera_tilt_err"]
+        if mode == "markerless":  # the same estimates in both modes
+            quantities += ["peak_knee_flexion_err", "camera_pan_err", "camera_tilt_err"]
         else:
             quantities += ["hinge_err"]
         for q in quantities:
@@ -183,7 +199,7 @@ def _pan_rows(results: list[dict]) -> list[tuple[str, dict]]:
 
 def _read_and_true(rows: list[tuple[str, dict]], q: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pose model's peak reading before the pan correction, the truth, and the clipped pan."""
-    from hiprom.kinematics.camera_view import PAN_CORRECTION_MAX_DEG
+    from hiprom.calibration import PAN_CORRECTION_MAX_DEG
 
     reported = np.array([a[f"peak_{q}"] for _, a in rows])
     read = reported / np.array([a["flexion_scale"] for _, a in rows])
@@ -193,13 +209,13 @@ def _read_and_true(rows: list[tuple[str, dict]], q: str) -> tuple[np.ndarray, np
 
 
 def _slope(read: np.ndarray, true: np.ndarray, pan: np.ndarray) -> float:
-    """Least-squares ``a`` in ``read - true = a * pan * read`` (camera_view.PAN_FLEXION_SLOPE_PER_DEG)."""
+    """Least-squares ``a`` in ``read - true = a * pan * read`` (calibration.PAN_FLEXION_SLOPE_PER_DEG)."""
     x = pan * read
     return float(x @ (read - true) / (x @ x))
 
 
 def _pan_correction(results: list[dict]) -> str:
-    """The pan correction hiprom applies (camera_view.flexion_scale), checked on these clips.
+    """The pan correction hiprom applies (hiprom.analysis.camera.flexion_scale), checked on these clips.
 
     Its slope was fitted on these clips, so the "as reported" errors are
     in-sample; the honest figure is the slope refitted without each camera

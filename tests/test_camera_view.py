@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 import hiprom.skeleton as sk
+from hiprom.analysis import camera
+from hiprom.analysis.camera import estimate_camera_offset, flexion_scale
 from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
-from hiprom.kinematics import camera_view
-from hiprom.kinematics.camera_view import PAN_GAIN, PAN_OFFSET_DEG, estimate_camera_offset, flexion_scale
+from hiprom.calibration import BENCHMARKED_PAN_DEG, PAN_MAP, TILT_MAP
+from hiprom.kinematics.camera_view import raw_camera_angles_deg
 from hiprom.synth.camera import place_camera
 from hiprom.synth.truthfile import load_truth
 from tests.factories import truth_landmarks
@@ -16,12 +18,12 @@ from tests.factories import truth_landmarks
 N = 20
 
 
-def world_landmarks(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, depth_gain=PAN_GAIN, n=N, head=+1.0):
+def _filmed(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, depth_gain=1.0, n=N, head=+1.0):
     """``(n, 33, 3)`` camera-aligned landmarks of a supine body filmed from its left side.
 
     The body lies along the world's x axis (head towards ``head``), its left
-    side facing the camera; depth is compressed by ``depth_gain`` as the pose
-    model does (the estimate's gain undoes it).
+    side facing the camera; depth is divided by ``depth_gain`` (the pose
+    model's depth is compressed; 1 = exact geometry).
     """
     body = {11: (0.5, 0.2), 12: (0.5, -0.2), 23: (0.0, 0.1), 24: (0.0, -0.1)}  # (along head, towards left)
     world = np.full((33, 3), np.nan)
@@ -35,23 +37,50 @@ def world_landmarks(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, depth_gain=PAN_GAIN
     return np.repeat(pts[None], n, axis=0), np.ones((n, 33))
 
 
-def test_square_side_view_reads_the_maps_offsets():
-    off = estimate_camera_offset(*world_landmarks())
-    assert off.pan_deg == pytest.approx(PAN_OFFSET_DEG, abs=1e-6)  # the fitted offset of the pan map
-    assert off.tilt_deg == pytest.approx(-1.0, abs=1e-6)  # the fitted offset of the tilt map
+def world_landmarks(pan_deg=0.0, tilt_deg=0.0, roll_deg=0.0, n=N, head=+1.0):
+    """Landmarks whose *estimated* pan and tilt are ``pan_deg`` and ``tilt_deg`` (for analysis tests).
+
+    Filmed at the raw angles the calibrated maps turn into these, so an
+    analysis test can ask for an estimated pan without depending on the map.
+    """
+    raw_pan = (pan_deg - PAN_MAP[1]) / PAN_MAP[0]
+    raw_tilt = (tilt_deg - TILT_MAP[1]) / TILT_MAP[0]
+    return _filmed(raw_pan, raw_tilt, roll_deg, n=n, head=head)
 
 
-@pytest.mark.parametrize("pan", [-25.0, -10.0, 10.0, 25.0])
+@pytest.mark.parametrize("pan", [-25.0, -10.0, 0.0, 10.0, 25.0])
 @pytest.mark.parametrize("head", [+1.0, -1.0])
-def test_pan_is_recovered_towards_the_head_positive(pan, head):
-    off = estimate_camera_offset(*world_landmarks(pan_deg=pan, head=head))
-    assert off.pan_deg == pytest.approx(pan + PAN_OFFSET_DEG, abs=1.5)
+def test_the_raw_pan_is_the_trunks_depth_slope_towards_the_head_positive(pan, head):
+    raw_pan, _ = raw_camera_angles_deg(*_filmed(pan_deg=pan, head=head))
+    assert raw_pan == pytest.approx(pan, abs=1e-6)
+
+
+@pytest.mark.parametrize("gain", [1.5, 2.0])
+def test_compressed_depth_reads_the_flatter_slope_geometry_predicts(gain):
+    raw_pan, _ = raw_camera_angles_deg(*_filmed(pan_deg=20.0, depth_gain=gain))
+    expected = np.degrees(np.arctan(np.tan(np.radians(20.0)) / gain))  # depth / gain, in-plane unchanged
+    assert raw_pan == pytest.approx(expected, abs=1e-6)
 
 
 @pytest.mark.parametrize("tilt", [5.0, 15.0])
-def test_tilt_is_recovered(tilt):
-    off = estimate_camera_offset(*world_landmarks(tilt_deg=tilt))
-    assert off.tilt_deg == pytest.approx(tilt, abs=1.5)
+def test_the_raw_tilt_is_the_lateral_axis_slope_down_the_picture(tilt):
+    _, raw_tilt = raw_camera_angles_deg(*_filmed(tilt_deg=tilt))
+    assert raw_tilt == pytest.approx(tilt, abs=0.5)
+
+
+def test_the_estimate_applies_the_calibrated_maps_to_the_raw_slopes():
+    w, vis = _filmed(pan_deg=11.0, tilt_deg=7.0, depth_gain=1.7)
+    raw_pan, raw_tilt = raw_camera_angles_deg(w, vis)
+    off = estimate_camera_offset(w, vis)
+    assert off.pan_deg == pytest.approx(PAN_MAP[0] * raw_pan + PAN_MAP[1])
+    assert off.tilt_deg == pytest.approx(TILT_MAP[0] * raw_tilt + TILT_MAP[1])
+
+
+def test_views_outside_the_benchmarked_cameras_are_said_so():
+    lo, hi = BENCHMARKED_PAN_DEG
+    assert camera.benchmarked_view(lo, 5.0) and camera.benchmarked_view(hi, 5.0)
+    assert not camera.benchmarked_view(lo - 3, 5.0) and not camera.benchmarked_view(hi + 3, 5.0)
+    assert not camera.benchmarked_view(0.0, 40.0) and camera.benchmarked_view(float("nan"), float("nan"))
 
 
 def test_phone_rolled_about_its_lens_reads_the_same():
@@ -94,7 +123,7 @@ def test_knee_to_chest_warns_about_an_off_square_phone(k2c, pan, warned):
     time_s, pts, vis = k2c
     world, _ = world_landmarks(pan_deg=pan, n=time_s.size)
     rep = analyze_knee_to_chest(time_s, pts, vis, world_m=world).reps[0]
-    assert rep.camera.pan_deg == pytest.approx(pan + PAN_OFFSET_DEG, abs=1.5)
+    assert rep.camera.pan_deg == pytest.approx(pan, abs=0.05)
     messages = [w for w in rep.warnings if "off square" in w]
     assert bool(messages) == warned
     if warned:
@@ -109,7 +138,7 @@ def test_knee_to_chest_without_3d_landmarks_has_no_camera_estimate(k2c):
 def test_off_square_widens_the_onset_interval_and_caps_the_confidence(
     samples_dir, pan, widen_deg, monkeypatch
 ):
-    monkeypatch.setattr(camera_view, "PAN_FLEXION_SLOPE_PER_DEG", 0.0)  # the widening alone
+    monkeypatch.setattr(camera, "PAN_FLEXION_SLOPE_PER_DEG", 0.0)  # the widening alone
     truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
     pts, vis = truth_landmarks(truth)
     ccw = -(truth["pelvic_tilt_deg"] + 7.0)  # the card, as in test_knee_to_chest
@@ -128,13 +157,13 @@ def test_off_square_widens_the_onset_interval_and_caps_the_confidence(
 
 
 def test_flexion_scale_undoes_the_pan_error_within_the_fitted_range():
-    slope = camera_view.PAN_FLEXION_SLOPE_PER_DEG
+    slope = camera.PAN_FLEXION_SLOPE_PER_DEG
     assert slope < 0  # seen from towards the head the model reads less flexion: scale it up
     assert flexion_scale(0.0) == 1.0 and flexion_scale(float("nan")) == 1.0 and flexion_scale(None) == 1.0
     assert flexion_scale(10.0) == pytest.approx(1 - slope * 10)
     assert flexion_scale(10.0) > 1 > flexion_scale(-10.0)
-    assert flexion_scale(60.0) == flexion_scale(camera_view.PAN_CORRECTION_MAX_DEG)  # not extrapolated
-    assert flexion_scale(-60.0) == flexion_scale(-camera_view.PAN_CORRECTION_MAX_DEG)
+    assert flexion_scale(60.0) == flexion_scale(camera.PAN_CORRECTION_MAX_DEG)  # not extrapolated
+    assert flexion_scale(-60.0) == flexion_scale(-camera.PAN_CORRECTION_MAX_DEG)
 
 
 @pytest.mark.parametrize("pan", [-20.0, 12.0])

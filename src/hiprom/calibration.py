@@ -1,88 +1,127 @@
 """What the benchmark measured: the pose model's fitted corrections and hiprom's stated errors.
 
-The one home of the numbers that come from ``bench/accuracy.py`` (outputs in
-``bench/last_accuracy_run.txt`` and ``bench/last_holdout_run.txt``) rather
-than from geometry or the clinical literature (those live in
-:mod:`hiprom.kinematics` and :mod:`hiprom.norms`). Results, the CLI, the web
-pages, comparisons and reports read them from here.
+The numbers live in ``calibration.json`` beside this module, written by
+``bench/calibrate.py`` from the committed bench outputs (``bench/last_*.txt``)
+and never by hand; each carries its provenance there (bench command, suite,
+clip count, in-sample, left out or held out). This module only reads that
+file and names its entries; results, the CLI, the web pages, comparisons and
+reports read them from here. Numbers from geometry or the clinical literature
+live in :mod:`hiprom.kinematics` and :mod:`hiprom.norms`.
+
+A **stated error** is the largest mean absolute error and the largest worst
+case over every suite that scored the measure: the main grid (in-sample for
+the corrections and cut-offs fitted on it), the left-out refit where there is
+one, the held-out grid and the realistic clothed-and-cluttered suites.
+``ERROR_NOTES`` holds the reason for any error that has no out-of-sample
+row; results print it beside the number.
 """
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 __all__ = [
+    "BENCHMARKED_PAN_DEG",
+    "BENCHMARKED_TILT_DEG",
     "BENCH_PEAK_ERROR_DEG",
+    "BENCH_PEAK_ER_CLOTHED_ERROR_DEG",
+    "BENCH_PEAK_ER_ERROR_DEG",
     "BENCH_PEAK_IR_CLOTHED_ERROR_DEG",
     "BENCH_PEAK_IR_ERROR_DEG",
+    "CAMERA_ESTIMATE_ERROR_DEG",
+    "DATA",
+    "ERROR_NOTES",
     "HIPROM_MDC_DEG",
     "HIP_UNCERTAINTY_DEG",
     "HIP_WIDTH_PER_SHANK",
     "KNEE_SLID_FRACTION",
     "OFF_SQUARE_HIP_UNCERTAINTY_DEG",
+    "ONSET_INTERVAL_COVERAGE",
+    "PAN_CORRECTION_MAX_DEG",
+    "PAN_FLEXION_SLOPE_PER_DEG",
+    "PAN_MAP",
     "POSE_MODEL_THIGH_OFFSET_DEG",
+    "SIDE_TO_SIDE_ERROR_DEG",
+    "SQUARE_MAX_PAN_DEG",
+    "TILT_MAP",
+    "provenance",
 ]
 
-#: Knee-to-chest peak-angle errors on the synthetic benchmark (MAE and worst, deg, the pan correction
-#: applied; bench/last_accuracy_run.txt, run with the CLI's defaults): "square-on" = the main-grid clips
-#: whose estimated pan was within kinematics.camera_view.SQUARE_MAX_PAN_DEG (the "estimated square-on"
-#: rows; in-sample for the thigh offset and the pan map); "any camera" = pans -15..25 deg, tilts 3..18
-#: deg, with the pan slope refitted leaving each set-up out (the "pan correction" line). The card's peak
-#: tilt and the onset's hip angle (marker mode): the "estimated square-on" and the "all" rows; the onset
-#: against the generator's own hinge (the "hinge" rows: the hip flexion where the stiff hip stops), a truth
-#: no detection rule defines (against the shared threshold rule it read 2.9/4.7 and 5.2/14.1).
-#: tests/test_calibration.py ties both to that file.
+#: the whole calibration document (``calibration.json``)
+DATA: dict = json.loads(resources.files("hiprom").joinpath("calibration.json").read_text())
+
+_ERRORS: dict = DATA["errors"]
+_CONST: dict = DATA["constants"]
+
+
+def _err(key: str) -> tuple[float, float] | None:
+    entry = _ERRORS.get(key)
+    return None if entry is None else (float(entry["stated"][0]), float(entry["stated"][1]))
+
+
+def provenance(key: str) -> list[dict]:
+    """The bench rows behind a stated error (``"k2c.thigh.square-on"``, ``"ir.supine"``, ...)."""
+    entry = _ERRORS.get(key)
+    return [] if entry is None else list(entry["rows"])
+
+
+#: Knee-to-chest errors (mean absolute, worst; deg) by the camera set-up the result was filmed from:
+#: "square-on" (estimated pan within SQUARE_MAX_PAN_DEG) or "any camera". Keys: thigh, trunk_thigh
+#: (goniometer), tilt (the card's peak tilt), onset (hip flexion at the onset, against the generator's
+#: hinge), knee_flexion.
 BENCH_PEAK_ERROR_DEG: dict[str, dict[str, tuple[float, float]]] = {
-    "square-on": {"thigh": (2.3, 7.1), "trunk_thigh": (3.4, 7.4), "tilt": (1.4, 2.5), "onset": (2.9, 5.3)},
-    "any camera": {"thigh": (2.9, 7.3), "trunk_thigh": (3.9, 10.7), "tilt": (1.4, 3.6), "onset": (5.5, 14.7)},
+    basis: {q: _err(f"k2c.{q}.{basis}") for q in ("thigh", "trunk_thigh", "tilt", "onset", "knee_flexion")}
+    for basis in ("square-on", "any camera")
 }
 
-#: The bundled pose model's peak thigh read this much high against the resting body line on the
-#: benchmark (mean over 28 clips; left-one-set-up-out 2.75 deg MAE after subtracting it, held out 2.2).
-POSE_MODEL_THIGH_OFFSET_DEG = 4.0
-
-#: Uncertainty of the hip-flexion estimate (thigh angle and card tilt errors), added on both sides of
-#: the onset interval; with the phone estimated off square the benchmark's onset MAE was 5.9 deg (worst
-#: 11.4), 3.5 deg within it (worst 9.9).
-HIP_UNCERTAINTY_DEG = 5.0
-OFF_SQUARE_HIP_UNCERTAINTY_DEG = 8.0
-
-#: Hip-rotation peak-IR error on the synthetic accuracy suite, camera within 15 deg of the ideal view:
-#: (mean absolute, worst) in degrees (8 clips each); None where the position was not measurable.
+#: Hip-rotation peak IR / ER errors per position, camera within 15 deg of the ideal view (None where
+#: every clip was refused), and the error of a left-minus-right IR difference.
 BENCH_PEAK_IR_ERROR_DEG: dict[str, tuple[float, float] | None] = {
-    "supine": (1.7, 3.8),
-    "seated": (0.7, 1.6),
-    "prone": None,
+    p: _err(f"ir.{p}") for p in ("supine", "seated", "prone")
 }
+BENCH_PEAK_ER_ERROR_DEG: dict[str, tuple[float, float] | None] = {
+    p: _err(f"er.{p}") for p in ("supine", "seated", "prone")
+}
+SIDE_TO_SIDE_ERROR_DEG: dict[str, tuple[float, float] | None] = {
+    p: _err(f"side_to_side.{p}") for p in ("supine", "seated", "prone")
+}
+#: On clothed legs about the knee placed from the body's proportions (hiprom.analysis.ir_pivot).
+BENCH_PEAK_IR_CLOTHED_ERROR_DEG: tuple[float, float] = _err("ir.clothed")
+BENCH_PEAK_ER_CLOTHED_ERROR_DEG: tuple[float, float] = _err("er.clothed")
 
-#: Hip-rotation peak-IR error on clothed legs (tracksuit, leggings) in cluttered rooms, seated and supine
-#: (bench/realism.py, bench/last_realism_run.txt): (mean absolute, worst), degrees. The pose model's knee
-#: point slides down the shank on clothed legs, so these were measured about a knee placed from the body's
-#: proportions (hiprom.analysis.ir_pivot); results measured that way state this error (or the view's
-#: bare-leg one where larger). About the slid knee point they read 6-18 deg high (12.6 MAE).
-BENCH_PEAK_IR_CLOTHED_ERROR_DEG: tuple[float, float] = (2.3, 4.9)
+#: The error of the phone's estimated pan and tilt (mean absolute, worst; deg).
+CAMERA_ESTIMATE_ERROR_DEG: dict[str, tuple[float, float]] = {w: _err(f"camera.{w}") for w in ("pan", "tilt")}
+
+#: Stated errors with no out-of-sample row, and why (printed beside them).
+ERROR_NOTES: dict[str, str] = {k: v["note"] for k, v in _ERRORS.items() if v is not None and v["note"]}
+
+#: The knee-to-chest camera range the benchmark covered (estimated pan, tilt; deg): outside it a result's
+#: error is "not benchmarked for this view".
+BENCHMARKED_PAN_DEG: tuple[float, float] = tuple(DATA["benchmarked_view"]["pan_deg"])
+BENCHMARKED_TILT_DEG: tuple[float, float] = tuple(DATA["benchmarked_view"]["tilt_deg"])
+
+#: The maps from the pose model's raw depth slopes to the phone's pan and tilt (gain, offset in deg).
+PAN_MAP: tuple[float, float] = (_CONST["camera_pan_map"]["gain"], _CONST["camera_pan_map"]["offset_deg"])
+TILT_MAP: tuple[float, float] = (_CONST["camera_tilt_map"]["gain"], _CONST["camera_tilt_map"]["offset_deg"])
+#: The pose model's flexion error per degree of pan, as a fraction of the angle; not extrapolated past
+#: PAN_CORRECTION_MAX_DEG.
+PAN_FLEXION_SLOPE_PER_DEG: float = _CONST["pan_flexion_slope_per_deg"]["value"]
+PAN_CORRECTION_MAX_DEG: float = _CONST["pan_correction_max_deg"]["value"]
+#: An estimated pan within this counts as square-on.
+SQUARE_MAX_PAN_DEG: float = _CONST["square_max_pan_deg"]["value"]
+#: The bundled pose model's peak thigh reads this much high against the resting body line.
+POSE_MODEL_THIGH_OFFSET_DEG: float = _CONST["pose_model_thigh_offset_deg"]["value"]
+#: Added on both sides of the onset interval, square-on and off square; how often it held the hinge.
+HIP_UNCERTAINTY_DEG: float = _CONST["onset_uncertainty_deg"]["square-on"]
+OFF_SQUARE_HIP_UNCERTAINTY_DEG: float = _CONST["onset_uncertainty_deg"]["off-square"]
+ONSET_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CONST["onset_uncertainty_deg"]["coverage"]
+#: Hip-to-hip distance over the true rest shank per hip-rotation view (predicts the shank when the
+#: knee point is not trusted), and the fraction of it below which the knee point slid (clothing).
+HIP_WIDTH_PER_SHANK: dict[str, float] = dict(_CONST["hip_width_per_shank"]["value"])
+KNEE_SLID_FRACTION: float = _CONST["knee_slid_fraction"]["value"]
 
 #: hiprom's own minimal detectable change (MDC95, deg) per compared measure: the same movement filmed on
-#: other bodies and cameras on the main grid, the difference of each pair's measurement errors
-#: (bench/last_accuracy_run.txt, "hiprom repeatability"; tests/test_calibration.py ties them). Synthetic
-#: takes only: a real re-test adds the patient's and the tester's variation, so comparisons use the
-#: larger of this and the manual goniometer's MDC (hiprom.norms) and say which (hiprom.store.compare).
-HIPROM_MDC_DEG: dict[str, float] = {
-    "peak_thigh_angle_deg": 9.4,
-    "peak_trunk_thigh_angle_deg": 8.8,
-    "pelvic_tilt.peak_deg": 4.0,
-    "pelvic_tilt.onset.hip_flexion_deg": 12.5,
-    "peak_ir_deg": 2.9,
-    "peak_er_deg": 4.0,
-}
-
-#: The pose model's hip-to-hip distance on screen over the shank's true on-screen length (knee to ankle)
-#: at rest, per hip-rotation view: the median over the main grid's bare-leg clips ("hip-ir proportions"
-#: line of bench/last_accuracy_run.txt, with its range over body shapes and camera set-ups). It predicts
-#: the shank length when the knee point is not trusted (hiprom.analysis.ir_pivot).
-HIP_WIDTH_PER_SHANK: dict[str, float] = {"supine": 0.33, "seated": 0.41}
-
-#: A knee point whose rest shank is shorter than this fraction of the predicted one slid down the shank
-#: (clothing): above the realistic suite's clothed legs (0.55-0.80; about their knee point they read 6-18
-#: deg high), below every bare-leg clip of the main grid but its slim supine body (lowest fraction on the
-#: same line), which takes the placed knee and reads 3.8 deg low. A result measured about the placed knee
-#: states the larger of the clothed-leg and the view's bare-leg error.
-KNEE_SLID_FRACTION = 0.85
+#: other bodies and cameras (synthetic takes only: a real re-test adds the patient's and the tester's
+#: variation, so comparisons use the larger of this and the manual goniometer's MDC and say which).
+HIPROM_MDC_DEG: dict[str, float] = {k: float(v["value"]) for k, v in DATA["mdc_deg"].items()}

@@ -31,7 +31,7 @@ from hiprom.analysis.ir_views import (
 )
 from hiprom.analysis.plausibility import drop_off_body
 from hiprom.analysis.quality import rep_quality_warnings
-from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
+from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG, ERROR_NOTES, SIDE_TO_SIDE_ERROR_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.filtering import clean_tracks_with
 from hiprom.kinematics.rotation import direction_deg, median_direction, signed_rotation_deg
@@ -317,6 +317,17 @@ def _side_result(
                      pivot, view, tuple(warnings))  # fmt: skip
 
 
+def _difference_error(position: str) -> str:
+    """The benchmark error of a left-minus-right IR difference in this position (or that it is unknown)."""
+    err = SIDE_TO_SIDE_ERROR_DEG.get(position)
+    if err is None:
+        return "; its error is not benchmarked in this position"
+    note = ERROR_NOTES.get(f"side_to_side.{position}")
+    return f"; benchmark error of a difference: mean {err[0]} deg, worst {err[1]} deg" + (
+        f" ({note})" if note else ""
+    )
+
+
 def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[float | None, list[str]]:
     findings = []
     for s in sides:
@@ -341,6 +352,7 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
             findings.append(
                 f"side-to-side difference {abs(asymmetry):.0f} deg (< {cfg.asymmetry_deg:.0f} deg)"
             )
+        findings[-1] += _difference_error(position)
     findings.append(
         f"a change between sessions smaller than {IR_MDC_DEG[position]:.1f} deg (minimal detectable change, "
         f"{position}) is within measurement error"

@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from hiprom.analysis.camera import CameraOffset, estimate_camera_offset
 from hiprom.analysis.events import Baseline, Rep, detect_reps
 from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
 from hiprom.analysis.onset import (
@@ -33,7 +34,6 @@ from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
-from hiprom.kinematics.camera_view import CameraOffset, estimate_camera_offset
 from hiprom.kinematics.filtering import clean_tracks_with, interpolate_gaps, lowpass
 from hiprom.kinematics.table_line import body_feet_direction, lift_sign
 from hiprom.kinematics.tilt_onset import OnsetConfig
@@ -189,7 +189,7 @@ def analyze_knee_to_chest(
         here so posterior tilt is positive (the way the thigh lifts). ``None``: markerless.
     world_m : (n_frames, 33, 3) array, optional
         The pose model's 3D landmarks: the phone's estimated pan and tilt per
-        rep (:mod:`hiprom.kinematics.camera_view`), and the side labels checked.
+        rep (:mod:`hiprom.analysis.camera`), and the side labels checked.
     image_size_px : (width, height), optional
         For the out-of-frame warning.
     check_sides, mirrored : bool

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from hiprom.analysis.camera import benchmarked_view, off_square
 from hiprom.analysis.events import Rep
-from hiprom.kinematics.camera_view import PAN_ERROR_DEG, TILT_ERROR_DEG, off_square
+from hiprom.calibration import (
+    BENCH_PEAK_ERROR_DEG,
+    BENCHMARKED_PAN_DEG,
+    BENCHMARKED_TILT_DEG,
+    CAMERA_ESTIMATE_ERROR_DEG,
+)
 
 __all__ = ["camera_offset_warnings", "rep_quality_warnings"]
 
@@ -74,23 +80,36 @@ def rep_quality_warnings(
 
 
 def camera_offset_warnings(pan_deg: float, tilt_deg: float, *, max_tilt_deg: float = 20.0) -> list[str]:
-    """Warnings for a phone estimated off the square side-on view (see ``kinematics.camera_view``).
+    """Warnings for a phone estimated off the square side-on view (see :mod:`hiprom.analysis.camera`).
 
-    Off square = beyond ``camera_view.SQUARE_MAX_PAN_DEG`` of pan. Tilt changes
+    Off square = beyond ``calibration.SQUARE_MAX_PAN_DEG`` of pan. Tilt changes
     the sagittal angles little (``cos`` of the tilt) until the phone is well
-    above the table.
+    above the table. Beyond the cameras the benchmark covered, the errors are
+    not benchmarked for this view.
     """
     warnings = []
+    pan_err, tilt_err = CAMERA_ESTIMATE_ERROR_DEG["pan"][0], CAMERA_ESTIMATE_ERROR_DEG["tilt"][0]
     if off_square(pan_deg):
         towards = "head" if pan_deg > 0 else "feet"
+        square, anycam = (
+            BENCH_PEAK_ERROR_DEG["square-on"]["thigh"],
+            BENCH_PEAK_ERROR_DEG["any camera"]["thigh"],
+        )
         warnings.append(
             f"the phone is about {abs(pan_deg):.0f} deg off square to the body's side, turned towards the "
-            f"{towards} (estimate +-{PAN_ERROR_DEG:.0f} deg): off-square views read the thigh angles 2-4x "
-            "less accurately on the benchmark; face the hip square-on"
+            f"{towards} (estimate +-{pan_err:.0f} deg): off square the benchmark's thigh angle erred "
+            f"{anycam[0]} deg (worst {anycam[1]}) against {square[0]} (worst {square[1]}) square-on; "
+            "face the hip square-on"
+        )
+    if not benchmarked_view(pan_deg, tilt_deg):
+        warnings.append(
+            f"the phone (pan about {pan_deg:.0f} deg, tilt {tilt_deg:.0f} deg) stood outside the cameras "
+            f"the benchmark covered (pan {BENCHMARKED_PAN_DEG[0]:g} to {BENCHMARKED_PAN_DEG[1]:g} deg, tilt "
+            f"up to {BENCHMARKED_TILT_DEG[1]:g} deg): the angles' errors are not benchmarked for this view"
         )
     if np.isfinite(tilt_deg) and tilt_deg > max_tilt_deg:
         warnings.append(
             f"the phone looks down on the body from about {tilt_deg:.0f} deg above the table "
-            f"(estimate +-{TILT_ERROR_DEG:.0f} deg); lower it to hip height"
+            f"(estimate +-{tilt_err:.0f} deg); lower it to hip height"
         )
     return warnings

@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import BENCH_PEAK_IR_CLOTHED_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
+from hiprom.calibration import (
+    BENCH_PEAK_ER_CLOTHED_ERROR_DEG,
+    BENCH_PEAK_ER_ERROR_DEG,
+    BENCH_PEAK_IR_CLOTHED_ERROR_DEG,
+    BENCH_PEAK_IR_ERROR_DEG,
+    ERROR_NOTES,
+)
 from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol, sides_lines
 from hiprom.results import clip_meta, document, num, side_labels
@@ -136,11 +142,18 @@ def accuracy_line(entry: dict[str, Any]) -> str:
         return "accuracy not established in this view"
     worst = entry.get("measurement_error_max_deg")
     if (entry.get("pivot") or {}).get("source") == "proportions":
-        return (
+        line = (
             f"knee placed from the body's proportions (clothed legs); benchmark error: mean {err} deg, "
             f"worst {worst} deg"
         )
-    return f"benchmark error in this view: mean {err} deg, worst {worst} deg"
+    else:
+        line = f"benchmark error in this view: mean {err} deg, worst {worst} deg"
+    er = entry.get("er_measurement_error_deg")
+    if er:
+        line += f" (ER: mean {er[0]} deg, worst {er[1]} deg)"
+    if entry.get("measurement_error_note"):
+        line += f"; {entry['measurement_error_note']}"
+    return line
 
 
 def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -> dict[str, Any]:
@@ -151,9 +164,15 @@ def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -
     is larger (the bare-leg grid holds a body that takes the placed knee too; calibration.py).
     """
     pivot = side.pivot
+    er_deg = BENCH_PEAK_ER_ERROR_DEG.get(side.position) if accuracy_deg is not None else None
+    note = ERROR_NOTES.get(f"ir.{side.position}") if accuracy_deg is not None else None
     if accuracy_deg is not None and pivot.source == "proportions":
         accuracy_deg = (max(accuracy_deg[0], BENCH_PEAK_IR_CLOTHED_ERROR_DEG[0]),
                         max(accuracy_deg[1], BENCH_PEAK_IR_CLOTHED_ERROR_DEG[1]))  # fmt: skip
+        if er_deg is not None:
+            er_deg = (max(er_deg[0], BENCH_PEAK_ER_CLOTHED_ERROR_DEG[0]),
+                      max(er_deg[1], BENCH_PEAK_ER_CLOTHED_ERROR_DEG[1]))  # fmt: skip
+        note = None  # the clothed-leg rows include a held-out suite
     return {
         "test": "hip-ir",
         "position": side.position,
@@ -187,6 +206,9 @@ def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -
         # peak-IR error on the accuracy benchmark in this position: mean absolute and worst (None: unknown)
         "measurement_error_deg": None if accuracy_deg is None else num(accuracy_deg[0]),
         "measurement_error_max_deg": None if accuracy_deg is None else num(accuracy_deg[1]),
+        # peak-ER error (mean absolute, worst), and why an error has no out-of-sample figure (or None)
+        "er_measurement_error_deg": None if er_deg is None else [num(er_deg[0]), num(er_deg[1])],
+        "measurement_error_note": note,
         "quality": {"warnings": list(side.warnings)},
     }
 

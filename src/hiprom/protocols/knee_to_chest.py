@@ -214,7 +214,7 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
 
 
 def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
-    from hiprom.kinematics import camera_view as cv
+    from hiprom.calibration import CAMERA_ESTIMATE_ERROR_DEG as est
 
     if rep.camera is None:
         return None
@@ -223,24 +223,30 @@ def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
         "tilt_deg": num(rep.camera.tilt_deg),  # + above the table, looking down
         "method": "estimated from the pose model's 3D landmarks over the still frames before the raise",
         # the rep's thigh and trunk-thigh angles are the pose model's readings times this (see
-        # hiprom.kinematics.camera_view.flexion_scale): it undoes the model's pan-dependent error
+        # hiprom.analysis.camera.flexion_scale): it undoes the model's pan-dependent error
         "flexion_scale": num(rep.camera.flexion_scale, 3),
+        "benchmarked_view": rep.camera.benchmarked,
         "estimate_error_deg": {
-            "pan": cv.PAN_ERROR_DEG,
-            "pan_max": cv.PAN_ERROR_MAX_DEG,
-            "tilt": cv.TILT_ERROR_DEG,
-            "tilt_max": cv.TILT_ERROR_MAX_DEG,
+            "pan": est["pan"][0],
+            "pan_max": est["pan"][1],
+            "tilt": est["tilt"][0],
+            "tilt_max": est["tilt"][1],
         },
     }
 
 
 def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
     """The benchmark's peak-angle errors for the camera set-up this rep was filmed from."""
+    if rep.camera is not None and not rep.camera.benchmarked:
+        return {"basis": "not benchmarked for this view"}
     square = rep.camera is not None and rep.camera.square_on
     basis = "square-on" if square else "any camera"
     err = BENCH_PEAK_ERROR_DEG[basis]
     return {
         "basis": f"synthetic benchmark, camera {basis}",
+        # the largest error over the main, held-out and realistic suites (hiprom.calibration.provenance)
+        "peak_knee_flexion": err["knee_flexion"][0],
+        "peak_knee_flexion_max": err["knee_flexion"][1],
         "peak_thigh_angle": err["thigh"][0],
         "peak_thigh_angle_max": err["thigh"][1],
         "peak_trunk_thigh_angle": err["trunk_thigh"][0],
@@ -270,18 +276,31 @@ def accuracy_line(entry: dict[str, Any]) -> str:
         if cam.get("tilt_deg") is not None:
             where += f" and {cam['tilt_deg']:.0f} deg above the table"
         where += "; "
+    if err["basis"] == "not benchmarked for this view":
+        return f"{where}errors not benchmarked for this view (outside the cameras the benchmark covered)"
     basis = err["basis"].split("camera ")[-1]
     line = (
         f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
         f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
         f"(worst {err['peak_trunk_thigh_angle_max']})"
     )
+    if "peak_knee_flexion" in err:
+        line += f", knee flexion {err['peak_knee_flexion']} deg (worst {err['peak_knee_flexion_max']})"
     tilt = entry.get("pelvic_tilt") or {}
     if tilt.get("method") == "marker" and "pelvic_tilt" in err:
         line += f", pelvic tilt {err['pelvic_tilt']} deg (worst {err['pelvic_tilt_max']})"
         if (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
             line += f", onset {err['onset_hip_flexion']} deg (worst {err['onset_hip_flexion_max']})"
+            line += _coverage_note()
     return line
+
+
+def _coverage_note() -> str:
+    """How often the onset interval held the benchmark's hinge (hiprom.calibration): not a 95 % interval."""
+    from hiprom.calibration import ONSET_INTERVAL_COVERAGE as cov
+
+    parts = [f"{held} of {n} reps {suite}" for suite, got in cov.items() if got for held, n in [got]]
+    return f"; the onset interval held the true onset on {', '.join(parts)}" if parts else ""
 
 
 def write_frames_csv(

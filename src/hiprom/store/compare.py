@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom import protocols
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, HIPROM_MDC_DEG
-from hiprom.kinematics.camera_view import off_square
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG, HIPROM_MDC_DEG, SQUARE_MAX_PAN_DEG
 from hiprom.store.records import StoredResult, entry_field
 
 __all__ = ["Comparison", "Measure", "compare", "measures_by_session"]
@@ -94,7 +93,7 @@ def _off_square_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date
     out: dict[tuple[str, dt.date], float] = {}
     for r in results:
         pan = _get(r.result, "camera.pan_deg") if r.test == "knee-to-chest" else None
-        if off_square(pan):
+        if pan is not None and abs(pan) > SQUARE_MAX_PAN_DEG:  # as the result judged it (analysis.camera)
             out[(r.side, r.date)] = max(abs(pan), out.get((r.side, r.date), 0.0))
     return out
 

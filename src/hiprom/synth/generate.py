@@ -31,7 +31,7 @@ from hiprom.synth.scene import (
     knee_to_chest_deltas,
     plinth_meshes,
 )
-from hiprom.synth.truth import ir_truth, knee_to_chest_truth, onset_truth
+from hiprom.synth.truth import ir_truth, knee_to_chest_truth, rep_onset_truth
 from hiprom.synth.truthfile import write_truth_csv, write_truth_json
 
 __all__ = ["LUMBAR_BORROWING_HIP_DEG", "CameraSetup", "Prepared", "Scenario", "generate_clip", "prepare"]
@@ -298,13 +298,8 @@ def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: 
             rep[f"peak_{key}"] = float(np.max(values[window]))
             rep[f"min_{key}"] = float(np.min(values[window]))
         if scenario.test == "knee-to-chest":
-            onset = onset_truth(time_s[window], {k: v[window] for k, v in truth.items()})
-            if onset["found"]:
-                onset["time_s"] = float(time_s[start + onset["frame"]])
-                onset["frame"] = start + onset["frame"]
-            rep["onset"] = onset
-            rep["lumbar_borrowing"] = bool(
-                onset["found"] and onset["hip_flexion_deg"] < LUMBAR_BORROWING_HIP_DEG
+            rep["onset"], rep["lumbar_borrowing"] = rep_onset_truth(
+                time_s, truth, rep["start_s"], rep["end_s"]
             )
         reps.append(rep)
     if scenario.test == "hip-ir" and len(reps) >= 1:

@@ -28,10 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
+from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 from hiprom.synth.scene import SceneBody
 
-__all__ = ["ir_truth", "knee_to_chest_truth", "onset_truth"]
+__all__ = ["HINGE_TOLERANCE_DEG", "ir_truth", "knee_to_chest_truth", "onset_truth", "rep_onset_truth"]
+
+#: The pelvis counts as rotating beyond the normal curve once the skeleton's tilt exceeds it by this much: a
+#: numerical tolerance of the noise-free posed skeleton (the skeleton's hip flexion follows the motion's to
+#: 0.5 deg, which moves the curve by under 0.1 deg), not a detection threshold.
+HINGE_TOLERANCE_DEG = 0.5
 
 
 def _signed_angle_deg(a: np.ndarray, b: np.ndarray, axis: np.ndarray) -> np.ndarray:
@@ -134,20 +139,57 @@ def ir_truth(scene: SceneBody) -> dict[str, np.ndarray]:
     }
 
 
-def onset_truth(time_s: np.ndarray, truth: dict[str, np.ndarray], config: OnsetConfig | None = None) -> dict:
-    """The onset of excess posterior tilt, by the analysis's own definition (noise-free)."""
-    config = config or OnsetConfig()
-    excess = excess_tilt_deg(truth["pelvic_tilt_deg"], truth["hip_flexion_deg"])
-    idx = first_sustained(time_s, excess > config.threshold_deg(0.0), config.min_duration_s)
-    if idx < 0:
+def onset_truth(time_s: np.ndarray, truth: dict[str, np.ndarray]) -> dict:
+    """The onset of excess posterior tilt, defined geometrically on the posed skeleton.
+
+    The hinge where the pelvis starts to rotate beyond the published normal
+    curve (:func:`hiprom.kinematics.pelvis.normal_posterior_tilt_deg`, Takei et
+    al. 2002): the start of the last stretch before the rep's largest excess
+    in which the skeleton's tilt stays above the curve (by more than
+    :data:`HINGE_TOLERANCE_DEG`); its first frame's hip flexion (past the
+    hinge a stiff hip gains little, so this reads at most a frame's step
+    of that little late). No detection rule of the analysis (threshold, duration, noise
+    model) enters it, so a wrong rule there shows up against this truth.
+    """
+    time_s = np.asarray(time_s, float)
+    hip, thigh, trunk = (np.asarray(truth[k], float) for k in ("hip_flexion_deg", "thigh_vs_table_deg",
+                                                              "trunk_thigh_deg"))  # fmt: skip
+    excess = np.asarray(truth["pelvic_tilt_deg"], float) - normal_posterior_tilt_deg(hip)
+    peak = int(np.nanargmax(excess)) if np.isfinite(excess).any() else 0
+    if not np.isfinite(excess[peak]) or excess[peak] <= HINGE_TOLERANCE_DEG:
         return {"found": False, "time_s": None, "hip_flexion_deg": None, "thigh_vs_table_deg": None,
-                "trunk_thigh_deg": None, "threshold_deg": config.threshold_deg(0.0)}  # fmt: skip
+                "trunk_thigh_deg": None, "definition": "geometric hinge"}  # fmt: skip
+    under = np.flatnonzero(excess[: peak + 1] <= HINGE_TOLERANCE_DEG)
+    idx = int(under[-1]) + 1 if under.size else 0  # the first frame beyond the curve for good
+
+    def at(values: np.ndarray) -> float:
+        return float(values[idx])
+
     return {
         "found": True,
-        "time_s": float(time_s[idx]),
-        "frame": int(idx),
-        "hip_flexion_deg": float(truth["hip_flexion_deg"][idx]),
-        "thigh_vs_table_deg": float(truth["thigh_vs_table_deg"][idx]),
-        "trunk_thigh_deg": float(truth["trunk_thigh_deg"][idx]),
-        "threshold_deg": config.threshold_deg(0.0),
+        "time_s": at(time_s),
+        "frame": idx,
+        "hip_flexion_deg": at(hip),
+        "thigh_vs_table_deg": at(thigh),
+        "trunk_thigh_deg": at(trunk),
+        "definition": "geometric hinge",
     }
+
+
+def rep_onset_truth(
+    time_s: np.ndarray, truth: dict[str, np.ndarray], start_s: float, end_s: float
+) -> tuple[dict, bool]:
+    """One rep's onset (:func:`onset_truth` over ``start_s..end_s``) and its lumbar-borrowing truth.
+
+    Borrowing = the pelvis left the normal curve before the clinical cut-off
+    (:data:`hiprom.norms.BORROWING_HIP_FLEXION_DEG`).
+    """
+    from hiprom.norms import BORROWING_HIP_FLEXION_DEG
+
+    time_s = np.asarray(time_s, float)
+    idx = np.flatnonzero((time_s >= start_s - 1e-6) & (time_s <= end_s + 1e-6))
+    window = slice(int(idx[0]), int(idx[-1]) + 1)
+    onset = onset_truth(time_s[window], {k: np.asarray(v)[window] for k, v in truth.items()})
+    if onset["found"]:
+        onset["frame"] += window.start
+    return onset, bool(onset["found"] and onset["hip_flexion_deg"] < BORROWING_HIP_FLEXION_DEG)

@@ -48,5 +48,21 @@ def load_truth(path: str | Path) -> dict[str, np.ndarray]:
 
 
 def load_truth_summary(path: str | Path) -> dict:
-    """The ``.truth.json`` summary."""
-    return json.loads(Path(path).read_text())
+    """The ``.truth.json`` summary.
+
+    A knee-to-chest summary's onsets and borrowing truth are recomputed from
+    the per-frame truth beside it (``.truth.csv``) by the current definition
+    (:func:`hiprom.synth.truth.rep_onset_truth`), so clips made under an older
+    definition are scored against the current one without being re-rendered.
+    """
+    from hiprom.synth.truth import rep_onset_truth
+
+    path = Path(path)
+    summary = json.loads(path.read_text())
+    frames = path.with_name(path.name.replace(".truth.json", ".truth.csv"))
+    if summary.get("test") == "knee-to-chest" and frames.is_file():
+        truth = load_truth(frames)
+        for rep in summary.get("reps", []):
+            rep["onset"], rep["lumbar_borrowing"] = rep_onset_truth(truth["time_s"], truth, rep["start_s"],
+                                                                    rep["end_s"])  # fmt: skip
+    return summary

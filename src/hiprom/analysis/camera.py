@@ -1,0 +1,116 @@
+"""The phone's pan and tilt, and the pose model's pan-dependent flexion error undone.
+
+:func:`hiprom.kinematics.camera_view.raw_camera_angles_deg` reads the raw
+slopes from the pose model's 3D landmarks; MediaPipe's depth is compressed,
+so both are mapped by lines fitted on the synthetic benchmark
+(``hiprom.calibration.PAN_MAP`` and ``TILT_MAP``; their errors, in and out of
+sample, are ``CAMERA_ESTIMATE_ERROR_DEG``).
+
+**The pan also bends the angles the pose model reads.** Viewed from towards
+the head it reads a flexed hip as less flexed; from towards the feet, more:
+on the benchmark by ``PAN_FLEXION_SLOPE_PER_DEG`` of the angle per degree of
+pan, far more than the projection alone explains. :func:`flexion_scale`
+undoes that. Both are learnt on rendered bodies; real-clip validation is
+still to come.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hiprom.calibration import (
+    BENCHMARKED_PAN_DEG,
+    BENCHMARKED_TILT_DEG,
+    PAN_CORRECTION_MAX_DEG,
+    PAN_FLEXION_SLOPE_PER_DEG,
+    PAN_MAP,
+    SQUARE_MAX_PAN_DEG,
+    TILT_MAP,
+)
+from hiprom.kinematics.camera_view import raw_camera_angles_deg
+
+__all__ = ["CameraOffset", "benchmarked_view", "estimate_camera_offset", "flexion_scale", "off_square"]
+
+
+def off_square(pan_deg: float | None) -> bool:
+    """True when an estimated pan is known and beyond ``SQUARE_MAX_PAN_DEG``."""
+    return pan_deg is not None and bool(np.isfinite(pan_deg)) and abs(pan_deg) > SQUARE_MAX_PAN_DEG
+
+
+def benchmarked_view(pan_deg: float | None, tilt_deg: float | None) -> bool:
+    """True when the estimated pan and tilt lie within the cameras the benchmark covered.
+
+    An unknown estimate counts as covered (its result already says so); a
+    tilt below the range (the lens at table height) is the ideal view.
+    """
+    pan_ok = (
+        pan_deg is None
+        or not np.isfinite(pan_deg)
+        or BENCHMARKED_PAN_DEG[0] <= pan_deg <= BENCHMARKED_PAN_DEG[1]
+    )
+    tilt_ok = tilt_deg is None or not np.isfinite(tilt_deg) or tilt_deg <= BENCHMARKED_TILT_DEG[1]
+    return bool(pan_ok and tilt_ok)
+
+
+@dataclass(frozen=True)
+class CameraOffset:
+    """The phone's estimated offset from the square side-on view, degrees (NaN if unseen)."""
+
+    pan_deg: float  # + towards the head, - towards the feet
+    tilt_deg: float  # + above the table looking down
+
+    @property
+    def off_square(self) -> bool:
+        return off_square(self.pan_deg)
+
+    @property
+    def square_on(self) -> bool:
+        """The pan is known and within ``SQUARE_MAX_PAN_DEG``."""
+        return bool(np.isfinite(self.pan_deg)) and not self.off_square
+
+    @property
+    def benchmarked(self) -> bool:
+        """See :func:`benchmarked_view`."""
+        return benchmarked_view(self.pan_deg, self.tilt_deg)
+
+    @property
+    def flexion_scale(self) -> float:
+        """See :func:`flexion_scale`."""
+        return flexion_scale(self.pan_deg)
+
+
+def flexion_scale(pan_deg: float | None) -> float:
+    """Factor that undoes the pose model's pan-dependent flexion error (1.0 when the pan is unknown).
+
+    Multiply a thigh or trunk-thigh angle read at this estimated pan by it:
+    ``1 - PAN_FLEXION_SLOPE_PER_DEG * pan``, the pan clipped to
+    +-``PAN_CORRECTION_MAX_DEG``.
+    """
+    if pan_deg is None or not np.isfinite(pan_deg):
+        return 1.0
+    pan = float(np.clip(pan_deg, -PAN_CORRECTION_MAX_DEG, PAN_CORRECTION_MAX_DEG))
+    return 1.0 - PAN_FLEXION_SLOPE_PER_DEG * pan
+
+
+def estimate_camera_offset(
+    world_m: np.ndarray, visibility: np.ndarray, min_visibility: float = 0.5
+) -> CameraOffset:
+    """Pan and tilt of the camera from still-pose 3D landmarks.
+
+    Parameters
+    ----------
+    world_m : (n_frames, 33, 3) array
+        The pose model's metric landmarks over still frames (camera-aligned
+        axes: x right, y down, z away from the camera).
+    visibility : (n_frames, 33) array
+        Landmarks below ``min_visibility`` are ignored.
+
+    Returns
+    -------
+    CameraOffset
+        NaN angles when the shoulders or hips are not seen.
+    """
+    raw_pan, raw_tilt = raw_camera_angles_deg(world_m, visibility, min_visibility)
+    return CameraOffset(float(PAN_MAP[0] * raw_pan + PAN_MAP[1]), float(TILT_MAP[0] * raw_tilt + TILT_MAP[1]))
