@@ -37,12 +37,15 @@ TARGET = ROOT / "src" / "hiprom" / "calibration.json"
 
 A, H = "last_accuracy_run.txt", "last_holdout_run.txt"
 R, RH = "last_realism_run.txt", "last_realism_holdout_run.txt"
+RL = "last_release_holdout_run.txt"  # hiprom.synth.release_holdout: run once per release
 SUITES = {A: ("main grid", "in-sample"), H: ("held out", "held-out"),
-          R: ("realistic", "in-sample"), RH: ("realistic held out", "held-out")}  # fmt: skip
+          R: ("realistic", "in-sample"), RH: ("realistic held out", "held-out"),
+          RL: ("release held out", "held-out")}  # fmt: skip
 COMMANDS = {A: "python bench/accuracy.py --record",
             H: "python bench/accuracy.py --suite holdout --record",
             R: "python bench/realism.py --out bench/last_realism_run.txt",
-            RH: f"python bench/realism.py --suite holdout --out bench/{RH}"}  # fmt: skip
+            RH: f"python bench/realism.py --suite holdout --out bench/{RH}",
+            RL: f"python bench/realism.py --suite release --out bench/{RL}"}  # fmt: skip
 
 #: stated errors allowed without an out-of-sample row, with the reason the results print
 IN_SAMPLE_ONLY = {
@@ -153,7 +156,7 @@ def _k2c_rows(out: Outputs, quantity: str, basis: str) -> list[dict | None]:
         main = out.analysis(A, mode, label, group)
     rows = [main, out.analysis(H, mode, label, group)]
     if realism:  # clothing, clutter, other bodies: as hard as a clinic's clips
-        rows += [out.summary(R, realism), out.summary(RH, realism)]
+        rows += [out.summary(R, realism), out.summary(RH, realism), out.summary(RL, realism)]
     return rows
 
 
@@ -192,7 +195,7 @@ def errors(out: Outputs) -> dict:
         found[key] = _stated(key, [out.side_to_side(A, position), out.side_to_side(H, position)])
     for what in ("ir", "er"):
         key = f"{what}.clothed"
-        found[key] = _stated(key, [out.summary(R, f"hip-ir {what}"), out.summary(RH, f"hip-ir {what}")])
+        found[key] = _stated(key, [out.summary(n, f"hip-ir {what}") for n in (R, RH, RL)])
     return found
 
 
@@ -263,6 +266,56 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
     }
 
 
+LABELS = {
+    "k2c.thigh": "knee-to-chest peak thigh", "k2c.trunk_thigh": "knee-to-chest peak goniometer",
+    "k2c.tilt": "card peak tilt (marker)", "k2c.onset": "onset hip flexion (marker; vs the hinge)",
+    "k2c.knee_flexion": "peak knee flexion", "camera.pan": "phone pan estimate",
+    "camera.tilt": "phone tilt estimate", "ir.supine": "peak IR, supine", "ir.seated": "peak IR, seated",
+    "er.supine": "peak ER, supine", "er.seated": "peak ER, seated", "ir.clothed": "peak IR, clothed legs",
+    "er.clothed": "peak ER, clothed legs",
+    "side_to_side.supine": "IR side-to-side difference, supine",
+    "side_to_side.seated": "IR side-to-side difference, seated",
+}  # fmt: skip
+COLUMNS = (("main grid", "in-sample"), ("main grid", "left-out"), ("held out", "held-out"),
+           ("realistic", "in-sample"), ("realistic held out", "held-out"),
+           ("release held out", "held-out"))  # fmt: skip
+README_START, README_END = (
+    "<!-- calibration table: written by bench/calibrate.py -->",
+    "<!-- end calibration table -->",
+)
+
+
+def readme_table(doc: dict) -> str:
+    """The README's table of stated errors, in-sample, left-out and held-out side by side (from ``doc``)."""
+    head = ("| measure | camera | main grid (in-sample) | main grid, left out | held out | realistic "
+            "| realistic held out | release held out | **stated** |")  # fmt: skip
+    lines = [head, "|" + "---|" * 9]
+    for key, entry in doc["errors"].items():
+        if entry is None:
+            continue
+        measure, _, basis = key.rpartition(".")
+        label = LABELS.get(key) or LABELS[measure]
+        camera = basis if measure == "k2c" or key.startswith("k2c.") else "within 15°"
+        if key.startswith("camera."):
+            camera = "any"
+        cells = []
+        for suite, sample in COLUMNS:
+            row = next((r for r in entry["rows"] if r["suite"] == suite and r["sample"] == sample), None)
+            n = None if row is None else row.get("clips", row.get("pairs"))
+            cells.append("–" if row is None else f"{row['mae']}° ({row['worst']}°), n={n}")
+        stated = f"**{entry['stated'][0]}° ({entry['stated'][1]}°)**" + (
+            "" if entry["out_of_sample"] else " ¹"
+        )
+        lines.append(f"| {label} | {camera} | " + " | ".join(cells) + f" | {stated} |")
+    return "\n".join(lines)
+
+
+def write_readme(doc: dict, readme: Path = ROOT / "README.md") -> None:
+    text = readme.read_text()
+    start, end = text.index(README_START) + len(README_START), text.index(README_END)
+    readme.write_text(text[:start] + "\n" + readme_table(doc) + "\n" + text[end:])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs; write nothing")
@@ -276,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
         print("calibration.json is up to date" if same else "calibration.json differs from the bench outputs")
         return 0 if same else 1
     TARGET.write_text(text)
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    write_readme(doc)
+    print(f"wrote {TARGET.relative_to(ROOT)} and the README's calibration table")
     return 0
 
 

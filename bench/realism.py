@@ -15,7 +15,7 @@ clinician would read:
   or for a rep that did not happen, counts as off); this must be zero;
 - the errors of what was printed (MAE, worst) and the borrowing flag.
 
-Usage: ``python bench/realism.py [--suite main|holdout] [--jobs N] [--out FILE]``.
+Usage: ``python bench/realism.py [--suite main|holdout|release] [--jobs N] [--out FILE]``.
 """
 
 from __future__ import annotations
@@ -243,7 +243,10 @@ def report(results: list[dict], suite: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=("main", "holdout"), default="main")
+    parser.add_argument(
+        "--suite", choices=("main", "holdout", "release"), default="main",
+        help="release: hiprom.synth.release_holdout, run once per release and never tuned on",
+    )  # fmt: skip
     parser.add_argument(
         "--cache-dir",
         type=Path,
@@ -254,12 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     from hiprom.synth.realistic import realistic_holdout_suite, realistic_suite
+    from hiprom.synth.release_holdout import release_holdout_suite
 
-    suite = [
-        s
-        for s in (realistic_suite() if args.suite == "main" else realistic_holdout_suite())
-        if args.only in s.name
-    ]
+    chosen = {"main": realistic_suite, "holdout": realistic_holdout_suite, "release": release_holdout_suite}
+    suite = [s for s in chosen[args.suite]() if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

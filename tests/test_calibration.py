@@ -118,3 +118,43 @@ def test_comparisons_use_the_larger_mdc_and_say_which():
     assert onset.mdc_source == ("hiprom's repeatability" if own > FLEXION_MDC_DEG else "manual goniometry")
     ir = {m.key: m for m in _measures("hip-ir", "seated", "left")}["peak_ir_deg"]
     assert ir.mdc_source == "manual goniometry" and ir.mdc_deg == 9.0
+
+
+def test_the_readmes_table_of_stated_errors_is_the_calibration_files(calibrate):
+    text = (ROOT / "README.md").read_text()
+    start = text.index(calibrate.README_START) + len(calibrate.README_START)
+    shown = text[start : text.index(calibrate.README_END)].strip()
+    assert shown == calibrate.readme_table(calibration.DATA), "run: python bench/calibrate.py"
+
+
+def _measured_numbers() -> set[str]:
+    """Every decimal number in the committed bench outputs, the calibration file and the samples' truth."""
+    import re
+
+    sources = [*BENCH.glob("last_*.txt"), ROOT / "src" / "hiprom" / "calibration.json",
+               *(ROOT / "sample_videos").glob("*.truth.json")]  # fmt: skip
+    found = set()
+    for path in sources:
+        for m in re.finditer(r"\d+\.\d+", path.read_text()):
+            found.add(m.group(0))
+            found.add(str(round(float(m.group(0)), 1)))  # a table's 2-decimal figure quoted to one
+    return found
+
+
+@pytest.mark.parametrize("doc", ["README.md", *sorted(p.name for p in (ROOT / "docs").glob("*.md"))])
+def test_every_measured_figure_in_the_docs_is_in_a_committed_output(doc):
+    """A decimal figure in prose or a table (degrees, percent, MAE) must appear in a bench output, the
+    calibration file or a sample's truth; code blocks are the CLI's own output (tests/test_readme.py)."""
+    import re
+
+    path = ROOT / doc if doc == "README.md" else ROOT / "docs" / doc
+    known, missing, fenced = _measured_numbers(), [], False
+    for i, line in enumerate(path.read_text().splitlines(), 1):
+        if line.startswith("```"):
+            fenced = not fenced
+        if fenced or "<!-- not measured" in line:  # said so where it stands
+            continue
+        for m in re.finditer(r"(?<![\w.])[−-]?(\d+\.\d+)(?=\s*(?:°|deg|%|\)|,|;| MAE| /| \())", line):
+            if m.group(1) not in known:
+                missing.append(f"{doc}:{i}: {m.group(0)}")
+    assert not missing, "figures with no committed output behind them:\n" + "\n".join(missing)

@@ -150,7 +150,7 @@ def accuracy_line(entry: dict[str, Any]) -> str:
         line = f"benchmark error in this view: mean {err} deg, worst {worst} deg"
     er = entry.get("er_measurement_error_deg")
     if er:
-        line += f" (ER: mean {er[0]} deg, worst {er[1]} deg)"
+        line += f"; ER mean {er[0]} deg, worst {er[1]} deg"
     if entry.get("measurement_error_note"):
         line += f"; {entry['measurement_error_note']}"
     return line

@@ -299,7 +299,7 @@ def _coverage_note() -> str:
     """How often the onset interval held the benchmark's hinge (hiprom.calibration): not a 95 % interval."""
     from hiprom.calibration import ONSET_INTERVAL_COVERAGE as cov
 
-    parts = [f"{held} of {n} reps {suite}" for suite, got in cov.items() if got for held, n in [got]]
+    parts = [f"{held}/{n} reps ({suite})" for suite, got in cov.items() if got for held, n in [got]]
     return f"; the onset interval held the true onset on {', '.join(parts)}" if parts else ""
 
 
