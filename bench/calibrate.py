@@ -228,6 +228,9 @@ def refits(out: Outputs) -> dict[str, float]:
         "hip_width_per_shank.seated": out.number(A, r"hip-ir proportions.*?seated ([\d.]+) \("),
         # the offset in use plus the mean error it leaves: a refit would move it by the bias
         "thigh_offset_deg_bias": out.number(A, sq),
+        "rest_thigh_deg_bias": out.number(
+            A, r"\| marker \| onset \(deg\) \| all \| \d+ \| [\d.]+ \| ([-+][\d.]+)"
+        ),
     }
 
 
@@ -240,6 +243,8 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
         constants["hip_width_per_shank"]["last_refit"][position] = last[f"hip_width_per_shank.{position}"]
     offset = constants["pose_model_thigh_offset_deg"]
     offset["last_refit"] = round(offset["value"] + last["thigh_offset_deg_bias"], 1)
+    rest = constants["pose_model_rest_thigh_deg"]
+    rest["last_refit"] = round(rest["value"] + last["rest_thigh_deg_bias"], 1)
     if refit:
         for c in constants.values():
             if c.get("last_refit") is not None:
@@ -310,10 +315,51 @@ def readme_table(doc: dict) -> str:
     return "\n".join(lines)
 
 
-def write_readme(doc: dict, readme: Path = ROOT / "README.md") -> None:
+#: README blocks copied from a bench output: (marker name, output file, the rows' leading cells or a
+#: line's start)
+ANALYSIS_ROWS = [("markerless", q, g) for q in ("peak_thigh (deg)", "peak_trunk_thigh (deg)",
+                                                 "peak_knee_flexion (deg)")
+                 for g in ("all", "pan within 15 (the target's)", "estimated square-on", "camera=pan0/tilt5",
+                           "camera=pan10/tilt5", "camera=pan-15/tilt15", "camera=pan25/tilt8",
+                           "camera=pan180/tilt5")]  # fmt: skip
+ANALYSIS_ROWS += [("marker", q, g) for q in ("peak_tilt (deg)", "onset (deg)", "hinge (deg)")
+                  for g in ("all", "pan within 15 (the target's)", "estimated square-on")]  # fmt: skip
+BLOCKS = {
+    "knee-to-chest analysis": (A, ANALYSIS_ROWS, ("marker: flag correct", "marker: the onset interval")),
+    "held-out analysis": (H, ANALYSIS_ROWS, ("marker: flag correct", "marker: the onset interval")),
+}
+
+
+def bench_block(out: Outputs, name: str) -> str:
+    """A README table of bench rows (verbatim) and summary lines, from one committed output."""
+    source, rows, starts = BLOCKS[name]
+    lines = ["| mode | quantity | group | clips | MAE | bias | max |", "|---|---|---|---|---|---|---|"]
+    for cells in rows:
+        parts = out._row(source, cells)
+        if parts is not None:
+            lines.append("| " + " | ".join(parts) + " |")
+    lines.append("")
+    lines += [f"- {out._line(source, s)}" for s in starts if out._line(source, s)]
+    return "\n".join(lines)
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return (
+        f"<!-- bench block: {name} (written by bench/calibrate.py) -->",
+        f"<!-- end bench block: {name} -->",
+    )
+
+
+def write_readme(doc: dict, out: Outputs, readme: Path = ROOT / "README.md") -> None:
     text = readme.read_text()
-    start, end = text.index(README_START) + len(README_START), text.index(README_END)
-    readme.write_text(text[:start] + "\n" + readme_table(doc) + "\n" + text[end:])
+    blocks = [(README_START, README_END, readme_table(doc))]
+    blocks += [(*_markers(name), bench_block(out, name)) for name in BLOCKS]
+    for start_marker, end_marker, body in blocks:
+        if start_marker not in text:
+            continue
+        start, end = text.index(start_marker) + len(start_marker), text.index(end_marker)
+        text = text[:start] + "\n" + body + "\n" + text[end:]
+    readme.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -322,14 +368,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--refit", action="store_true", help="adopt the constants the bench refitted")
     args = parser.parse_args(argv)
     current = json.loads(TARGET.read_text())
-    doc = build(Outputs(), current, refit=args.refit)
+    outputs = Outputs()
+    doc = build(outputs, current, refit=args.refit)
     text = json.dumps(doc, indent=1) + "\n"
     if args.check:
         same = text == TARGET.read_text()
         print("calibration.json is up to date" if same else "calibration.json differs from the bench outputs")
         return 0 if same else 1
     TARGET.write_text(text)
-    write_readme(doc)
+    write_readme(doc, outputs)
     print(f"wrote {TARGET.relative_to(ROOT)} and the README's calibration table")
     return 0
 

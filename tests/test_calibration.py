@@ -158,3 +158,11 @@ def test_every_measured_figure_in_the_docs_is_in_a_committed_output(doc):
             if m.group(1) not in known:
                 missing.append(f"{doc}:{i}: {m.group(0)}")
     assert not missing, "figures with no committed output behind them:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("name", ["knee-to-chest analysis", "held-out analysis"])
+def test_the_readmes_bench_blocks_are_the_committed_outputs_rows(calibrate, name):
+    text = (ROOT / "README.md").read_text()
+    start_marker, end_marker = calibrate._markers(name)
+    shown = text[text.index(start_marker) + len(start_marker) : text.index(end_marker)].strip()
+    assert shown == calibrate.bench_block(calibrate.Outputs(BENCH), name), "run: python bench/calibrate.py"

@@ -149,7 +149,7 @@ def test_off_square_widens_the_onset_interval_and_caps_the_confidence(
     assert rep.onset_ci_deg[0] == pytest.approx(plain.onset_ci_deg[0] + 5.0 - widen_deg)
     assert rep.onset_ci_deg[1] == pytest.approx(plain.onset_ci_deg[1] - 5.0 + widen_deg)
     off_square = widen_deg > 5.0
-    assert any("off square: on the benchmark" in r for r in rep.reasons) == off_square
+    assert any("off square: the benchmark's onset error" in r for r in rep.reasons) == off_square
     if off_square:
         assert rep.confidence in ("moderate", "low")
     else:

@@ -41,6 +41,7 @@ __all__ = [
     "PAN_CORRECTION_MAX_DEG",
     "PAN_FLEXION_SLOPE_PER_DEG",
     "PAN_MAP",
+    "POSE_MODEL_REST_THIGH_DEG",
     "POSE_MODEL_THIGH_OFFSET_DEG",
     "SIDE_TO_SIDE_ERROR_DEG",
     "SQUARE_MAX_PAN_DEG",
@@ -112,6 +113,8 @@ PAN_CORRECTION_MAX_DEG: float = _CONST["pan_correction_max_deg"]["value"]
 SQUARE_MAX_PAN_DEG: float = _CONST["square_max_pan_deg"]["value"]
 #: The bundled pose model's peak thigh reads this much high against the resting body line.
 POSE_MODEL_THIGH_OFFSET_DEG: float = _CONST["pose_model_thigh_offset_deg"]["value"]
+#: The resting thigh reading (after that offset) that the onset's hip flexion counts from.
+POSE_MODEL_REST_THIGH_DEG: float = _CONST["pose_model_rest_thigh_deg"]["value"]
 #: Added on both sides of the onset interval, square-on and off square; how often it held the hinge.
 HIP_UNCERTAINTY_DEG: float = _CONST["onset_uncertainty_deg"]["square-on"]
 OFF_SQUARE_HIP_UNCERTAINTY_DEG: float = _CONST["onset_uncertainty_deg"]["off-square"]

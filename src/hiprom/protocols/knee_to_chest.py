@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, POSE_MODEL_THIGH_OFFSET_DEG
+from hiprom.calibration import BENCH_PEAK_ERROR_DEG, POSE_MODEL_REST_THIGH_DEG, POSE_MODEL_THIGH_OFFSET_DEG
 from hiprom.errors import BadInputError
 from hiprom.norms import FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
@@ -45,7 +45,10 @@ class KneeToChest(Protocol):
             tilt_ccw_deg=_card_tilt(series, options.marker, warnings),
             world_m=series.world_m,
             image_size_px=series.image_size_px,
-            config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG),  # the pose model's bias
+            # the pose model's biases: its peak thigh, and the resting thigh hip flexion counts from
+            config=KneeToChestConfig(
+                thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG, rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG
+            ),
             mirrored=series.meta.get("mirrored_clip") is True,
             tilt_followed=series.marker_followed,
         )
