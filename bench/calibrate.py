@@ -219,6 +219,17 @@ def mdc(out: Outputs) -> dict:
     return found
 
 
+def roll_cost(out: Outputs) -> dict:
+    """What a pelvic roll during hip rotation cost the IR reading on the gate clips that must warn."""
+    rows = []
+    for name in (A, H):
+        row = r"^\| (irgate_(?:comp|limit)_\w+) \| [^|]+ \| [^|]*IR error ([-+][\d.]+) deg"
+        for m in re.finditer(row, out.text[name], re.M):
+            rows.append({"clip": m[1], "ir_error_deg": float(m[2]), "source": f"bench/{name}"})
+    errs = [abs(r["ir_error_deg"]) for r in rows]
+    return {"ir_error_abs_deg": [min(errs), max(errs)], "rows": rows}
+
+
 def refits(out: Outputs) -> dict[str, float]:
     """Constants the last bench run refitted (printed), by constant name."""
     sq = r"(?:\| markerless \| peak_thigh \(deg\) \| all \| \d+ \| [\d.]+ \| )([-+][\d.]+)"
@@ -262,6 +273,7 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
         "commands": COMMANDS,
         "errors": errors(out),
         "mdc_deg": mdc(out),
+        "pelvic_roll_cost": roll_cost(out),
         "benchmarked_view": {
             "pan_deg": [min(pans), max(pans)],
             "tilt_deg": [min(tilts), max(tilts)],

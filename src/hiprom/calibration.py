@@ -41,6 +41,7 @@ __all__ = [
     "PAN_CORRECTION_MAX_DEG",
     "PAN_FLEXION_SLOPE_PER_DEG",
     "PAN_MAP",
+    "PELVIC_ROLL_IR_COST_DEG",
     "POSE_MODEL_REST_THIGH_DEG",
     "POSE_MODEL_THIGH_OFFSET_DEG",
     "SIDE_TO_SIDE_ERROR_DEG",
@@ -123,6 +124,10 @@ ONSET_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CONST["onset_uncertainty
 #: knee point is not trusted), and the fraction of it below which the knee point slid (clothing).
 HIP_WIDTH_PER_SHANK: dict[str, float] = dict(_CONST["hip_width_per_shank"]["value"])
 KNEE_SLID_FRACTION: float = _CONST["knee_slid_fraction"]["value"]
+
+#: What a pelvic roll during hip rotation cost the IR reading on the benchmark's roll clips (|error|, deg:
+#: lowest, largest), quoted by the compensation warnings.
+PELVIC_ROLL_IR_COST_DEG: tuple[float, float] = tuple(DATA["pelvic_roll_cost"]["ir_error_abs_deg"])
 
 #: hiprom's own minimal detectable change (MDC95, deg) per compared measure: the same movement filmed on
 #: other bodies and cameras (synthetic takes only: a real re-test adds the patient's and the tester's

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.events import Rep
+from hiprom.calibration import PELVIC_ROLL_IR_COST_DEG
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
 from hiprom.skeleton import JOINTS, pair
 
@@ -255,10 +256,11 @@ def pelvis_roll_warnings(
     roll = float(np.nanmedian(holding) - np.nanmedian(at_rest))
     if abs(roll) <= MAX_PELVIS_ROLL_3D_DEG[position]:
         return []
+    lo, hi = PELVIC_ROLL_IR_COST_DEG
     return [
         f"the pelvis rolled by about {abs(roll):.0f} deg during {motion} rotation (compensation, from the "
-        "3D landmarks; a 10-15 deg roll made IR read 6-13 deg low on the benchmark): stabilise the pelvis "
-        "and repeat"
+        f"3D landmarks; on the benchmark's rolling-pelvis clips IR read {lo:.0f}-{hi:.0f} deg off): "
+        "stabilise the pelvis and repeat"
     ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
+from hiprom.analysis.hinge import fit_hinge
 from hiprom.kinematics.filtering import runs
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
@@ -94,14 +95,19 @@ def relative_tilt(tilt: np.ndarray, baseline: Baseline | None, rep: Rep) -> tupl
 
 
 def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, u: float) -> dict:
-    """First sustained excess tilt during the raise of ``rep``, with an interval.
+    """The onset of excess tilt during the raise of ``rep``, with an interval.
 
     ``hip``, ``tilt`` and ``thigh`` are ``(n_frames,)`` degrees (femur on
     pelvis, tilt from baseline, thigh against the table); ``sd`` the baseline
     noise; ``u`` the hip-angle measurement uncertainty added on both sides of
-    the interval (the onsets found with the threshold +- max(sd, 1 deg)).
-    Returns ``dict(hip, thigh, time, ci, excess, threshold)``: the first four ``None`` without
-    an onset; ``excess`` the largest excess tilt over the raise and hold, against ``threshold``.
+    the interval. *Whether* there is an onset is the shared rule's call (the
+    excess stays above the threshold); *where* is the hinge fitted over the
+    whole raise (:mod:`hiprom.analysis.hinge`), its bootstrap interval widened
+    by ``u``; with too few frames for a fit, the rule's own first crossing
+    (interval: the crossings of the threshold +- max(sd, 1 deg)).
+    Returns ``dict(hip, thigh, time, ci, excess, threshold, method)``: the first four ``None``
+    without an onset; ``excess`` the largest excess tilt over the raise and hold, against
+    ``threshold``.
     """
     # the raise and the hold: a pelvis that goes on rolling once the thigh stops is the same borrowing
     raise_part = _raise_and_hold(rep)
@@ -111,16 +117,47 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     idx = first_sustained(t, excess > threshold, cfg.min_duration_s)
     peak_excess = float(np.nanmax(excess)) if np.isfinite(excess).any() else np.nan
     if idx < 0:
-        return dict(hip=None, thigh=None, time=None, ci=None, excess=peak_excess, threshold=threshold)
+        return dict(hip=None, thigh=None, time=None, ci=None, excess=peak_excess, threshold=threshold,
+                    method=None)  # fmt: skip
+    hips, thighs = hip[raise_part], thigh[raise_part]
+    lift = hips + tilt[raise_part]  # the thigh's lift from rest: it keeps rising past a stiff hip's hinge
+    fit = fit_hinge(lift, excess)
+    if fit is not None and fit.lift_deg <= lift[idx] + 1.0:  # the hinge lies before the rule fired
+        at = _crossing(lift, fit.lift_deg)
+        lo, hi = _crossing(lift, fit.lift_lo_deg), _crossing(lift, fit.lift_hi_deg)
+        ci_lo, ci_hi = _value_at(hips, lo), _value_at(hips, hi)
+        return dict(hip=_value_at(hips, at), thigh=_value_at(thighs, at), time=_value_at(t, at),
+                    ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
+                    threshold=threshold, method="hinge fit")  # fmt: skip
+    # too few frames for a fit (or a fit that disagrees with the rule): the rule's own timing
     spread = max(sd if np.isfinite(sd) else 0.0, 1.0)  # at least 1 deg: the marker's own resolution
     lo = first_sustained(t, excess > threshold - spread, cfg.min_duration_s)
     hi = first_sustained(t, excess > threshold + spread, cfg.min_duration_s)
-    hips = hip[raise_part]
     ci_lo = float(hips[lo]) if lo >= 0 else float(hips[idx])
     ci_hi = float(hips[hi]) if hi >= 0 else float(np.nanmax(hips))
-    return dict(hip=float(hips[idx]), thigh=float(thigh[raise_part][idx]), time=float(t[idx]),
+    return dict(hip=float(hips[idx]), thigh=float(thighs[idx]), time=float(t[idx]),
                 ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
-                threshold=threshold)  # fmt: skip
+                threshold=threshold, method="threshold")  # fmt: skip
+
+
+def _crossing(lift: np.ndarray, value: float) -> float:
+    """The fractional index where ``lift`` first reaches ``value`` (0 if it starts above)."""
+    above = np.flatnonzero(np.nan_to_num(lift, nan=-np.inf) >= value)
+    if above.size == 0:
+        return float(lift.size - 1)
+    k = int(above[0])
+    if k == 0 or not np.isfinite(lift[k - 1]):
+        return float(k)
+    return k - 1 + float(np.clip((value - lift[k - 1]) / (lift[k] - lift[k - 1]), 0.0, 1.0))
+
+
+def _value_at(values: np.ndarray, index: float) -> float:
+    """``values`` linearly interpolated at a fractional index (finite neighbours only)."""
+    k = int(np.floor(index))
+    w = index - k
+    if w == 0 or k + 1 >= values.size or not np.isfinite(values[k + 1]):
+        return float(values[min(k, values.size - 1)])
+    return float(values[k] + w * (values[k + 1] - values[k]))
 
 
 def judge_borrowing(
