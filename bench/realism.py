@@ -50,7 +50,12 @@ def run_clip(scenario, cache: Path) -> dict:
     truth = load_truth_summary(cache / f"{scenario.name}.truth.json")
     protocol = protocols.get(scenario.test)
     options = protocol.options(truth["position"] if len(protocol.positions) > 1 else None)
-    out = {"name": scenario.name, "test": scenario.test, "side": truth["side"]}
+    out = {
+        "name": scenario.name,
+        "test": scenario.test,
+        "side": truth["side"],
+        "card_case": _card_case(scenario),
+    }
     try:
         doc = analyze(
             cache / f"{scenario.name}.mp4",
@@ -66,6 +71,17 @@ def run_clip(scenario, cache: Path) -> dict:
         _card_seen(scenario, cache, truth) if scenario.marker else (None, None)
     )
     return {**out, **score(doc, truth), "warnings": doc["quality"]["warnings"]}
+
+
+def _card_case(scenario) -> str | None:
+    """The occlusion case of a knee-to-chest clip's card (None: no card, or not a knee-to-chest)."""
+    if not scenario.marker or scenario.test != "knee-to-chest":
+        return None
+    if scenario.card != "strapped":
+        return "ideal (facing the phone)"
+    if scenario.k2c.arms_rest == "side":
+        return "strapped, arms along the side"
+    return "strapped 5-10 deg" if abs(scenario.card_yaw_deg) <= 10 else "strapped 12-15 deg"
 
 
 def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
@@ -99,7 +115,7 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
 def _k2c_score(doc: dict, truth: dict) -> dict:
     entries, true_reps = doc["results"], truth["reps"]
     errors: dict[str, list[float]] = {"thigh": [], "goniometer": [], "tilt": [], "onset": []}
-    off, found, flags = 0, 0, []
+    off, found, flags, covered = 0, 0, [], []
     used = set()
     for t in true_reps:
         match = [
@@ -131,6 +147,12 @@ def _k2c_score(doc: dict, truth: dict) -> dict:
                 continue
             errors[key].append(measured - true)
             off += abs(measured - true) > OFF_DEG
+        ci, true_onset = (
+            tilt["onset"].get("ci_deg"),
+            t["onset"]["hip_flexion_deg"] if t["onset"]["found"] else None,
+        )
+        if ci is not None and true_onset is not None:
+            covered.append(bool(ci[0] <= true_onset <= ci[1]))
         flag = e["lumbar_borrowing"]["flag"]
         flags.append((flag, t["lumbar_borrowing"], e["lumbar_borrowing"]["confidence"], tilt["method"]))
     for i, e in enumerate(entries):  # printed for the wrong leg, or for a raise that did not happen
@@ -145,6 +167,7 @@ def _k2c_score(doc: dict, truth: dict) -> dict:
         "off": off,
         "errors": errors,
         "flags": flags,
+        "covered": covered,
     }
 
 
@@ -238,6 +261,28 @@ def report(results: list[dict], suite: str) -> str:
         lines.append(
             f"card angle on rep frames: median {mid:.0f}%, lowest {low:.0f}% ({len(seen)} card clips)"
         )
+    return "\n".join([*lines, "", occlusion_table(results)])
+
+
+def occlusion_table(results: list[dict]) -> str:
+    """The card by occlusion case: seen, onset error, the interval's coverage, the flag (#16)."""
+    lines = ["| card case | clips (refused) | card angle known on rep frames | onset MAE (worst, n) "
+             "| interval held the true onset | flag: TP / TN / FP / FN / not assessed |",
+             "|---|---|---|---|---|---|"]  # fmt: skip
+    for case in sorted({r["card_case"] for r in results if r.get("card_case")}):
+        rows = [r for r in results if r.get("card_case") == case]
+        ok = [r for r in rows if "refused" not in r]
+        seen = [100 * r["card_seen"] for r in ok if r.get("card_seen") is not None]
+        seen_text = f"median {np.median(seen):.0f}%, lowest {min(seen):.0f}%" if seen else "-"
+        cov = [c for r in ok for c in r.get("covered", [])]
+        flags = [f for r in ok for f in r["flags"]]
+        tally = [sum(f[0] is True and f[1] for f in flags), sum(f[0] is False and not f[1] for f in flags),
+                 sum(f[0] is True and not f[1] for f in flags), sum(f[0] is False and f[1] for f in flags),
+                 sum(f[0] is None for f in flags)]  # fmt: skip
+        lines.append(f"| {case} | {len(rows)} ({len(rows) - len(ok)}) | {seen_text} | "
+                     f"{_mae([v for r in ok for v in r['errors']['onset']])} | "
+                     f"{f'{sum(cov)}/{len(cov)}' if cov else '-'} | "
+                     f"{' / '.join(map(str, tally))} |")  # fmt: skip
     return "\n".join(lines)
 
 
