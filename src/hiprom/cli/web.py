@@ -38,7 +38,11 @@ def add_web_parsers(sub) -> None:
         default="thread",
         help="where analyses run: an in-process pool (default) or RQ workers on Redis",
     )
-    p.add_argument("--workers", type=int, default=1, help="in-process analyses at a time (thread jobs)")
+    p.add_argument("--workers", type=int, default=1, help="analyses at a time (thread jobs)")
+    p.add_argument(
+        "--job-memory-mb", type=int, default=4096,
+        help="address space one analysis may use (thread jobs; 0: no limit); beyond it the job fails alone",
+    )  # fmt: skip
     p.add_argument("--redis", metavar="URL", help="Redis URL for --jobs rq (e.g. redis://localhost:6379/0)")
     p.add_argument("--max-upload-mb", type=int, default=200)
     p.add_argument("--max-duration-s", type=float, default=120.0)
@@ -99,6 +103,7 @@ def _cmd_serve(args) -> int:
         max_upload_mb=args.max_upload_mb,
         max_duration_s=args.max_duration_s,
         secure_cookies=args.secure_cookies,
+        job_memory_mb=args.job_memory_mb,
     )
     print(
         f"hiprom web app on http://{args.host}:{args.port}/ (data in {data_dir}; jobs: {args.jobs})",

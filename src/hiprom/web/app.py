@@ -18,7 +18,7 @@ from hiprom.errors import BadInputError
 from hiprom.store.accounts import session_generation
 from hiprom.store.db import open_store
 from hiprom.web.auth import check_csrf, csrf_token
-from hiprom.web.jobs import RQRunner, ThreadRunner, recover
+from hiprom.web.jobs import JOB_MEMORY_MB, RQRunner, ThreadRunner, recover
 from hiprom.web.limits import limit_sign_in
 from hiprom.web.views import athletes as views_athletes
 from hiprom.web.views import auth as views_auth
@@ -52,8 +52,11 @@ def create_app(
     max_upload_mb: int = 200,
     max_duration_s: float = 120.0,
     secure_cookies: bool = False,
+    job_memory_mb: int = JOB_MEMORY_MB,
 ) -> Flask:
-    """Build the app. ``jobs``: ``"thread"`` (in-process pool) or ``"rq"`` (Redis at ``redis_url``)."""
+    """Build the app. ``jobs``: ``"thread"`` (worker processes beside the server, each under
+    ``job_memory_mb`` of address space) or ``"rq"`` (Redis at ``redis_url``; limit its workers with
+    the OS)."""
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     data_dir.chmod(0o700)  # clips, results and the database are the athletes' health data: owner only
@@ -72,7 +75,7 @@ def create_app(
             raise BadInputError("--jobs rq needs --redis URL (e.g. redis://localhost:6379/0)")
         runner = RQRunner(store.url, redis_url)
     elif jobs == "thread":
-        runner = ThreadRunner(store.url, workers)
+        runner = ThreadRunner(store.url, workers, memory_mb=job_memory_mb)
     else:
         raise BadInputError(f"--jobs must be thread or rq, got {jobs!r}")
     # jobs left running by a previous server process (in-process pool) are orphans: re-queue them

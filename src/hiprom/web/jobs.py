@@ -12,17 +12,24 @@ is silently dropped, and a finished job is never run twice.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from hiprom import protocols
 from hiprom.errors import HipromError
 from hiprom.store.db import Store, open_store
-from hiprom.store.jobs import claim_job, create_job, release_stale_jobs, set_job
+from hiprom.store.jobs import claim_job, create_job, get_job, release_stale_jobs, set_job
 
 __all__ = ["RQRunner", "ThreadRunner", "create_job", "recover", "run_job"]
 
 HEARTBEAT_S = 3.0
+#: Address space one analysis process may use (MB): MediaPipe reserves about 1.6 GB of it on a 720p clip
+#: (322 MB resident), so 4 GB leaves room for long 1080p clips while one bad upload cannot take the machine.
+JOB_MEMORY_MB = 4096
+OUT_OF_MEMORY = ("the analysis needed more memory than one job may use; try a shorter clip or a lower "
+                 "resolution (the server's job memory limit)")  # fmt: skip
 log = logging.getLogger("hiprom.web.jobs")
 
 
@@ -51,6 +58,9 @@ def run_job(job_id: str, db_url: str) -> str:
             return "done"
         except HipromError as exc:
             set_job(store, job_id, status="failed", message=str(exc))
+            return "failed"
+        except MemoryError:  # the job's memory limit (ThreadRunner): this clip, not the server, gives up
+            set_job(store, job_id, status="failed", message=OUT_OF_MEMORY)
             return "failed"
         except Exception as exc:  # the job must end in a state, whatever happened
             set_job(store, job_id, status="failed",
@@ -86,32 +96,79 @@ def _analyse(store: Store, job):
     return run
 
 
-class ThreadRunner:
-    """The default: a pool of threads in the web server's process, and a sweeper for stalled jobs.
+def _limit_memory(memory_mb: int) -> None:
+    """In each job process: cap its address space, so a runaway analysis fails alone (MemoryError)."""
+    import resource
 
-    The sweeper (every ``sweep_s``) re-queues a job whose heartbeat stopped
-    (:func:`recover`), so a job whose thread died is retried, then failed.
+    if memory_mb > 0:
+        limit = memory_mb * (1 << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+class ThreadRunner:
+    """The default: jobs in worker processes beside the web server, and a sweeper for stalled jobs.
+
+    Each worker process (``workers`` of them, started fresh, not forked from
+    the server) runs :func:`run_job` under an address-space limit of
+    ``memory_mb`` (0: none), so one clip that needs too much memory fails with
+    a clear message instead of taking the server and everyone's jobs down; a
+    worker that dies outright fails its job and is replaced. The sweeper
+    (every ``sweep_s``) re-queues a job whose heartbeat stopped
+    (:func:`recover`), then fails it.
     """
 
     name = "thread"
 
-    def __init__(self, db_url: str, workers: int = 1, sweep_s: float = 10.0):
-        self.db_url = db_url
-        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hiprom-job")
+    def __init__(self, db_url: str, workers: int = 1, sweep_s: float = 10.0, memory_mb: int = JOB_MEMORY_MB):
+        self.db_url, self.workers, self.memory_mb = db_url, workers, memory_mb
+        self._lock = threading.Lock()
+        self.pool = self._new_pool()
         self._stop = threading.Event()
         self._sweeper = threading.Thread(
             target=self._sweep, args=(sweep_s,), daemon=True, name="hiprom-sweeper"
         )
         self._sweeper.start()
 
-    def submit(self, job_id: str) -> None:
-        future = self.pool.submit(run_job, job_id, self.db_url)
-        future.add_done_callback(self._report)
+    def _new_pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")  # nothing of the server's threads or sockets
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_limit_memory,
+                                   initargs=(self.memory_mb,))  # fmt: skip
 
-    @staticmethod
-    def _report(future) -> None:
-        if (exc := future.exception()) is not None:
-            log.error("analysis job crashed", exc_info=exc)
+    def submit(self, job_id: str) -> None:
+        with self._lock:
+            try:
+                future = self.pool.submit(run_job, job_id, self.db_url)
+            except BrokenProcessPool:
+                self.pool = self._new_pool()
+                future = self.pool.submit(run_job, job_id, self.db_url)
+        future.add_done_callback(lambda f: self._report(f, job_id))
+
+    def _report(self, future, job_id: str) -> None:
+        if future.cancelled() or (exc := future.exception()) is None:
+            return
+        if isinstance(exc, BrokenProcessPool):  # a worker died (killed, or beyond its memory limit)
+            self._after_a_dead_worker(job_id)
+            return
+        log.error("analysis job crashed", exc_info=exc)
+
+    def _after_a_dead_worker(self, job_id: str) -> None:
+        """The job the dead worker was running fails; the ones still queued behind it run again."""
+        with self._lock:
+            if self._stop.is_set():
+                return
+            if self.pool._broken:  # the first report of this death replaces the pool
+                self.pool = self._new_pool()
+        store = open_store(self.db_url)
+        try:
+            job = get_job(store, job_id)
+            if job is not None and job.status == "running":
+                set_job(store, job_id, status="failed",
+                        message=f"the analysis process ended abruptly: {OUT_OF_MEMORY}")  # fmt: skip
+                log.error("analysis worker died on job %s", job_id)
+            elif job is not None and job.status == "queued":
+                self.submit(job_id)
+        finally:
+            store.close()
 
     def _sweep(self, every_s: float) -> None:
         store = open_store(self.db_url)
@@ -126,7 +183,8 @@ class ThreadRunner:
 
     def shutdown(self) -> None:
         self._stop.set()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class RQRunner:
