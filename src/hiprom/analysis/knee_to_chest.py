@@ -23,6 +23,7 @@ from hiprom.analysis.events import Baseline, Rep, detect_reps
 from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
 from hiprom.analysis.onset import (
     card_gap,
+    card_tilts,
     find_onset,
     judge_borrowing,
     peak_tilt_read,
@@ -34,7 +35,7 @@ from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.calibration import BENCH_PEAK_ERROR_DEG, HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
-from hiprom.kinematics.filtering import clean_tracks_with, interpolate_gaps, lowpass
+from hiprom.kinematics.filtering import clean_tracks_with
 from hiprom.kinematics.table_line import body_feet_direction, lift_sign
 from hiprom.kinematics.tilt_onset import OnsetConfig
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, SIDES, Side
@@ -232,7 +233,7 @@ def analyze_knee_to_chest(
         side: dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - cfg.thigh_offset_deg)
         for side, leg in angles.items()
     }
-    card = _card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign, cfg)
+    card = card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign, cfg)
     tilt = None if card is None else card[0]
     found = _all_reps(time_s, pts, points_px, visibility, angles, card, cfg, world_m, image_size_px)
     _refuse_unless_a_raise_up_the_picture(found, pts, feet_dir)
@@ -241,18 +242,6 @@ def analyze_knee_to_chest(
     return KneeToChestAnalysis(
         found, pan_corrected(angles, found), tilt, np.asarray(feet_dir, float), tuple(notes)
     )
-
-
-def _card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign: float, cfg):
-    """``(tilt, tilt_read)`` oriented and filtered: with the followed frames, and without; or None."""
-    if tilt_ccw_deg is None:
-        return None
-    oriented = np.asarray(tilt_ccw_deg, float) * up_sign
-    tilt = lowpass(interpolate_gaps(oriented, time_s, 0.5), time_s, cfg.cutoff_hz)
-    if tilt_followed is None or not np.any(tilt_followed):
-        return tilt, tilt
-    read = np.where(np.asarray(tilt_followed, bool), np.nan, oriented)
-    return tilt, lowpass(interpolate_gaps(read, time_s, 0.5), time_s, cfg.cutoff_hz)
 
 
 def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg):
@@ -265,7 +254,8 @@ def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera,
     rel_read = tilt_read - (tilt - rel_tilt)  # the same baseline
     rest = base_thigh if cfg.rest_thigh_deg is None else cfg.rest_thigh_deg
     hip = (thigh - rest) - rel_tilt
-    peak_tilt = peak_tilt_read(time_s, rel_read, rep, cfg.onset)
+    # the peak, when the card's angle is known (read, or followed between reads) through the raise and hold
+    peak_tilt = peak_tilt_read(time_s, rel_tilt, rep, cfg.onset)
     off_square = camera is not None and camera.off_square
     u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
     onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
@@ -277,6 +267,10 @@ def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera,
     if gap is None and borrowing is None:  # tilting "too briefly", or hidden past the deciding lift?
         gap = card_gap(time_s, rel_read, thigh - base_thigh, rep, np.inf, cfg.onset)
     borrowing, confidence, reasons = unseen_card(gap, sd, onset, borrowing, confidence, reasons)
+    if peak_tilt is not None and peak_tilt_read(time_s, rel_read, rep, cfg.onset) is None:
+        reasons.append(
+            "the peak tilt includes frames where the card was followed by image alignment, not read"
+        )
     if onset["time"] is not None and not np.isfinite(rel_read[np.searchsorted(time_s, onset["time"])]):
         confidence = "moderate" if confidence == "high" else confidence
         reasons.append("the onset was timed where the card was followed by image alignment, not read")

@@ -13,13 +13,14 @@ import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
 from hiprom.analysis.hinge import fit_hinge
-from hiprom.kinematics.filtering import runs
+from hiprom.kinematics.filtering import interpolate_gaps, lowpass, runs
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 from hiprom.kinematics.tilt_onset import OnsetConfig, excess_tilt_deg, first_sustained
 
 __all__ = [
     "CardGap",
     "card_gap",
+    "card_tilts",
     "find_onset",
     "judge_borrowing",
     "peak_tilt_read",
@@ -212,3 +213,15 @@ def unseen_card(gap: CardGap | None, sd: float, onset: dict, borrowing, confiden
                                 "place the card where the thigh does not cover it and repeat"]  # fmt: skip
         return borrowing, "low", [*reasons, f"{hidden}: the pelvis may have begun tilting earlier"]
     return borrowing, confidence, reasons
+
+
+def card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign: float, cfg):
+    """``(tilt, tilt_read)`` oriented and filtered: with the followed frames, and without; or None."""
+    if tilt_ccw_deg is None:
+        return None
+    oriented = np.asarray(tilt_ccw_deg, float) * up_sign
+    tilt = lowpass(interpolate_gaps(oriented, time_s, 0.5), time_s, cfg.cutoff_hz)
+    if tilt_followed is None or not np.any(tilt_followed):
+        return tilt, tilt
+    read = np.where(np.asarray(tilt_followed, bool), np.nan, oriented)
+    return tilt, lowpass(interpolate_gaps(read, time_s, 0.5), time_s, cfg.cutoff_hz)
