@@ -255,6 +255,9 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             "side_ok": True,
             "peak_thigh_err": r["peak_thigh_angle_deg"] - true_rep["peak_thigh_vs_table_deg"],
             "peak_trunk_thigh_err": r["peak_trunk_thigh_angle_deg"] - true_rep["peak_trunk_thigh_deg"],
+            "peak_hip_flexion_err": None
+            if r.get("peak_hip_flexion_deg") is None
+            else r["peak_hip_flexion_deg"] - true_rep["peak_hip_flexion_deg"],
             "peak_knee_flexion_err": None
             if r["peak_knee_flexion_deg"] is None
             else r["peak_knee_flexion_deg"] - true_rep["peak_knee_flexion_deg"],

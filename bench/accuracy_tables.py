@@ -141,7 +141,7 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
         if mode == "markerless":  # the same estimates in both modes
             quantities += ["peak_knee_flexion_err", "camera_pan_err", "camera_tilt_err"]
         else:
-            quantities += ["hinge_err"]
+            quantities += ["hinge_err", "peak_hip_flexion_err"]
         for q in quantities:
             in_scope = [(r, a) for r, a in ok if a.get("true_pan") is not None and abs(a["true_pan"]) <= 15.5]
             square = [

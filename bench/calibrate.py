@@ -149,7 +149,8 @@ def _k2c_rows(out: Outputs, quantity: str, basis: str) -> list[dict | None]:
                "tilt": "knee-to-chest tilt", "onset": "knee-to-chest onset"}.get(quantity)  # fmt: skip
     mode, label = {"thigh": ("markerless", "peak_thigh"), "trunk_thigh": ("markerless", "peak_trunk_thigh"),
                    "tilt": ("marker", "peak_tilt"), "onset": ("marker", "hinge"),
-                   "knee_flexion": ("markerless", "peak_knee_flexion")}[quantity]  # fmt: skip
+                   "knee_flexion": ("markerless", "peak_knee_flexion"),
+                   "hip_flexion": ("marker", "peak_hip_flexion")}[quantity]  # fmt: skip
     if basis == "any camera" and quantity in ("thigh", "trunk_thigh"):
         main = out.left_out(label)  # the pan slope was fitted on these clips: the left-out figure
     else:
@@ -180,7 +181,7 @@ def _stated(key: str, rows: list[dict | None]) -> dict | None:
 def errors(out: Outputs) -> dict:
     """Every stated error, keyed ``<measure>.<basis>``."""
     found: dict[str, dict | None] = {}
-    for quantity in ("thigh", "trunk_thigh", "tilt", "onset", "knee_flexion"):
+    for quantity in ("thigh", "trunk_thigh", "tilt", "onset", "knee_flexion", "hip_flexion"):
         for basis in ("square-on", "any camera"):
             key = f"k2c.{quantity}.{basis}"
             found[key] = _stated(key, _k2c_rows(out, quantity, basis))
@@ -286,7 +287,8 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
 LABELS = {
     "k2c.thigh": "knee-to-chest peak thigh", "k2c.trunk_thigh": "knee-to-chest peak goniometer",
     "k2c.tilt": "card peak tilt (marker)", "k2c.onset": "onset hip flexion (marker; vs the hinge)",
-    "k2c.knee_flexion": "peak knee flexion", "camera.pan": "phone pan estimate",
+    "k2c.knee_flexion": "peak knee flexion", "k2c.hip_flexion": "peak hip flexion on the pelvis (marker)",
+    "camera.pan": "phone pan estimate",
     "camera.tilt": "phone tilt estimate", "ir.supine": "peak IR, supine", "ir.seated": "peak IR, seated",
     "er.supine": "peak ER, supine", "er.seated": "peak ER, seated", "ir.clothed": "peak IR, clothed legs",
     "er.clothed": "peak ER, clothed legs",
@@ -334,7 +336,8 @@ ANALYSIS_ROWS = [("markerless", q, g) for q in ("peak_thigh (deg)", "peak_trunk_
                  for g in ("all", "pan within 15 (the target's)", "estimated square-on", "camera=pan0/tilt5",
                            "camera=pan10/tilt5", "camera=pan-15/tilt15", "camera=pan25/tilt8",
                            "camera=pan180/tilt5")]  # fmt: skip
-ANALYSIS_ROWS += [("marker", q, g) for q in ("peak_tilt (deg)", "onset (deg)", "hinge (deg)")
+ANALYSIS_ROWS += [("marker", q, g)
+                  for q in ("peak_tilt (deg)", "peak_hip_flexion (deg)", "onset (deg)", "hinge (deg)")
                   for g in ("all", "pan within 15 (the target's)", "estimated square-on")]  # fmt: skip
 BLOCKS = {
     "knee-to-chest analysis": (A, ANALYSIS_ROWS, ("marker: flag correct", "marker: the onset interval")),

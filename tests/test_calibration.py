@@ -58,7 +58,7 @@ def test_every_stated_error_is_the_largest_over_its_rows_and_says_where_it_is_fr
         assert entry["out_of_sample"] == held and (held or calibration.ERROR_NOTES[key]), key
 
 
-@pytest.mark.parametrize("quantity", ["thigh", "trunk_thigh", "tilt", "onset", "knee_flexion"])
+@pytest.mark.parametrize("quantity", ["thigh", "trunk_thigh", "tilt", "onset", "knee_flexion", "hip_flexion"])
 @pytest.mark.parametrize("basis", ["square-on", "any camera"])
 def test_knee_to_chest_errors_include_a_held_out_suite(quantity, basis):
     rows = calibration.provenance(f"k2c.{quantity}.{basis}")

@@ -71,9 +71,12 @@ def provenance(key: str) -> list[dict]:
 #: Knee-to-chest errors (mean absolute, worst; deg) by the camera set-up the result was filmed from:
 #: "square-on" (estimated pan within SQUARE_MAX_PAN_DEG) or "any camera". Keys: thigh, trunk_thigh
 #: (goniometer), tilt (the card's peak tilt), onset (hip flexion at the onset, against the generator's
-#: hinge), knee_flexion.
+#: hinge), knee_flexion, hip_flexion (the peak femur-on-pelvis angle, marker mode).
 BENCH_PEAK_ERROR_DEG: dict[str, dict[str, tuple[float, float]]] = {
-    basis: {q: _err(f"k2c.{q}.{basis}") for q in ("thigh", "trunk_thigh", "tilt", "onset", "knee_flexion")}
+    basis: {
+        q: _err(f"k2c.{q}.{basis}")
+        for q in ("thigh", "trunk_thigh", "tilt", "onset", "knee_flexion", "hip_flexion")
+    }
     for basis in ("square-on", "any camera")
 }
 

@@ -139,6 +139,7 @@ class KneeToChestRep:
     confidence: Confidence | None
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
+    peak_hip_flexion_deg: float | None = None  # femur on pelvis (marker mode, the card known throughout)
 
 
 def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: float = 1.0) -> LegAngles:
@@ -256,9 +257,11 @@ def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera,
     hip = (thigh - rest) - rel_tilt
     # the peak, when the card's angle is known (read, or followed between reads) through the raise and hold
     peak_tilt = peak_tilt_read(time_s, rel_tilt, rep, cfg.onset)
+    window = hip[rep.start_frame : rep.end_frame + 1]
+    peak_hip = float(np.nanmax(window)) if peak_tilt is not None and np.isfinite(window).any() else None
     off_square = camera is not None and camera.off_square
     u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
-    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
+    onset = {**find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u), "peak_hip": peak_hip}
     borrowing, confidence, reasons = judge_borrowing(
         onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
         baseline is not None,
@@ -391,4 +394,5 @@ def _analyse_rep(
         confidence=confidence,
         reasons=tuple(reasons),
         warnings=tuple(warnings),
+        peak_hip_flexion_deg=onset.get("peak_hip"),
     )
