@@ -46,6 +46,8 @@ def test_two_sessions_compared_and_reported(samples_dir, tmp_path, capsys):
         assert "recorded for Sam Runner" in out
         keys = sorted(p.name for p in (tmp_path / date).glob("key_*.jpg"))
         assert keys == ["key_left_er_2.jpg", "key_left_ir_1.jpg"]
+        listed = next(line for line in out.splitlines() if line.startswith("-> "))
+        assert "; key frames: " in listed and all(k in listed for k in keys)  # the stills are listed too
     code, out, _ = _run(["athletes", "--db", db], capsys)
     assert code == 0 and "Sam Runner: 2 session(s), last 2026-10-22" in out
     code, out, _ = _run(["history", "Sam Runner", "--db", db], capsys)

@@ -103,7 +103,9 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
         print(line)
     for warning in doc["quality"]["warnings"]:
         print(f"! {warning}")
-    print("-> " + ", ".join(str(p) for p in run.paths.values() if not p.name.startswith("key_")))
+    files = [p for p in run.paths.values() if not p.name.startswith("key_")]
+    keys = [p.name for p in run.paths.values() if p.name.startswith("key_")]  # face-blurred stills
+    print("-> " + ", ".join(map(str, files)) + (f"; key frames: {', '.join(keys)}" if keys else ""))
     if args.athlete:
         print(f"recorded for {' '.join(args.athlete.split())}, session {args.session or 'today'}")
     return 0
