@@ -48,6 +48,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing, too
 
 
+def bench_capture(cache: Path):
+    """The CLI's capture settings, with the landmark cache in ``cache`` (and ``--model``'s pose model)."""
+    from hiprom.pipeline import Capture
+
+    return Capture(cache_dir=cache / "landmarks", model_path=os.environ.get("HIPROM_BENCH_MODEL"))
+
+
 def _clip_ready(scenario, cache: Path) -> bool:
     """True when the cached clip was made from this scenario.
 
@@ -90,7 +97,7 @@ def process(scenario, cache: Path) -> dict:
     """Generate (if needed) and measure one clip; returns per-frame errors."""
     from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import Capture, get_landmarks
+    from hiprom.pipeline import get_landmarks
     from hiprom.synth.compare import joint_errors_px, raw_knee_to_chest_angles
     from hiprom.synth.generate import generate_clip
     from hiprom.synth.truthfile import load_truth, load_truth_summary
@@ -115,7 +122,7 @@ def process(scenario, cache: Path) -> dict:
     }
     try:
         series = get_landmarks(
-            cache / f"{scenario.name}.mp4", Capture(cache_dir=cache / "landmarks"),
+            cache / f"{scenario.name}.mp4", bench_capture(cache),
             orientation=protocols.get(scenario.test).orientation,
             person_rule=protocols.get(scenario.test).person_rule,
         ).series  # fmt: skip
@@ -141,13 +148,13 @@ def _ir_rows(scenario, cache: Path, summary: dict, truth: dict) -> dict:
     """Run ``hiprom analyze --test hip-ir``; compare the peaks with the truth (or note the refusal)."""
     from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import Capture, analyze
+    from hiprom.pipeline import analyze
 
     clip = cache / f"{scenario.name}.mp4"
     try:
         options = protocols.get("hip-ir").options(summary["position"])
         doc = analyze(clip, cache / "out" / scenario.name, options, outputs=protocols.Outputs(video=False),
-                      capture=Capture(cache_dir=cache / "landmarks")).document  # fmt: skip
+                      capture=bench_capture(cache)).document  # fmt: skip
     except HipromError as exc:
         return {"ir": {"error": str(exc)}}
     sides = {r["side"]: r for r in doc["results"]}
@@ -225,7 +232,7 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
     """Run ``hiprom analyze`` markerless and in marker mode; compare with the truth per rep."""
     from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import Capture, analyze
+    from hiprom.pipeline import analyze
 
     true_rep = summary["reps"][0]
     rows: dict = {"analysis": {}}
@@ -238,7 +245,7 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             out = cache / "out" / f"{scenario.name}-{key}"
             options = protocols.get("knee-to-chest").options(marker=mode)
             doc = analyze(clip, out, options, outputs=protocols.Outputs(video=False),
-                          capture=Capture(cache_dir=cache / "landmarks")).document  # fmt: skip
+                          capture=bench_capture(cache)).document  # fmt: skip
         except HipromError as exc:
             rows["analysis"][key] = {"error": str(exc)}
             continue
@@ -304,9 +311,14 @@ def main(argv: list[str] | None = None) -> int:
         "--suite", choices=("main", "holdout"), default="main",
         help="main: the accuracy grid and the gate clips; holdout: clips nothing was fitted on",
     )  # fmt: skip
+    parser.add_argument(
+        "--model", help="a bundled pose model (lite, full, heavy) instead of the CLI's default"
+    )
     args = parser.parse_args(argv)
-    if args.record and args.only:
-        parser.error("--record needs the whole suite (no --only)")
+    if args.model:  # read by each worker (hiprom.pipeline.Capture.model_path)
+        os.environ["HIPROM_BENCH_MODEL"] = args.model
+    if args.record and (args.only or args.model):
+        parser.error("--record runs the whole suite with the CLI's defaults (no --only, no --model)")
     from hiprom.synth.presets import accuracy_suite, holdout_suite, ir_gate_suite
 
     chosen = accuracy_suite() + ir_gate_suite() if args.suite == "main" else holdout_suite()

@@ -38,10 +38,10 @@ OFF_DEG = 10.0
 
 def run_clip(scenario, cache: Path) -> dict:
     """Render if needed, analyse with the CLI's defaults, score against the truth."""
-    from accuracy import _clip_ready
+    from accuracy import _clip_ready, bench_capture
     from hiprom import protocols
     from hiprom.errors import HipromError
-    from hiprom.pipeline import Capture, analyze
+    from hiprom.pipeline import analyze
     from hiprom.synth.generate import generate_clip
     from hiprom.synth.truthfile import load_truth_summary
 
@@ -61,7 +61,7 @@ def run_clip(scenario, cache: Path) -> dict:
             cache / f"{scenario.name}.mp4",
             cache / "out" / scenario.name,
             options,
-            capture=Capture(cache_dir=cache / "landmarks"),
+            capture=bench_capture(cache),
             outputs=protocols.Outputs(video=False),
         ).document
     except HipromError as exc:
@@ -87,12 +87,16 @@ def _card_case(scenario) -> str | None:
 def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     """The share of the true raises' frames (start to end of each rep) where the card's angle is known
     (read or followed), and the angle's error against the true tilt on read and on followed frames."""
+    from accuracy import bench_capture
     from hiprom import protocols
-    from hiprom.pipeline import Capture, get_landmarks
+    from hiprom.pipeline import get_landmarks
     from hiprom.synth.truthfile import load_truth
 
     protocol = protocols.get(scenario.test)
-    clip, capture = cache / f"{scenario.name}.mp4", Capture(cache_dir=cache / "landmarks")
+    clip, capture = (
+        cache / f"{scenario.name}.mp4",
+        bench_capture(cache),
+    )
     rule = protocol.person_rule
     series = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=rule).series
     if series.marker_ccw_deg is None:
@@ -300,7 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--only", default="")
     parser.add_argument("--out", type=Path, help="also write the report here")
+    parser.add_argument(
+        "--model", help="a bundled pose model (lite, full, heavy) instead of the CLI's default"
+    )
     args = parser.parse_args(argv)
+    if args.model:  # read by each worker (hiprom.pipeline.Capture.model_path)
+        os.environ["HIPROM_BENCH_MODEL"] = args.model
     from hiprom.synth.realistic import realistic_holdout_suite, realistic_suite
     from hiprom.synth.release_holdout import release_holdout_suite
 

@@ -43,7 +43,7 @@ def decode_only(clip: Path) -> int:
     return n
 
 
-def bare_loop(clip: Path, max_people: int) -> int:
+def bare_loop(clip: Path, max_people: int, model: str = "full") -> int:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
@@ -52,7 +52,7 @@ def bare_loop(clip: Path, max_people: int) -> int:
     from hiprom.capture.video import open_video
 
     options = vision.PoseLandmarkerOptions(
-        base_options=BaseOptions(model_asset_path=str(default_model_path())),
+        base_options=BaseOptions(model_asset_path=str(default_model_path(model))),
         running_mode=vision.RunningMode.VIDEO,
         num_poses=max_people,
     )
@@ -116,15 +116,36 @@ def timed(fn, *args) -> float:
     return n / (time.perf_counter() - start)
 
 
+def compare_models(clip: Path, max_people: int, models: list[str], repeats: int) -> int:
+    """The bare VIDEO loop per bundled model, interleaved in this process (median frames/s, and the
+    ratio to *full*'s)."""
+    rates: dict[str, list[float]] = {m: [] for m in models}
+    for m in models:
+        bare_loop(clip, max_people, m)  # warm-up
+    for _ in range(repeats):
+        for m in models:
+            rates[m].append(timed(bare_loop, clip, max_people, m))
+    med = {m: statistics.median(v) for m, v in rates.items()}
+    print(f"clip: {clip.name}, max_people={max_people}, repeats={repeats} (bare loop, median frames/s)")
+    print("| model | frames/s | vs full |")
+    print("|---|---|---|")
+    for m in models:
+        print(f"| {m} | {med[m]:.1f} | {med[m] / med.get('full', med[m]):.2f} |")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("clip", nargs="?", type=Path, default=DEFAULT_CLIP)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-people", type=int, default=2)
+    parser.add_argument("--models", help="compare bundled models' bare loops instead, e.g. lite,full,heavy")
     args = parser.parse_args(argv)
     if not args.clip.is_file():
         print(f"clip not found: {args.clip}", file=sys.stderr)
         return 2
+    if args.models:
+        return compare_models(args.clip, args.max_people, args.models.split(","), args.repeats)
     results: dict[str, list[float]] = {"a": [], "b": [], "c": [], "d": [], "e": []}
     with tempfile.TemporaryDirectory() as tmp:
         bare_loop(args.clip, args.max_people)  # warm-up: page cache, model load paths

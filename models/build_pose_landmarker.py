@@ -1,4 +1,4 @@
-"""Rebuild ``models/pose_landmarker_full.task`` from mediapipe 0.10.21's own models.
+"""Rebuild ``models/pose_landmarker_{lite,full,heavy}.task`` from Google's Apache-2.0 BlazePose models.
 
 Why: Google's official ``.task`` bundles are fetched from the internet on first
 use, which fails offline (and in many clinics). ``mediapipe==0.10.21``'s wheel
@@ -14,8 +14,18 @@ does not import; 0.10.21's needs numpy < 2)::
     /tmp/mp021/bin/pip install "mediapipe==0.10.21" "numpy<2"
     /tmp/mp021/bin/python models/build_pose_landmarker.py
 
+*full* takes both models from the wheel. *lite* and *heavy* take the landmark
+model from the npm registry's ``@mediapipe/pose`` package (Apache-2.0; the same
+BlazePose GHUM family, the detector is shared)::
+
+    npm pack @mediapipe/pose && tar xzf mediapipe-pose-*.tgz
+    /tmp/mp021/bin/python models/build_pose_landmarker.py --variant lite \
+        --landmarks package/pose_landmark_lite.tflite
+    /tmp/mp021/bin/python models/build_pose_landmarker.py --variant heavy \
+        --landmarks package/pose_landmark_heavy.tflite
+
 The output is byte-for-byte reproducible (fixed zip timestamps); the script
-prints the SHA-256 that ``hiprom.capture.pose`` checks when it loads the bundle.
+prints the SHA-256 that ``hiprom.capture.model`` checks when it loads the bundle.
 """
 
 from __future__ import annotations
@@ -65,15 +75,25 @@ def write_bundle(members: dict[str, bytes], out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_out = Path(__file__).resolve().parent / "pose_landmarker_full.task"
-    parser.add_argument("-o", "--out", type=Path, default=default_out)
+    parser.add_argument("--variant", choices=("lite", "full", "heavy"), default="full")
+    parser.add_argument(
+        "--landmarks", type=Path, help="the landmark .tflite (lite/heavy: from @mediapipe/pose)"
+    )
+    parser.add_argument("-o", "--out", type=Path)
     args = parser.parse_args()
     if mediapipe.__version__ != "0.10.21":
         raise SystemExit(f"needs mediapipe==0.10.21, found {mediapipe.__version__}")
+    if args.variant != "full" and args.landmarks is None:
+        raise SystemExit(f"--variant {args.variant} needs --landmarks pose_landmark_{args.variant}.tflite")
+    out = args.out or Path(__file__).resolve().parent / f"pose_landmarker_{args.variant}.task"
     root = Path(mediapipe.__file__).parent
     members = {}
     for name, rel, mean, std, n_out in _MODELS:
-        members[name] = add_metadata((root / rel).read_bytes(), name, mean, std, n_out)
+        source = (
+            args.landmarks if (args.landmarks and name == "pose_landmarks_detector.tflite") else root / rel
+        )
+        members[name] = add_metadata(source.read_bytes(), name, mean, std, n_out)
+    args.out = out
     tmp = args.out.with_suffix(".task.tmp")
     write_bundle(members, tmp)
     tmp.replace(args.out)

@@ -115,7 +115,7 @@ def test_altered_bundled_model_is_refused(tmp_path, monkeypatch):
     data = bytearray(altered.read_bytes())
     data[-100] ^= 0xFF
     altered.write_bytes(bytes(data))
-    monkeypatch.setattr(pose, "default_model_path", lambda: altered)
+    monkeypatch.setattr(pose, "default_model_path", lambda name="full": altered)
     with pytest.raises(
         ModelError, match=r"altered .*pose_landmarker_full\.task|pose_landmarker_full\.task is altered"
     ):
@@ -128,6 +128,12 @@ def test_altered_bundled_model_is_refused(tmp_path, monkeypatch):
 def test_bundled_model_checks_out():
     path, digest = pose.resolve_model()
     assert digest == pose.BUNDLED_MODEL_SHA256 and path.is_file()
+
+
+@pytest.mark.parametrize("name", ["lite", "full", "heavy"])
+def test_every_bundled_model_is_shipped_and_checks_out_by_name(name):
+    path, digest = pose.resolve_model(name)
+    assert path.name == f"pose_landmarker_{name}.task" and digest == pose.BUNDLED_MODELS[name][1]
 
 
 def test_a_non_bundle_model_is_refused(tmp_path):

@@ -21,7 +21,8 @@ def positive_int(text: str) -> int:
 def add_pose_options(parser: argparse.ArgumentParser) -> None:
     """Options of the landmark stage, shared by every command that runs it."""
     parser.add_argument(
-        "--model", type=Path, help="a PoseLandmarker .task bundle (default: the bundled full model)"
+        "--model",
+        help="the bundled pose model (lite, full, heavy; default full) or a PoseLandmarker .task file",
     )
     parser.add_argument(
         "--person",
