@@ -58,8 +58,7 @@ def test_a_mirrored_clip_with_the_card_is_read_the_right_way_round(turned_clips,
 
 def test_one_clip_one_answer_from_the_cli_and_the_web_app(web_app, samples_dir, tmp_path, capsys):
     """#14.7: the web job followed one person, the CLI two, and printed other numbers."""
-    from tests.test_web import _wait
-    from tests.webclient import sign_in, upload
+    from tests.webclient import sign_in, upload, wait_for_job
 
     clip = samples_dir / "k2c_left_early_tilt.mp4"
     code, _, _ = _analyze([clip, "-o", tmp_path / "cli"], capsys)
@@ -69,7 +68,7 @@ def test_one_clip_one_answer_from_the_cli_and_the_web_app(web_app, samples_dir, 
     sign_in(client, "ana", "ana-password-1")
     response = upload(client, clip, test="knee-to-chest", position="")
     job_id = response.headers["Location"].rsplit("/", 1)[1]
-    state = _wait(client, job_id)
+    state = wait_for_job(client, job_id)
     assert state["status"] == "done", state
     by_web = web_app.extensions["hiprom"]["store"]
     from hiprom.store.jobs import get_job

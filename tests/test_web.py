@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from tests.webclient import csrf, sign_in, upload
+from tests.webclient import csrf, sign_in, upload, wait_for_job
 
 
 @pytest.fixture
@@ -168,16 +167,6 @@ def test_the_data_folder_database_and_uploads_are_private(web_app, tmp_path, sam
     assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
 
 
-def _wait(client, job_id: str, timeout_s: float = 240) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        state = client.get(f"/api/jobs/{job_id}").get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.5)
-    raise AssertionError(f"job {job_id} did not finish: {state}")
-
-
 @pytest.mark.slow
 def test_upload_analyse_review_compare_download(client, web_app, samples_dir):
     sign_in(client, "ana", "ana-password-1")
@@ -185,7 +174,7 @@ def test_upload_analyse_review_compare_download(client, web_app, samples_dir):
     assert response.status_code == 303
     job_id = response.headers["Location"].rsplit("/", 1)[1]
     assert client.get(f"/jobs/{job_id}").status_code == 200  # the progress page
-    assert _wait(client, job_id)["status"] == "done"
+    assert wait_for_job(client, job_id)["status"] == "done"
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
     assert 'data-measure="peak_ir_deg"' in page and "LIMITED" in page and "annotated.mp4" in page
     from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
@@ -208,7 +197,7 @@ def test_upload_analyse_review_compare_download(client, web_app, samples_dir):
         assert client.get(f"/jobs/{job_id}/files/{name}").status_code == 404
     # a second session, then the athlete's page and downloads
     second = upload(client, samples_dir / "ir_seated_left_followup.mp4", session_date="2026-10-22")
-    assert _wait(client, second.headers["Location"].rsplit("/", 1)[1])["status"] == "done"
+    assert wait_for_job(client, second.headers["Location"].rsplit("/", 1)[1])["status"] == "done"
     athlete = client.get("/athletes/1").get_data(as_text=True)
     assert "improved beyond measurement error" in athlete
     pdf = client.get("/athletes/1/report.pdf")
@@ -227,7 +216,7 @@ def test_a_clip_without_a_person_fails_with_a_reason(client, tmp_path):
     clip = write_video(tmp_path / "empty.mp4", [pattern_frame(160, 120, i) for i in range(40)])
     sign_in(client, "ana", "ana-password-1")
     response = upload(client, clip)
-    state = _wait(client, response.headers["Location"].rsplit("/", 1)[1])
+    state = wait_for_job(client, response.headers["Location"].rsplit("/", 1)[1])
     assert state["status"] == "failed" and "person" in state["message"]
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
-from tests.webclient import sign_in, upload
+from tests.webclient import sign_in, upload, wait_for_job
 
 pytestmark = pytest.mark.slow
 
@@ -25,16 +23,6 @@ def tight_app(tmp_path):
     app.extensions["hiprom"]["store"].close()
 
 
-def _wait(client, job_id: str, timeout_s: float = 180) -> dict:
-    end = time.monotonic() + timeout_s
-    while time.monotonic() < end:
-        state = client.get(f"/api/jobs/{job_id}").get_json()
-        if state["status"] in ("done", "failed"):
-            return state
-        time.sleep(0.5)
-    raise AssertionError(f"job {job_id} still {state['status']} after {timeout_s} s")
-
-
 def test_a_job_beyond_the_memory_limit_fails_alone(tight_app, samples_dir):
     client = tight_app.test_client()
     sign_in(client, "ana", "ana-password-1")
@@ -44,7 +32,7 @@ def test_a_job_beyond_the_memory_limit_fails_alone(tight_app, samples_dir):
         assert response.status_code == 303
         jobs.append(response.headers["Location"].rsplit("/", 1)[1])
     for job_id in jobs:
-        state = _wait(client, job_id)
+        state = wait_for_job(client, job_id, timeout_s=180)
         assert state["status"] == "failed" and "memory" in state["message"], state
     assert client.get("/").status_code == 200  # the server itself is untouched
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 
@@ -23,3 +24,15 @@ def upload(client, clip_path, **fields):
     if clip_path is not None:
         data["clip"] = (io.BytesIO(Path(clip_path).read_bytes()), "anything.mp4")
     return client.post("/upload", data=data, content_type="multipart/form-data")
+
+
+def wait_for_job(client, job_id: str, timeout_s: float = 240) -> dict:
+    """Poll a job's status until it is done or failed (its last state), or fail the test."""
+    deadline = time.monotonic() + timeout_s
+    state: dict = {}
+    while time.monotonic() < deadline:
+        state = client.get(f"/api/jobs/{job_id}").get_json()
+        if state["status"] in ("done", "failed"):
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"job {job_id} did not finish: {state}")

@@ -97,20 +97,8 @@ def flexion_scale(pan_deg: float | None) -> float:
 def estimate_camera_offset(
     world_m: np.ndarray, visibility: np.ndarray, min_visibility: float = 0.5
 ) -> CameraOffset:
-    """Pan and tilt of the camera from still-pose 3D landmarks.
-
-    Parameters
-    ----------
-    world_m : (n_frames, 33, 3) array
-        The pose model's metric landmarks over still frames (camera-aligned
-        axes: x right, y down, z away from the camera).
-    visibility : (n_frames, 33) array
-        Landmarks below ``min_visibility`` are ignored.
-
-    Returns
-    -------
-    CameraOffset
-        NaN angles when the shoulders or hips are not seen.
-    """
+    """Pan and tilt of the camera from still-pose 3D landmarks: the raw slopes of
+    :func:`~hiprom.kinematics.camera_view.raw_camera_angles_deg` (same parameters) through the
+    calibrated maps. NaN angles when the shoulders or hips are not seen."""
     raw_pan, raw_tilt = raw_camera_angles_deg(world_m, visibility, min_visibility)
     return CameraOffset(float(PAN_MAP[0] * raw_pan + PAN_MAP[1]), float(TILT_MAP[0] * raw_tilt + TILT_MAP[1]))
