@@ -295,3 +295,28 @@ def test_a_card_unread_at_rest_gives_no_baseline_and_no_answer(stiff):
     rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
     assert rep.borrowing is None
     assert "not read during the rest before this rep" in rep.reasons[0]
+
+
+def test_frames_csv_has_tilt_from_rest_the_hip_on_the_pelvis_and_empty_missing_cells(stiff, tmp_path):
+    """The per-frame file a clinician opens: the card's tilt from each rep's rest and the hip's own
+    flexion (thigh - rest - tilt, as the onset uses it), whose peak is the result's; NaN is blank."""
+    import csv
+
+    from hiprom.analysis.knee_to_chest import KneeToChestConfig
+    from hiprom.protocols.knee_to_chest import write_frames_csv
+
+    truth, _ = stiff
+    pts, vis = truth_landmarks(truth)
+    ccw = -(truth["pelvic_tilt_deg"] + 7.0)
+    cfg = KneeToChestConfig(rest_thigh_deg=3.0)
+    result = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw, config=cfg)
+    path = write_frames_csv(tmp_path / "frames.csv", truth["time_s"], result.angles, result.tilt_deg,
+                            result.reps, rest_thigh_deg=3.0)  # fmt: skip
+    text = path.read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    assert "nan" not in text and rows[0]["left_hip_flexion_on_pelvis_deg"] == ""  # before the rep: blank
+    hip = [float(r["left_hip_flexion_on_pelvis_deg"]) for r in rows if r["left_hip_flexion_on_pelvis_deg"]]
+    assert max(hip) == pytest.approx(result.reps[0].peak_hip_flexion_deg, abs=0.01)
+    tilt = [float(r["pelvic_tilt_from_rest_deg"]) for r in rows if r["pelvic_tilt_from_rest_deg"]]
+    assert max(tilt) == pytest.approx(result.reps[0].peak_tilt_deg, abs=0.01)
+    assert max(hip) == pytest.approx(float(np.max(truth["hip_flexion_deg"])), abs=4.0)

@@ -117,13 +117,28 @@ def write_json(path: str | Path, data: dict) -> Path:
     return Path(path)
 
 
-def write_csv_columns(path: str | Path, columns: dict, fmt: str | list[str] = "%.3f") -> Path:
-    """Write equal-length 1-D columns as a CSV with a header row, atomically; returns the path."""
+def write_csv_columns(
+    path: str | Path, columns: dict, fmt: str | list[str] = "%.3f", missing: str | None = None
+) -> Path:
+    """Write equal-length 1-D columns as a CSV with a header row, atomically; returns the path.
+
+    ``missing``: what a NaN is written as (``None``: ``nan``, which ``numpy.loadtxt`` reads back;
+    ``""``: an empty cell, as spreadsheets expect).
+    """
+    import io
+
     import numpy as np
 
     table = np.column_stack([np.asarray(v, float) for v in columns.values()])
-    with atomic_output(path) as tmp:
-        np.savetxt(tmp, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
+    buf = io.StringIO()
+    np.savetxt(buf, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
+    text = buf.getvalue()
+    if missing is not None:
+        import re
+
+        text = re.sub(r"(^|,)nan(?=,|$)", lambda m: m.group(1) + missing, text, flags=re.M)
+    with atomic_output(path) as tmp, open(tmp, "w") as fh:
+        fh.write(text)
     return Path(path)
 
 

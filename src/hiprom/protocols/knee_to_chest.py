@@ -63,7 +63,9 @@ class KneeToChest(Protocol):
         def write_files(out_dir: Path) -> dict[str, Path]:
             t = series.time_s
             return {
-                "csv": write_frames_csv(out_dir / "frames.csv", t, result.angles, result.tilt_deg),
+                "csv": write_frames_csv(
+                    out_dir / "frames.csv", t, result.angles, result.tilt_deg, reps, POSE_MODEL_REST_THIGH_DEG
+                ),
                 "plot": plot_knee_to_chest(out_dir / "angles.png", t, result.angles, reps, result.tilt_deg),
             }
 
@@ -318,9 +320,16 @@ def _coverage_note() -> str:
 
 
 def write_frames_csv(
-    path: Path, time_s: np.ndarray, angles: dict[str, LegAngles], tilt_deg: np.ndarray | None
+    path: Path,
+    time_s: np.ndarray,
+    angles: dict[str, LegAngles],
+    tilt_deg: np.ndarray | None,
+    reps=(),
+    rest_thigh_deg: float = 0.0,
 ) -> Path:
-    """Per-frame angles of both legs (and the card's tilt when measured)."""
+    """Per-frame angles of both legs, and with the card its tilt: as read (the card's angle on screen)
+    and, within each rep, from that rep's rest, with the hip's own flexion on the pelvis (thigh - rest -
+    tilt, as the onset uses it). Missing values are empty cells."""
     from hiprom._fs import write_csv_columns
 
     columns: dict[str, np.ndarray] = {"time_s": time_s}
@@ -330,4 +339,17 @@ def write_frames_csv(
         columns[f"{side}_knee_flexion_deg"] = leg.knee_flexion_deg
     if tilt_deg is not None:
         columns["pelvic_tilt_marker_deg"] = tilt_deg
-    return write_csv_columns(path, columns, "%.3f")
+        from_rest = np.full(time_s.shape, np.nan)
+        hips = {side: np.full(time_s.shape, np.nan) for side in {r.side for r in reps}}
+        for r in reps:
+            still = tilt_deg[r.baseline.start_frame : r.baseline.stop_frame] if r.baseline else tilt_deg[:0]
+            if not np.isfinite(still).any():
+                continue
+            inside = slice(r.rep.start_frame, r.rep.end_frame + 1)
+            from_rest[inside] = tilt_deg[inside] - np.nanmedian(still)
+            hips[r.side][inside] = (
+                angles[r.side].thigh_vs_table_deg[inside] - rest_thigh_deg - from_rest[inside]
+            )
+        columns["pelvic_tilt_from_rest_deg"] = from_rest
+        columns.update({f"{side}_hip_flexion_on_pelvis_deg": v for side, v in sorted(hips.items())})
+    return write_csv_columns(path, columns, "%.3f", missing="")
