@@ -160,9 +160,14 @@ def test_fhir_bundle_validates_as_r4(store):
     bundle = to_fhir_bundle("Sam", results_of(store, "Sam"))
     parsed = Bundle.model_validate(bundle)
     assert parsed.type == "collection"
-    observations = [e.resource for e in parsed.entry if e.resource.get_resource_type() == "Observation"]
-    # IR + ER for two sides, thigh + goniometer + tilt + onset for one rep
-    assert len(observations) == 8
+    resources = [e.resource for e in parsed.entry if e.resource.get_resource_type() == "Observation"]
+    findings = [o for o in resources if o.valueQuantity is None]
+    observations = [o for o in resources if o.valueQuantity is not None]
+    # IR + ER for two sides, thigh + goniometer + tilt + onset for one rep; and its borrowing finding
+    assert len(observations) == 8 and len(findings) == 1
+    borrowing = findings[0]
+    assert borrowing.code.coding[0].code == "k2c-lumbar-borrowing"
+    assert borrowing.valueBoolean is True and borrowing.dataAbsentReason is None  # onset 95 deg: yes
     for obs in observations:
         Observation.model_validate(obs.model_dump())
         assert obs.valueQuantity.system == "http://unitsofmeasure.org" and obs.valueQuantity.code == "deg"
@@ -176,6 +181,23 @@ def test_fhir_bundle_validates_as_r4(store):
     assert ir_left.interpretation[0].coding[0].code == "L"
     assert ir_left.extension[0].valueCodeableConcept.coding[0].code == "33586001"  # sitting
     assert json.loads(json.dumps(bundle)) == to_fhir_bundle("Sam", results_of(store, "Sam"))  # stable
+
+
+def test_fhir_says_not_assessed_not_no(store):
+    """A knee-to-chest without the card exports its finding as absent (not performed), never false."""
+    from fhir.resources.R4B.observation import Observation
+
+    doc = k2c_document(120.0, None)
+    doc["results"][0]["lumbar_borrowing"].update(flag=None, confidence=None, reasons=["no pelvis card"])
+    record_analysis(store, "Sam", doc, {}, date=D1)
+    bundle = to_fhir_bundle("Sam", results_of(store, "Sam"))
+    observations = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Observation"]
+    finding = next(o for o in observations if o["code"]["coding"][0]["code"] == "k2c-lumbar-borrowing")
+    Observation.model_validate(finding)
+    assert (
+        "valueBoolean" not in finding and finding["dataAbsentReason"]["coding"][0]["code"] == "not-performed"
+    )
+    assert finding["note"] == [{"text": "no pelvis card"}]
 
 
 def test_csv_export(store):

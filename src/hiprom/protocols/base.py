@@ -232,6 +232,11 @@ class Protocol(ABC):
         """A v3 ObservationInterpretation (code, display) for one measure of an entry, if any."""
         return None
 
+    def fhir_findings(self, entry: dict) -> list[tuple[str, str, bool | None, list[str]]]:
+        """Yes/no findings of an entry for FHIR: ``(code, display, value, notes)``; ``value`` None
+        means not assessed (exported with a data-absent reason, never as "no")."""
+        return []
+
 
 def sides_lines(document: dict) -> list[str]:
     """The terminal line on left and right, unless the card showed the camera did not mirror."""

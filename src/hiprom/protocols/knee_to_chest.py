@@ -113,6 +113,13 @@ class KneeToChest(Protocol):
             ),
         )
 
+    def fhir_findings(self, entry: dict) -> list[tuple[str, str, bool | None, list[str]]]:
+        finding = entry.get("lumbar_borrowing") or {}
+        confidence = finding.get("confidence")
+        notes = [*(finding.get("reasons") or ()), *([f"confidence: {confidence}"] if confidence else [])]
+        display = "Knee-to-chest: lumbar borrowing (posterior pelvic tilt before 110 deg of hip flexion)"
+        return [("k2c-lumbar-borrowing", display, finding.get("flag"), notes)]
+
     def view(self, entry: dict) -> EntryView:
         tilt = entry.get("pelvic_tilt") or {}
         onset = tilt.get("onset") or {}

@@ -25,6 +25,7 @@ SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 _LATERALITY_EXT = "https://github.com/hiprom/hiprom/fhir/StructureDefinition/laterality"
 _INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 _LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 _POSITION = {
     "supine": ("40199007", "Supine body position"),
@@ -185,4 +186,28 @@ def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
             if warnings:
                 observation["note"] = [{"text": w} for w in warnings]
             entries.append({"fullUrl": _uuid("observation", r.id, key), "resource": observation})
+        for code, display, value, notes in protocol.fhir_findings(r.result):
+            finding = _finding(r, patient_url, athlete, code, display, value, notes)
+            entries.append({"fullUrl": _uuid("observation", r.id, code), "resource": finding})
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _finding(r: StoredResult, patient_url: str, athlete: str, code: str, display: str, value, notes) -> dict:
+    """A yes/no finding as an Observation: ``valueBoolean``, or a data-absent reason when not assessed."""
+    hip = {"coding": [{"system": SNOMED, "code": "24136001", "display": "Hip joint structure"}]}
+    observation = {
+        "resourceType": "Observation",
+        "status": "final",
+        "code": {"coding": [{"system": MEASURE_SYSTEM, "code": code, "display": display}], "text": display},
+        "subject": {"reference": patient_url, "display": athlete},
+        "effectiveDateTime": r.date.isoformat(),
+        "bodySite": {**hip, "text": f"{r.side} hip joint"},
+    }
+    if value is None:  # not assessed is never "no"
+        absent = {"system": _ABSENT, "code": "not-performed", "display": "Not Performed"}
+        observation["dataAbsentReason"] = {"coding": [absent], "text": "not assessed"}
+    else:
+        observation["valueBoolean"] = bool(value)
+    if notes:
+        observation["note"] = [{"text": n} for n in notes]
+    return observation
