@@ -383,3 +383,28 @@ def test_parallel_recordings_of_a_new_athlete_make_one_athlete(store_url):
     assert len(results_of(stores[0], "New Athlete")) == 4
     for s in stores:
         s.close()
+
+
+def test_the_cli_sees_the_web_apps_athletes_with_clinician_and_says_they_are_there(tmp_path, capsys):
+    """Pointed at the web app's database the CLI no longer says "no athletes": it names the clinicians
+    who have some, and ``--clinician`` opens theirs (issue #19)."""
+    from hiprom import cli
+    from hiprom.store.accounts import add_account
+
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    store = open_store(url)
+    ana = add_account(store, "ana", "not-a-real-hash")
+    record_analysis(store, "Sam", ir_document(14.0), {}, date=D1, owner=ana)
+    record_analysis(store, "Kim", ir_document(30.0), {}, date=D1, owner=ana)
+    store.close()
+    assert cli.main(["athletes", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "no athletes recorded from the command line" in out and "ana (2)" in out and "--clinician" in out
+    assert cli.main(["athletes", "--db", url, "--clinician", "ana"]) == 0
+    out = capsys.readouterr().out
+    assert "Kim: 1 session(s)" in out and "Sam: 1 session(s)" in out and "web app clinicians" not in out
+    assert cli.main(["history", "Sam", "--db", url, "--clinician", "ana"]) == 0
+    assert "LIMITED" in capsys.readouterr().out
+    code = cli.main(["history", "Sam", "--db", url, "--clinician", "nobody"])
+    err = capsys.readouterr().err
+    assert code != 0 and "no clinician called 'nobody'" in err and len(err.strip().splitlines()) == 1

@@ -58,7 +58,7 @@ def add_analyze_parsers(sub) -> None:
     rec.add_argument("--notes", default="", help="clinician's notes for the session")
     from hiprom.cli.store import add_db_option
 
-    add_db_option(rec)
+    add_db_option(rec, clinician=False)
     add_pose_options(an)
     an.set_defaults(func=_cmd_analyze)
 

@@ -12,13 +12,18 @@ from hiprom import protocols
 __all__ = ["add_db_option", "add_store_parsers"]
 
 
-def add_db_option(parser: argparse.ArgumentParser) -> None:
+def add_db_option(parser: argparse.ArgumentParser, clinician: bool = True) -> None:
     parser.add_argument(
         "--db",
         metavar="URL",
         help="the store's database URL (default: $HIPROM_DB, else a SQLite file in the user data folder; "
         "PostgreSQL: postgresql+psycopg://user@host/db)",
     )
+    if clinician:
+        parser.add_argument(
+            "--clinician", metavar="USERNAME",
+            help="a web app clinician's athletes (in the web app's database); default: the command line's",
+        )  # fmt: skip
 
 
 def _range(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +67,7 @@ def add_store_parsers(sub) -> None:
     p.add_argument(
         "--format", choices=["sqlite", "json"], help="default: sqlite for a SQLite store, else json"
     )
-    add_db_option(p)
+    add_db_option(p, clinician=False)
     p.set_defaults(func=_cmd_backup)
 
 
@@ -89,9 +94,18 @@ def _results(args):
                             "(record one: hiprom analyze CLIP --athlete NAME)")  # fmt: skip
     store = open_store(args.db)
     try:
-        return results_of(store, args.name, date_from=date_from, date_to=date_to)
+        owner = _owner(store, args)
+        return results_of(store, args.name, date_from=date_from, date_to=date_to, owner=owner)
     finally:
         store.close()
+
+
+def _owner(store, args) -> int | None:
+    """The clinician whose athletes these are (``--clinician``), or None: the command line's own."""
+    from hiprom.store.accounts import clinician_id
+
+    name = getattr(args, "clinician", None)
+    return None if name is None else clinician_id(store, name)
 
 
 def _cmd_athletes(args) -> int:
@@ -103,13 +117,20 @@ def _cmd_athletes(args) -> int:
             f"no athletes yet: there is no store at {missing} (record one: hiprom analyze CLIP --athlete X)"
         )
         return 0
+    from hiprom.store.accounts import owners
+
     store = open_store(args.db)
     try:
-        rows = athletes(store)
+        rows = athletes(store, _owner(store, args))
+        others = owners(store) if args.clinician is None else {}
     finally:
         store.close()
     if not rows:
-        print(f"no athletes yet in {store.safe_url} (record one: hiprom analyze CLIP --athlete NAME)")
+        whose = f"of {args.clinician} " if args.clinician else "recorded from the command line "
+        print(f"no athletes {whose}in {store.safe_url} (record one: hiprom analyze CLIP --athlete NAME)")
+    if others:  # the web app's clinicians keep theirs apart: say so rather than "none"
+        listed = ", ".join(f"{name} ({n})" for name, n in sorted(others.items()))
+        print(f"web app clinicians' athletes in this store: {listed}; see them with --clinician USERNAME")
     for name, sessions, last in rows:
         print(f"{name}: {sessions} session(s), last {last or '-'}")
     return 0

@@ -8,7 +8,7 @@ from hiprom.errors import BadInputError
 from hiprom.store.db import Store
 from hiprom.store.models import Clinician
 
-__all__ = ["add_account", "end_sessions", "password_hash_of", "session_generation"]
+__all__ = ["add_account", "clinician_id", "end_sessions", "owners", "password_hash_of", "session_generation"]
 
 
 def add_account(store: Store, username: str, password_hash: str) -> int:
@@ -35,6 +35,29 @@ def end_sessions(store: Store, clinician_id: int) -> None:
         account = s.get(Clinician, clinician_id)
         if account is not None:
             account.session_generation = int(account.session_generation) + 1
+
+
+def clinician_id(store: Store, username: str) -> int:
+    """The id of the clinician called ``username``; :class:`BadInputError` when there is none."""
+    with store.transaction() as s:
+        account = s.scalar(select(Clinician).where(Clinician.username == username))
+    if account is None:
+        raise BadInputError(f"no clinician called {username!r} in this store", option="clinician")
+    return int(account.id)
+
+
+def owners(store: Store) -> dict[str, int]:
+    """Clinician username -> the number of athletes in their part of the store (web app accounts)."""
+    from sqlalchemy import func
+
+    from hiprom.store.models import Athlete
+
+    with store.transaction() as s:
+        joined = select(Clinician.username, func.count(Athlete.id)).join(
+            Athlete, Athlete.clinician_id == Clinician.id
+        )
+        query = joined.group_by(Clinician.username)
+        return {name: int(n) for name, n in s.execute(query)}
 
 
 def password_hash_of(store: Store, username: str) -> tuple[int, str] | None:
