@@ -351,3 +351,25 @@ def test_the_untested_leg_lying_flat_is_not_measured_when_the_other_is_in_positi
     assert [s.side for s in both.sides] == ["left"]
     assert "right" not in both.rotation_deg
     assert any("right leg was not in the test position" in n for n in both.notes)
+
+
+@pytest.mark.parametrize(
+    ("ir", "band"),
+    [(12.0, "limited"), (20.0, "limited"), (28.0, "below healthy"), (45.0, "healthy"),
+     (55.0, "above healthy"), (None, None), (float("nan"), None)],
+)  # fmt: skip
+def test_a_peak_ir_between_limited_and_healthy_is_said_to_be_below_healthy(ir, band):
+    """Not limited is not healthy: 21-39 deg sits below the healthy 40-50 (issue #19)."""
+    from hiprom.norms import ir_band
+    from hiprom.protocols.hip_ir import HipIR
+
+    assert ir_band(ir) == band
+    if ir is not None and ir == ir and ir > 20:
+        entry = {
+            "side": "left",
+            "position": "seated",
+            "peak_ir_deg": ir,
+            "peak_er_deg": 30.0,
+            "limited": False,
+        }
+        assert HipIR().view(entry).verdict == f"not limited ({band})"

@@ -25,6 +25,7 @@ __all__ = [
     "SIDES",
     "Position",
     "Side",
+    "ir_band",
 ]
 
 Position = Literal["supine", "seated", "prone"]
@@ -39,6 +40,19 @@ BORROWING_HIP_FLEXION_DEG = 110.0
 LIMITED_IR_DEG = 20.0
 #: Healthy hip internal rotation (clinical notes, seed norm).
 HEALTHY_IR_DEG = (40.0, 50.0)
+
+
+def ir_band(peak_ir_deg: float | None, limited_ir_deg: float = 20.0) -> str | None:
+    """Where a peak IR falls: "limited" (<= the cut), "below healthy" (between the cut and the healthy
+    range), "healthy" (40-50 deg), "above healthy"; None when not measured."""
+    if peak_ir_deg is None or not math.isfinite(peak_ir_deg):
+        return None
+    if peak_ir_deg <= limited_ir_deg:
+        return "limited"
+    lo, hi = HEALTHY_IR_DEG
+    return "below healthy" if peak_ir_deg < lo else ("healthy" if peak_ir_deg <= hi else "above healthy")
+
+
 #: A side-to-side IR difference of this much is flagged (APTA hip OA guideline, 2017).
 ASYMMETRY_IR_DEG = 15.0
 

@@ -43,6 +43,7 @@ from hiprom.norms import (
     POSITIONS,
     Position,
     Side,
+    ir_band,
 )
 from hiprom.skeleton import joint
 
@@ -332,7 +333,8 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
     findings = []
     for s in sides:
         if s.peak_ir_deg is not None:
-            verdict = "LIMITED" if s.limited else "not limited"
+            band = ir_band(s.peak_ir_deg, cfg.limited_ir_deg)
+            verdict = "LIMITED" if s.limited else f"not limited, {band}"
             lo, hi = HEALTHY_IR_DEG
             findings.append(
                 f"{s.side} hip internal rotation {s.peak_ir_deg:.0f} deg {position}: {verdict} "

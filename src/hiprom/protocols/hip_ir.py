@@ -17,7 +17,7 @@ from hiprom.calibration import (
     BENCH_PEAK_IR_ERROR_DEG,
     ERROR_NOTES,
 )
-from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS
+from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS, ir_band
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol, sides_lines
 from hiprom.results import clip_meta, document, num, side_labels
 
@@ -105,7 +105,10 @@ class HipIR(Protocol):
         )
 
     def view(self, entry: dict) -> EntryView:
-        verdict = {True: "LIMITED", False: "not limited", None: "IR not measured"}[entry.get("limited")]
+        band = ir_band(entry.get("peak_ir_deg"))
+        verdict = {True: "LIMITED", False: f"not limited ({band})", None: "IR not measured"}[
+            entry.get("limited")
+        ]
         return EntryView(
             title=f"{entry['side']} hip, {entry.get('position')}",
             cells=(
