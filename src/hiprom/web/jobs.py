@@ -33,6 +33,12 @@ OUT_OF_MEMORY = ("the analysis needed more memory than one job may use; try a sh
 log = logging.getLogger("hiprom.web.jobs")
 
 
+def _out_of_address_space(exc: BaseException) -> bool:
+    """A failure to map or allocate memory (under the job memory limit a library's import fails so)."""
+    text = str(exc).lower()
+    return any(s in text for s in ("failed to map segment", "cannot allocate memory", "out of memory"))
+
+
 def run_job(job_id: str, db_url: str) -> str:
     """Analyse one job's clip, record the result under its athlete, and mark the job done or failed.
 
@@ -62,9 +68,19 @@ def run_job(job_id: str, db_url: str) -> str:
         except MemoryError:  # the job's memory limit (ThreadRunner): this clip, not the server, gives up
             set_job(store, job_id, status="failed", message=OUT_OF_MEMORY)
             return "failed"
+        except (ImportError, OSError) as exc:
+            if not _out_of_address_space(exc):
+                raise
+            set_job(store, job_id, status="failed", message=OUT_OF_MEMORY)  # a library could not be mapped
+            return "failed"
         except Exception as exc:  # the job must end in a state, whatever happened
             set_job(store, job_id, status="failed",
                     message=f"internal error ({type(exc).__name__}); see the server log")  # fmt: skip
+            raise
+        except BaseException:  # interrupted (a worker stopped; a library aborting under the memory limit)
+            set_job(store, job_id, status="failed",
+                    message="the analysis was interrupted (its worker was stopped, or it went beyond the "
+                    "job memory limit); upload the clip again")  # fmt: skip
             raise
         finally:
             stop.set()
@@ -137,26 +153,28 @@ class ThreadRunner:
     def submit(self, job_id: str) -> None:
         with self._lock:
             try:
-                future = self.pool.submit(run_job, job_id, self.db_url)
+                pool = self.pool
+                future = pool.submit(run_job, job_id, self.db_url)
             except BrokenProcessPool:
-                self.pool = self._new_pool()
-                future = self.pool.submit(run_job, job_id, self.db_url)
-        future.add_done_callback(lambda f: self._report(f, job_id))
+                pool = self.pool = self._new_pool()
+                future = pool.submit(run_job, job_id, self.db_url)
+        future.add_done_callback(lambda f: self._report(f, job_id, pool))
 
-    def _report(self, future, job_id: str) -> None:
+    def _report(self, future, job_id: str, pool: ProcessPoolExecutor) -> None:
         if future.cancelled() or (exc := future.exception()) is None:
             return
         if isinstance(exc, BrokenProcessPool):  # a worker died (killed, or beyond its memory limit)
-            self._after_a_dead_worker(job_id)
+            self._after_a_dead_worker(job_id, pool)
             return
         log.error("analysis job crashed", exc_info=exc)
 
-    def _after_a_dead_worker(self, job_id: str) -> None:
+    def _after_a_dead_worker(self, job_id: str, pool: ProcessPoolExecutor) -> None:
         """The job the dead worker was running fails; the ones still queued behind it run again."""
         with self._lock:
             if self._stop.is_set():
                 return
-            if self.pool._broken:  # the first report of this death replaces the pool
+            if self.pool is pool:  # the first report of this pool's death replaces it
+                pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = self._new_pool()
         store = open_store(self.db_url)
         try:
