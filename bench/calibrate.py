@@ -4,8 +4,9 @@ The one home of hiprom's stated errors and fitted constants is that file;
 ``hiprom.calibration`` reads it and everything that states an error reads
 ``hiprom.calibration``. This script is the only writer. It reads
 ``bench/last_accuracy_run.txt`` and ``bench/last_holdout_run.txt``
-(``bench/accuracy.py``), ``bench/last_realism_run.txt`` and
-``bench/last_realism_holdout_run.txt`` (``bench/realism.py``) and, for each
+(``bench/accuracy.py``), ``bench/last_realism_run.txt``,
+``bench/last_realism_holdout_run.txt`` and ``bench/last_release_holdout_run.txt``
+(``bench/realism.py``; ``SUITES``) and, for each
 stated error, records every row it comes from with its suite, clip count and
 whether the row is in-sample (the main grid, on which the corrections and
 cut-offs were fitted), left out (refitted without the set-up scored) or held
@@ -43,7 +44,7 @@ SUITES = {A: ("main grid", "in-sample"), H: ("held out", "held-out"),
           RL: ("release held out", "held-out")}  # fmt: skip
 COMMANDS = {A: "python bench/accuracy.py --record",
             H: "python bench/accuracy.py --suite holdout --record",
-            R: "python bench/realism.py --out bench/last_realism_run.txt",
+            R: f"python bench/realism.py --out bench/{R}",
             RH: f"python bench/realism.py --suite holdout --out bench/{RH}",
             RL: f"python bench/realism.py --suite release --out bench/{RL}"}  # fmt: skip
 

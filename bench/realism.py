@@ -93,10 +93,7 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     from hiprom.synth.truthfile import load_truth
 
     protocol = protocols.get(scenario.test)
-    clip, capture = (
-        cache / f"{scenario.name}.mp4",
-        bench_capture(cache),
-    )
+    clip, capture = cache / f"{scenario.name}.mp4", bench_capture(cache)
     rule = protocol.person_rule
     series = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=rule).series
     if series.marker_ccw_deg is None:
@@ -137,11 +134,12 @@ def _k2c_score(doc: dict, truth: dict) -> dict:
         found += 1
         e = entries[i]
         tilt, onset = e["pelvic_tilt"], e["pelvic_tilt"]["onset"]["hip_flexion_deg"]
+        true_onset = t["onset"]["hip_flexion_deg"] if t["onset"]["found"] else None
         pairs = [
             ("thigh", e["peak_thigh_angle_deg"], t["peak_thigh_vs_table_deg"]),
             ("goniometer", e["peak_trunk_thigh_angle_deg"], t["peak_trunk_thigh_deg"]),
             ("tilt", tilt["peak_deg"], t["peak_pelvic_tilt_deg"]),
-            ("onset", onset, t["onset"]["hip_flexion_deg"] if t["onset"]["found"] else None),
+            ("onset", onset, true_onset),
         ]
         for key, measured, true in pairs:
             if measured is None:
@@ -151,10 +149,7 @@ def _k2c_score(doc: dict, truth: dict) -> dict:
                 continue
             errors[key].append(measured - true)
             off += abs(measured - true) > OFF_DEG
-        ci, true_onset = (
-            tilt["onset"].get("ci_deg"),
-            t["onset"]["hip_flexion_deg"] if t["onset"]["found"] else None,
-        )
+        ci = tilt["onset"].get("ci_deg")
         if ci is not None and true_onset is not None:
             covered.append(bool(ci[0] <= true_onset <= ci[1]))
         flag = e["lumbar_borrowing"]["flag"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -125,8 +127,6 @@ def write_csv_columns(
     ``missing``: what a NaN is written as (``None``: ``nan``, which ``numpy.loadtxt`` reads back;
     ``""``: an empty cell, as spreadsheets expect).
     """
-    import io
-
     import numpy as np
 
     table = np.column_stack([np.asarray(v, float) for v in columns.values()])
@@ -134,8 +134,6 @@ def write_csv_columns(
     np.savetxt(buf, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
     text = buf.getvalue()
     if missing is not None:
-        import re
-
         text = re.sub(r"(^|,)nan(?=,|$)", lambda m: m.group(1) + missing, text, flags=re.M)
     with atomic_output(path) as tmp, open(tmp, "w") as fh:
         fh.write(text)

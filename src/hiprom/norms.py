@@ -42,7 +42,7 @@ LIMITED_IR_DEG = 20.0
 HEALTHY_IR_DEG = (40.0, 50.0)
 
 
-def ir_band(peak_ir_deg: float | None, limited_ir_deg: float = 20.0) -> str | None:
+def ir_band(peak_ir_deg: float | None, limited_ir_deg: float = LIMITED_IR_DEG) -> str | None:
     """Where a peak IR falls: "limited" (<= the cut), "below healthy" (between the cut and the healthy
     range), "healthy" (40-50 deg), "above healthy"; None when not measured."""
     if peak_ir_deg is None or not math.isfinite(peak_ir_deg):

@@ -246,7 +246,8 @@ def analyze_knee_to_chest(
 
 
 def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg):
-    """The card's tilt over one rep: the onset, the peak tilt (None when not read) and the finding.
+    """The card's tilt over one rep: the onset, the peak tilt and the peak hip flexion on the pelvis (None
+    when the card was not known through the raise), and the finding.
 
     ``card`` is ``(tilt, tilt_read)``: the tilt with the followed frames, and with only the frames
     the card was read in (the peak tilt and a "no" answer rest on these)."""
@@ -261,7 +262,7 @@ def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera,
     peak_hip = float(np.nanmax(window)) if peak_tilt is not None and np.isfinite(window).any() else None
     off_square = camera is not None and camera.off_square
     u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
-    onset = {**find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u), "peak_hip": peak_hip}
+    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
     borrowing, confidence, reasons = judge_borrowing(
         onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
         baseline is not None,
@@ -288,7 +289,7 @@ def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera,
             f"every camera is {anycam[0]} deg (worst {anycam[1]}; square-on {square[0]}, worst {square[1]}), "
             f"so the interval is widened by {u:.0f} deg and the confidence is at most moderate"
         )
-    return onset, peak_tilt, borrowing, confidence, reasons
+    return onset, peak_tilt, peak_hip, borrowing, confidence, reasons
 
 
 SWAPPED_NOTE = (
@@ -360,7 +361,7 @@ def _analyse_rep(
     peak_gonio = float(np.nanmax(leg.trunk_thigh_deg[window] * scale))
     peak_knee = float(np.nanmax(leg.knee_flexion_deg[window]))
     onset = dict(hip=None, thigh=None, time=None, ci=None)
-    peak_tilt = None
+    peak_tilt = peak_hip = None
     if tilt is None:  # not measured is never "no": the finding is not assessed
         method, borrowing, confidence = "markerless", None, None
         reasons = [
@@ -373,7 +374,7 @@ def _analyse_rep(
         ]
     else:
         method = "marker"
-        onset, peak_tilt, borrowing, confidence, reasons = _marker_finding(
+        onset, peak_tilt, peak_hip, borrowing, confidence, reasons = _marker_finding(
             time_s, thigh, base_thigh, tilt, baseline, rep, camera, peak_thigh, cfg
         )
     return KneeToChestRep(
@@ -394,5 +395,5 @@ def _analyse_rep(
         confidence=confidence,
         reasons=tuple(reasons),
         warnings=tuple(warnings),
-        peak_hip_flexion_deg=onset.get("peak_hip"),
+        peak_hip_flexion_deg=peak_hip,
     )

@@ -106,7 +106,7 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     whole raise (:mod:`hiprom.analysis.hinge`), its bootstrap interval widened
     by ``u``; with too few frames for a fit, the rule's own first crossing
     (interval: the crossings of the threshold +- max(sd, 1 deg)).
-    Returns ``dict(hip, thigh, time, ci, excess, threshold, method)``: the first four ``None``
+    Returns ``dict(hip, thigh, time, ci, excess, threshold)``: the first four ``None``
     without an onset; ``excess`` the largest excess tilt over the raise and hold, against
     ``threshold``.
     """
@@ -118,8 +118,7 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     idx = first_sustained(t, excess > threshold, cfg.min_duration_s)
     peak_excess = float(np.nanmax(excess)) if np.isfinite(excess).any() else np.nan
     if idx < 0:
-        return dict(hip=None, thigh=None, time=None, ci=None, excess=peak_excess, threshold=threshold,
-                    method=None)  # fmt: skip
+        return dict(hip=None, thigh=None, time=None, ci=None, excess=peak_excess, threshold=threshold)
     hips, thighs = hip[raise_part], thigh[raise_part]
     lift = hips + tilt[raise_part]  # the thigh's lift from rest: it keeps rising past a stiff hip's hinge
     fit = fit_hinge(lift, excess)
@@ -129,7 +128,7 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
         ci_lo, ci_hi = _value_at(hips, lo), _value_at(hips, hi)
         return dict(hip=_value_at(hips, at), thigh=_value_at(thighs, at), time=_value_at(t, at),
                     ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
-                    threshold=threshold, method="hinge fit")  # fmt: skip
+                    threshold=threshold)  # fmt: skip
     # too few frames for a fit (or a fit that disagrees with the rule): the rule's own timing
     spread = max(sd if np.isfinite(sd) else 0.0, 1.0)  # at least 1 deg: the marker's own resolution
     lo = first_sustained(t, excess > threshold - spread, cfg.min_duration_s)
@@ -138,7 +137,7 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     ci_hi = float(hips[hi]) if hi >= 0 else float(np.nanmax(hips))
     return dict(hip=float(hips[idx]), thigh=float(thighs[idx]), time=float(t[idx]),
                 ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
-                threshold=threshold, method="threshold")  # fmt: skip
+                threshold=threshold)  # fmt: skip
 
 
 def _crossing(lift: np.ndarray, value: float) -> float:

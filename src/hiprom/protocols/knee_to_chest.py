@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, POSE_MODEL_REST_THIGH_DEG, POSE_MODEL_THIGH_OFFSET_DEG
+from hiprom.calibration import (
+    BENCH_PEAK_ERROR_DEG,
+    CAMERA_ESTIMATE_ERROR_DEG,
+    ONSET_INTERVAL_COVERAGE,
+    POSE_MODEL_REST_THIGH_DEG,
+    POSE_MODEL_THIGH_OFFSET_DEG,
+)
 from hiprom.errors import BadInputError
 from hiprom.norms import FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
@@ -232,8 +238,7 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
 
 
 def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
-    from hiprom.calibration import CAMERA_ESTIMATE_ERROR_DEG as est
-
+    est = CAMERA_ESTIMATE_ERROR_DEG
     if rep.camera is None:
         return None
     return {
@@ -320,8 +325,7 @@ def accuracy_line(entry: dict[str, Any]) -> str:
 
 def _coverage_note() -> str:
     """How often the onset interval held the benchmark's hinge (hiprom.calibration): not a 95 % interval."""
-    from hiprom.calibration import ONSET_INTERVAL_COVERAGE as cov
-
+    cov = ONSET_INTERVAL_COVERAGE
     parts = [f"{held}/{n} reps ({suite})" for suite, got in cov.items() if got for held, n in [got]]
     return f"; the onset interval held the true onset on {', '.join(parts)}" if parts else ""
 
@@ -338,6 +342,7 @@ def write_frames_csv(
     and, within each rep, from that rep's rest, with the hip's own flexion on the pelvis (thigh - rest -
     tilt, as the onset uses it). Missing values are empty cells."""
     from hiprom._fs import write_csv_columns
+    from hiprom.analysis.onset import relative_tilt
 
     columns: dict[str, np.ndarray] = {"time_s": time_s}
     for side, leg in angles.items():
@@ -348,12 +353,9 @@ def write_frames_csv(
         columns["pelvic_tilt_marker_deg"] = tilt_deg
         from_rest = np.full(time_s.shape, np.nan)
         hips = {side: np.full(time_s.shape, np.nan) for side in {r.side for r in reps}}
-        for r in reps:
-            still = tilt_deg[r.baseline.start_frame : r.baseline.stop_frame] if r.baseline else tilt_deg[:0]
-            if not np.isfinite(still).any():
-                continue
+        for r in reps:  # each rep's tilt from its own rest, as the analysis measured it
             inside = slice(r.rep.start_frame, r.rep.end_frame + 1)
-            from_rest[inside] = tilt_deg[inside] - np.nanmedian(still)
+            from_rest[inside] = relative_tilt(tilt_deg, r.baseline, r.rep)[0][inside]
             hips[r.side][inside] = (
                 angles[r.side].thigh_vs_table_deg[inside] - rest_thigh_deg - from_rest[inside]
             )

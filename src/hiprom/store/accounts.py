@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hiprom.errors import BadInputError
 from hiprom.store.db import Store
-from hiprom.store.models import Clinician
+from hiprom.store.models import Athlete, Clinician
 
 __all__ = ["add_account", "clinician_id", "end_sessions", "owners", "password_hash_of", "session_generation"]
 
@@ -39,19 +39,13 @@ def end_sessions(store: Store, clinician_id: int) -> None:
 
 def clinician_id(store: Store, username: str) -> int:
     """The id of the clinician called ``username``; :class:`BadInputError` when there is none."""
-    with store.transaction() as s:
-        account = s.scalar(select(Clinician).where(Clinician.username == username))
-    if account is None:
+    if (found := password_hash_of(store, username)) is None:
         raise BadInputError(f"no clinician called {username!r} in this store", option="clinician")
-    return int(account.id)
+    return int(found[0])
 
 
 def owners(store: Store) -> dict[str, int]:
     """Clinician username -> the number of athletes in their part of the store (web app accounts)."""
-    from sqlalchemy import func
-
-    from hiprom.store.models import Athlete
-
     with store.transaction() as s:
         joined = select(Clinician.username, func.count(Athlete.id)).join(
             Athlete, Athlete.clinician_id == Clinician.id

@@ -26,6 +26,7 @@ UCUM = "http://unitsofmeasure.org"
 _LATERALITY_EXT = "https://github.com/hiprom/hiprom/fhir/StructureDefinition/laterality"
 _INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
 _ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+_HIP_JOINT = {"system": SNOMED, "code": "24136001", "display": "Hip joint structure"}
 _LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 _POSITION = {
     "supine": ("40199007", "Supine body position"),
@@ -155,7 +156,7 @@ def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
                 "effectiveDateTime": r.date.isoformat(),
                 "valueQuantity": {"value": float(value), "unit": "deg", "system": UCUM, "code": "deg"},
                 "bodySite": {
-                    "coding": [{"system": SNOMED, "code": "24136001", "display": "Hip joint structure"}],
+                    "coding": [_HIP_JOINT],
                     "text": f"{r.side} hip joint",
                     "extension": [
                         {
@@ -194,14 +195,13 @@ def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
 
 def _finding(r: StoredResult, patient_url: str, athlete: str, code: str, display: str, value, notes) -> dict:
     """A yes/no finding as an Observation: ``valueBoolean``, or a data-absent reason when not assessed."""
-    hip = {"coding": [{"system": SNOMED, "code": "24136001", "display": "Hip joint structure"}]}
     observation = {
         "resourceType": "Observation",
         "status": "final",
         "code": {"coding": [{"system": MEASURE_SYSTEM, "code": code, "display": display}], "text": display},
         "subject": {"reference": patient_url, "display": athlete},
         "effectiveDateTime": r.date.isoformat(),
-        "bodySite": {**hip, "text": f"{r.side} hip joint"},
+        "bodySite": {"coding": [_HIP_JOINT], "text": f"{r.side} hip joint"},
     }
     if value is None:  # not assessed is never "no"
         absent = {"system": _ABSENT, "code": "not-performed", "display": "Not Performed"}

@@ -17,7 +17,6 @@ import numpy as np
 
 from hiprom.capture.encode import VideoWriter
 from hiprom.kinematics.filtering import runs
-from hiprom.norms import BORROWING_HIP_FLEXION_DEG
 from hiprom.synth.camera import Camera, place_camera
 from hiprom.synth.card import card_image, card_rest_corners, paint_card
 from hiprom.synth.extras import clothed_colours, second_person_mesh
@@ -34,10 +33,8 @@ from hiprom.synth.scene import (
 from hiprom.synth.truth import ir_truth, knee_to_chest_truth, rep_onset_truth
 from hiprom.synth.truthfile import write_truth_csv, write_truth_json
 
-__all__ = ["LUMBAR_BORROWING_HIP_DEG", "CameraSetup", "Prepared", "Scenario", "generate_clip", "prepare"]
+__all__ = ["CameraSetup", "Prepared", "Scenario", "generate_clip", "prepare"]
 
-#: Onset below this hip flexion is lumbar borrowing (the clinical cut, hiprom.norms).
-LUMBAR_BORROWING_HIP_DEG = BORROWING_HIP_FLEXION_DEG
 _IDEAL_VIEW = {"knee-to-chest": "side", "supine": "overhead", "seated": "front", "prone": "foot_end"}
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
+from hiprom.norms import BORROWING_HIP_FLEXION_DEG
 from hiprom.synth.scene import SceneBody
 
 __all__ = ["HINGE_TOLERANCE_DEG", "ir_truth", "knee_to_chest_truth", "onset_truth", "rep_onset_truth"]
@@ -147,9 +148,9 @@ def onset_truth(time_s: np.ndarray, truth: dict[str, np.ndarray]) -> dict:
     al. 2002): the start of the last stretch before the rep's largest excess
     in which the skeleton's tilt stays above the curve (by more than
     :data:`HINGE_TOLERANCE_DEG`); its first frame's hip flexion (past the
-    hinge a stiff hip gains little, so this reads at most a frame's step
-    of that little late). No detection rule of the analysis (threshold, duration, noise
-    model) enters it, so a wrong rule there shows up against this truth.
+    hinge a stiff hip gains little, so this reads at most a frame's step of
+    that little late). No detection rule of the analysis (threshold, duration,
+    noise model) enters it, so a wrong rule there shows up against this truth.
     """
     time_s = np.asarray(time_s, float)
     hip, thigh, trunk = (np.asarray(truth[k], float) for k in ("hip_flexion_deg", "thigh_vs_table_deg",
@@ -161,17 +162,13 @@ def onset_truth(time_s: np.ndarray, truth: dict[str, np.ndarray]) -> dict:
                 "trunk_thigh_deg": None, "definition": "geometric hinge"}  # fmt: skip
     under = np.flatnonzero(excess[: peak + 1] <= HINGE_TOLERANCE_DEG)
     idx = int(under[-1]) + 1 if under.size else 0  # the first frame beyond the curve for good
-
-    def at(values: np.ndarray) -> float:
-        return float(values[idx])
-
     return {
         "found": True,
-        "time_s": at(time_s),
+        "time_s": float(time_s[idx]),
         "frame": idx,
-        "hip_flexion_deg": at(hip),
-        "thigh_vs_table_deg": at(thigh),
-        "trunk_thigh_deg": at(trunk),
+        "hip_flexion_deg": float(hip[idx]),
+        "thigh_vs_table_deg": float(thigh[idx]),
+        "trunk_thigh_deg": float(trunk[idx]),
         "definition": "geometric hinge",
     }
 
@@ -184,8 +181,6 @@ def rep_onset_truth(
     Borrowing = the pelvis left the normal curve before the clinical cut-off
     (:data:`hiprom.norms.BORROWING_HIP_FLEXION_DEG`).
     """
-    from hiprom.norms import BORROWING_HIP_FLEXION_DEG
-
     time_s = np.asarray(time_s, float)
     idx = np.flatnonzero((time_s >= start_s - 1e-6) & (time_s <= end_s + 1e-6))
     window = slice(int(idx[0]), int(idx[-1]) + 1)
