@@ -12,7 +12,7 @@ from __future__ import annotations
 from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import IRMotion, KneeToChestMotion
 
-__all__ = ["realistic_holdout_suite", "realistic_suite"]
+__all__ = ["clothed_ir_scenario", "realistic_holdout_suite", "realistic_suite"]
 
 _SIZES = {"540p": (960, 540), "720p": (1280, 720), "1080p": (1920, 1080)}
 
@@ -64,7 +64,7 @@ def _k2c(
     )
 
 
-def _ir(
+def clothed_ir_scenario(
     name: str,
     side: str,
     position: str,
@@ -75,6 +75,7 @@ def _ir(
     pan: float = 0.0,
     seed: int = 0,
 ) -> Scenario:
+    """A hip-rotation clip of the hard cases: clothed legs in a cluttered room, the camera 4 deg up."""
     return Scenario(
         name=name,
         test="hip-ir",
@@ -176,8 +177,8 @@ def _main_knee_to_chest() -> list[Scenario]:
 
 def _main_hip_ir() -> list[Scenario]:
     return [
-        _ir("real_ir_seated_left_tracksuit", "left", "seated", 30.0, seed=611),
-        _ir(
+        clothed_ir_scenario("real_ir_seated_left_tracksuit", "left", "seated", 30.0, seed=611),
+        clothed_ir_scenario(
             "real_ir_seated_right_leggings",
             "right",
             "seated",
@@ -186,11 +187,13 @@ def _main_hip_ir() -> list[Scenario]:
             shape="heavy",
             seed=612,
         ),
-        _ir("real_ir_supine_left_tracksuit", "left", "supine", 35.0, seed=613),
-        _ir("real_ir_supine_right_leggings", "right", "supine", 22.0, clothing="leggings", pan=8.0, seed=614),
+        clothed_ir_scenario("real_ir_supine_left_tracksuit", "left", "supine", 35.0, seed=613),
+        clothed_ir_scenario(
+            "real_ir_supine_right_leggings", "right", "supine", 22.0, clothing="leggings", pan=8.0, seed=614
+        ),
         # added with the knee placed from the proportions (#14): other bodies, so that the clothed-leg error
         # is not one body's proportions
-        _ir(
+        clothed_ir_scenario(
             "real_ir_seated_left_leggings_athletic",
             "left",
             "seated",
@@ -200,8 +203,10 @@ def _main_hip_ir() -> list[Scenario]:
             pan=-8.0,
             seed=615,
         ),
-        _ir("real_ir_supine_left_tracksuit_slim", "left", "supine", 15.0, shape="slim_female", seed=616),
-        _ir(
+        clothed_ir_scenario(
+            "real_ir_supine_left_tracksuit_slim", "left", "supine", 15.0, shape="slim_female", seed=616
+        ),
+        clothed_ir_scenario(
             "real_ir_seated_right_tracksuit_slim",
             "right",
             "seated",
@@ -254,7 +259,7 @@ def realistic_holdout_suite() -> list[Scenario]:
             shape="slim_female",
             seed=705,
         ),
-        _ir(
+        clothed_ir_scenario(
             "realho_ir_seated_left_leggings",
             "left",
             "seated",
@@ -263,7 +268,9 @@ def realistic_holdout_suite() -> list[Scenario]:
             shape="slim_female",
             seed=711,
         ),
-        _ir("realho_ir_supine_right_tracksuit", "right", "supine", 40.0, shape="athletic_male", seed=712),
+        clothed_ir_scenario(
+            "realho_ir_supine_right_tracksuit", "right", "supine", 40.0, shape="athletic_male", seed=712
+        ),
         # added with #16 (run once, this release): strapped cards in depth order
         _k2c(
             "realho_k2c_right_stiff88_strapped12",

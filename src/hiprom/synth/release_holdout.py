@@ -13,7 +13,8 @@ and the card on every knee-to-chest clip.
 from __future__ import annotations
 
 from hiprom.synth.generate import CameraSetup, Scenario
-from hiprom.synth.motion import IRMotion, KneeToChestMotion
+from hiprom.synth.motion import KneeToChestMotion
+from hiprom.synth.realistic import clothed_ir_scenario
 
 __all__ = ["release_holdout_suite"]
 
@@ -58,17 +59,7 @@ def release_holdout_suite() -> list[Scenario]:
             )
         )
     for m, (side, position, peak, pan, shape, clothing) in enumerate(_IR):
-        out.append(
-            Scenario(
-                name=f"rel_ir_{position}_{side}_{int(peak)}_{clothing}",
-                test="hip-ir",
-                ir=IRMotion(side=side, position=position, peak_ir_deg=peak, peak_er_deg=30.0),
-                body_shape=shape,
-                camera=CameraSetup(tilt_deg=4.0, pan_deg=pan),
-                speed=1.5,
-                background="cluttered",
-                seed=950 + m,
-                clothing=clothing,
-            )
-        )
+        name = f"rel_ir_{position}_{side}_{int(peak)}_{clothing}"
+        out.append(clothed_ir_scenario(name, side, position, peak, shape=shape, clothing=clothing, pan=pan,
+                                       seed=950 + m))  # fmt: skip
     return out
