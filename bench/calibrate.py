@@ -32,6 +32,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import narrative
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TARGET = ROOT / "src" / "hiprom" / "calibration.json"
@@ -330,66 +333,9 @@ def readme_table(doc: dict) -> str:
     return "\n".join(lines)
 
 
-#: README blocks copied from a bench output: (marker name, output file, the rows' leading cells or a
-#: line's start)
-ANALYSIS_ROWS = [("markerless", q, g) for q in ("peak_thigh (deg)", "peak_trunk_thigh (deg)",
-                                                 "peak_knee_flexion (deg)")
-                 for g in ("all", "pan within 15 (the target's)", "estimated square-on", "camera=pan0/tilt5",
-                           "camera=pan10/tilt5", "camera=pan-15/tilt15", "camera=pan25/tilt8",
-                           "camera=pan180/tilt5")]  # fmt: skip
-ANALYSIS_ROWS += [("marker", q, g)
-                  for q in ("peak_tilt (deg)", "peak_hip_flexion (deg)", "onset (deg)", "hinge (deg)")
-                  for g in ("all", "pan within 15 (the target's)", "estimated square-on")]  # fmt: skip
-BLOCKS = {
-    "knee-to-chest analysis": (A, ANALYSIS_ROWS, ("marker: flag correct", "marker: the onset interval")),
-    "held-out analysis": (H, ANALYSIS_ROWS, ("marker: flag correct", "marker: the onset interval")),
-}
-
-
-#: README blocks that copy a whole table of a bench output (from its header line to its last row)
-TABLES = {f"card cases ({suite})": (name, "| card case |") for suite, name in (("realistic", R),
-          ("realistic held out", RH), ("release held out", RL))}  # fmt: skip
-
-
-def _table(out: Outputs, source: str, header: str) -> str:
-    lines = out.text[source].splitlines()
-    start = next(i for i, ln in enumerate(lines) if ln.startswith(header))
-    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
-    return "\n".join(lines[start:end])
-
-
-def bench_block(out: Outputs, name: str) -> str:
-    """A README table of bench rows (verbatim) and summary lines, from one committed output."""
-    if name in TABLES:
-        return _table(out, *TABLES[name])
-    source, rows, starts = BLOCKS[name]
-    lines = ["| mode | quantity | group | clips | MAE | bias | max |", "|---|---|---|---|---|---|---|"]
-    for cells in rows:
-        parts = out._row(source, cells)
-        if parts is not None:
-            lines.append("| " + " | ".join(parts) + " |")
-    lines.append("")
-    lines += [f"- {out._line(source, s)}" for s in starts if out._line(source, s)]
-    return "\n".join(lines)
-
-
-def _markers(name: str) -> tuple[str, str]:
-    return (
-        f"<!-- bench block: {name} (written by bench/calibrate.py) -->",
-        f"<!-- end bench block: {name} -->",
-    )
-
-
-def write_readme(doc: dict, out: Outputs, readme: Path = ROOT / "README.md") -> None:
-    text = readme.read_text()
-    blocks = [(README_START, README_END, readme_table(doc))]
-    blocks += [(*_markers(name), bench_block(out, name)) for name in (*BLOCKS, *TABLES)]
-    for start_marker, end_marker, body in blocks:
-        if start_marker not in text:
-            continue
-        start, end = text.index(start_marker) + len(start_marker), text.index(end_marker)
-        text = text[:start] + "\n" + body + "\n" + text[end:]
-    readme.write_text(text)
+def write_readme(doc: dict, root: Path = ROOT) -> None:
+    """The README's and docs' generated blocks and value markers (``bench/narrative.py``)."""
+    narrative.write(doc, root, extra={README_START: (README_END, readme_table(doc))})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -406,8 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         print("calibration.json is up to date" if same else "calibration.json differs from the bench outputs")
         return 0 if same else 1
     TARGET.write_text(text)
-    write_readme(doc, outputs)
-    print(f"wrote {TARGET.relative_to(ROOT)} and the README's calibration table")
+    write_readme(doc)
+    print(f"wrote {TARGET.relative_to(ROOT)}, the README's and docs' tables and figures")
     return 0
 
 

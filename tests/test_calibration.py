@@ -127,51 +127,48 @@ def test_the_readmes_table_of_stated_errors_is_the_calibration_files(calibrate):
     assert shown == calibrate.readme_table(calibration.DATA), "run: python bench/calibrate.py"
 
 
-def _measured_numbers() -> set[str]:
-    """Every decimal number in the committed bench outputs, the calibration file and the samples' truth."""
-    import re
-
-    sources = [*BENCH.glob("last_*.txt"), ROOT / "src" / "hiprom" / "calibration.json",
-               *(ROOT / "sample_videos").glob("*.truth.json")]  # fmt: skip
-    found = set()
-    for path in sources:
-        for m in re.finditer(r"\d+\.\d+", path.read_text()):
-            found.add(m.group(0))
-            found.add(str(round(float(m.group(0)), 1)))  # a table's 2-decimal figure quoted to one
-    return found
+@pytest.fixture(scope="module")
+def narrative():
+    spec = importlib.util.spec_from_file_location("narrative", BENCH / "narrative.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-@pytest.mark.parametrize("doc", ["README.md", *sorted(p.name for p in (ROOT / "docs").glob("*.md"))])
-def test_every_measured_figure_in_the_docs_is_in_a_committed_output(doc):
-    """A decimal figure in prose or a table (degrees, percent, MAE) must appear in a bench output, the
-    calibration file or a sample's truth; code blocks are the CLI's own output (tests/test_readme.py)."""
-    import re
-
-    path = ROOT / doc if doc == "README.md" else ROOT / "docs" / doc
-    known, missing, fenced = _measured_numbers(), [], False
-    for i, line in enumerate(path.read_text().splitlines(), 1):
-        if line.startswith("```"):
-            fenced = not fenced
-        if fenced or "<!-- not measured" in line:  # said so where it stands
-            continue
-        for m in re.finditer(r"(?<![\w.])[−-]?(\d+\.\d+)(?=\s*(?:°|deg|%|\)|,|;| MAE| /| \())", line):
-            if m.group(1) not in known:
-                missing.append(f"{doc}:{i}: {m.group(0)}")
-    assert not missing, "figures with no committed output behind them:\n" + "\n".join(missing)
+DOCS = ["README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "knee-to-chest analysis",
-        "held-out analysis",
-        "card cases (realistic)",
-        "card cases (realistic held out)",
-        "card cases (release held out)",
-    ],
-)
-def test_the_readmes_bench_blocks_are_the_committed_outputs_rows(calibrate, name):
-    text = (ROOT / "README.md").read_text()
-    start_marker, end_marker = calibrate._markers(name)
-    shown = text[text.index(start_marker) + len(start_marker) : text.index(end_marker)].strip()
-    assert shown == calibrate.bench_block(calibrate.Outputs(BENCH), name), "run: python bench/calibrate.py"
+@pytest.mark.parametrize("doc", DOCS)
+def test_every_figure_in_the_docs_is_what_its_source_gives_now(narrative, calibrate, doc):
+    """Each value marker's text is what its spec (a stated error, a calibration entry, a bench output's
+    cell or line, a norm) gives from the committed files, and each generated block is the outputs'."""
+    text = (ROOT / doc).read_text()
+    table = {calibrate.README_START: (calibrate.README_END, calibrate.readme_table(calibration.DATA))}
+    rendered = narrative.render(narrative.render_blocks(text, BENCH, table), calibration.DATA)
+    assert rendered == text, f"{doc}: run python bench/calibrate.py"
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_no_decimal_figure_in_the_docs_stands_without_a_source(narrative, doc):
+    """A decimal figure outside a value marker, a generated block or code is typed by hand: it fails
+    unless its line says ``<!-- not measured: why -->`` (a setting, a one-off probe, dated history)."""
+    loose = narrative.unbound_figures((ROOT / doc).read_text())
+    assert not loose, f"{doc}: figures with no source: " + ", ".join(f"line {i}: {f}" for i, f in loose)
+
+
+def test_a_stale_figure_is_caught(narrative, tmp_path):
+    """The checks can fail: a marker holding an old value, a figure typed bare, a block edited by hand."""
+    spec = "err:k2c.thigh.square-on:mae"
+    now = narrative.resolve(spec, calibration.DATA)
+    stale = f"thigh <!-- v:{spec} -->{float(now) + 1.0}<!-- /v -->° and 3.14° bare"
+    assert narrative.render(stale, calibration.DATA) != stale
+    assert narrative.unbound_figures(stale) == [(1, "3.14")]
+    assert narrative.unbound_figures("Apache-2.0, mediapipe 0.10.21, <!-- not measured: x --> 2.5 GB") == []
+    start, end = narrative.block_markers("repeatability")
+    edited = f"{start}\n| measure | pairs |\n|---|---|\n| peak thigh (deg) | 1 |\n{end}"
+    assert narrative.render_blocks(edited) != edited
+
+
+def test_every_generated_block_is_shown_somewhere(narrative):
+    shown = "".join((ROOT / d).read_text() for d in DOCS)
+    assert [n for n in narrative.BLOCKS if narrative.block_markers(n)[0] not in shown] == []
