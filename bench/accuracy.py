@@ -179,6 +179,18 @@ def _ir_rows(scenario, cache: Path, summary: dict, truth: dict) -> dict:
             "warnings": r["quality"]["warnings"],
             "pivot": r["pivot"],
             "true_shank_px": float(np.median(shank[:10])),
+            # the camera's offset from the femur's axis: estimated (thigh foreshortening) and true (the
+            # femur lies along the view's ideal direction, which pan and tilt swing the camera off)
+            "view_offset_est": r.get("view_offset_deg"),
+            "view_offset_true": float(
+                np.degrees(
+                    np.arccos(
+                        np.cos(np.radians(scenario.camera.pan_deg))
+                        * np.cos(np.radians(scenario.camera.tilt_deg))
+                    )
+                )
+            ),
+            "benchmarked_view": r.get("benchmarked_view"),
         }
     }
 

@@ -32,7 +32,7 @@ def ir_table(results: list[dict]) -> str:
         lines.append(f"| {position} | {offset} | {len(members)} | {num(ir[0])} | {num(ir[1], '+')} | "
                      f"{num(ir[2])} | {num(er[0])} | {limited}/{len(members)} | {refused} | "
                      f"{num(er[2])} |")  # fmt: skip
-    lines += ["", proportions_line(suite), "", side_to_side_line(suite)]
+    lines += ["", proportions_line(suite), "", side_to_side_line(suite), "", view_offset_line(suite)]
     lines += ["", "| gate clip | expected | outcome |", "|---|---|---|"]
     for r in results:
         if not r["name"].startswith("irgate_"):
@@ -40,10 +40,19 @@ def ir_table(results: list[dict]) -> str:
         expected = "refused" if "_refuse_" in r["name"] else "compensation warning"
         if "_limit_" in r["name"]:
             expected = "documented limit"
+        if "_view_" in r["name"]:
+            expected = "not benchmarked"
         a = r["ir"]
+        if "error" not in a and expected == "not benchmarked":
+            said = [w for w in a["warnings"] if "not benchmarked for this view" in w]
+            outcome = (f"measured (IR error {a['peak_ir_err']:+.1f} deg, estimated offset "
+                       f"{a['view_offset_est']:.0f} deg, true {a['view_offset_true']:.0f}); "
+                       + ("; ".join(said) or "no warning"))  # fmt: skip
+            lines.append(f"| {r['name']} | {expected} | {'PASS' if said else 'FAIL'}: {outcome} |")
+            continue
         if "error" in a:
             outcome = f"refused: {a['error']}"
-            passed = expected == "refused"
+            passed = expected in ("refused", "not benchmarked")
         else:
             comp = [w for w in a["warnings"] if "compensation" in w]
             ir_err = "n/a" if a["peak_ir_err"] is None else f"{a['peak_ir_err']:+.1f} deg"
@@ -66,6 +75,26 @@ def side_to_side_line(suite: list[dict]) -> str:
         if d:
             parts.append(f"{position} MAE {np.mean(d):.1f} (worst {np.max(d):.1f}, n={len(d)} pairs)")
     return f"hip-ir side-to-side difference error: {'; '.join(parts) or 'n/a'}"
+
+
+def view_offset_line(suite: list[dict]) -> str:
+    """The camera's estimated offset from the femur's axis against the true one, per position, over the
+    measured clips: its error and the estimated range (the largest is the benchmarked view's limit,
+    ``benchmarked_view.ir_femur_offset_deg`` in calibration.json)."""
+    parts = []
+    for position in ("supine", "seated"):
+        ok = [r["ir"] for r in suite if r["position"] == position and "error" not in r["ir"]
+              and r["ir"].get("view_offset_est") is not None]  # fmt: skip
+        if not ok:
+            continue
+        est = np.array([a["view_offset_est"] for a in ok])
+        true = np.array([a["view_offset_true"] for a in ok])
+        err = np.abs(est - true)
+        spread = f"true {true.min():.1f}-{true.max():.1f}, estimated {est.min():.1f}-{est.max():.1f}"
+        parts.append(f"{position} MAE {err.mean():.1f} (worst {err.max():.1f}, n={len(ok)}); {spread}")
+    return "hip-ir view offset (camera off the femur's axis, from the thigh's foreshortening): " + (
+        "; ".join(parts) or "n/a"
+    )
 
 
 def proportions_line(suite: list[dict]) -> str:

@@ -56,6 +56,7 @@ IN_SAMPLE_ONLY = {
     "ir.seated": "in-sample only: no held-out seated clips yet",
     "er.seated": "in-sample only: no held-out seated clips yet",
     "side_to_side.seated": "in-sample only: no held-out seated clips yet",
+    "camera.ir_offset.seated": "in-sample only: no held-out seated clips yet",
     "mdc": "main-grid pairs (the held-out suite has too few repeated movements)",
 }
 
@@ -121,6 +122,17 @@ class Outputs:
             return None
         return _entry(name, f"hip-ir side-to-side difference error: {position}", float(m[1]), float(m[2]),
                       int(m[3]), unit="pairs")  # fmt: skip
+
+    def view_offset(self, name: str, position: str) -> dict | None:
+        """The hip-rotation camera-offset estimate's error in one position, and its largest estimate."""
+        line = self._line(name, "hip-ir view offset")
+        m = line and re.search(rf"{position} MAE ([\d.]+) \(worst ([\d.]+), n=(\d+)\); true [\d.]+-[\d.]+, "
+                               r"estimated [\d.]+-([\d.]+)", line)  # fmt: skip
+        if not m:
+            return None
+        row = _entry(name, f"hip-ir view offset: {position}", float(m[1]), float(m[2]), int(m[3]))
+        row["largest_estimate"] = float(m[4])
+        return row
 
     def number(self, name: str, pattern: str) -> float:
         m = re.search(pattern, self.text[name])
@@ -198,6 +210,9 @@ def errors(out: Outputs) -> dict:
             found[key] = _stated(key, [out.ir(A, position, what), out.ir(H, position, what)])
         key = f"side_to_side.{position}"
         found[key] = _stated(key, [out.side_to_side(A, position), out.side_to_side(H, position)])
+    for position in ("supine", "seated"):
+        key = f"camera.ir_offset.{position}"
+        found[key] = _stated(key, [out.view_offset(n, position) for n in (A, H)])
     for what in ("ir", "er"):
         key = f"{what}.clothed"
         found[key] = _stated(key, [out.summary(n, f"hip-ir {what}") for n in (R, RH, RL)])
@@ -250,6 +265,15 @@ def refits(out: Outputs) -> dict[str, float]:
     }
 
 
+def ir_offsets(out: Outputs) -> dict[str, float | None]:
+    """Per position, the largest estimated camera offset among the benchmark's measured IR clips."""
+    found = {}
+    for position in ("supine", "seated"):
+        rows = [r for r in (out.view_offset(n, position) for n in (A, H)) if r]
+        found[position] = max((r["largest_estimate"] for r in rows), default=None)
+    return found
+
+
 def build(out: Outputs, current: dict, refit: bool = False) -> dict:
     """The calibration document: ``current``'s constants, the stated errors, MDCs and benchmarked view."""
     constants = json.loads(json.dumps(current["constants"]))
@@ -283,6 +307,9 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
             "pan_deg": [min(pans), max(pans)],
             "tilt_deg": [min(tilts), max(tilts)],
             "source": f"the knee-to-chest cameras of bench/{A} and bench/{H}",
+            "ir_femur_offset_deg": ir_offsets(out),
+            "ir_source": f"the largest estimated camera offset from the femur's axis over the measured "
+            f"hip-rotation clips of bench/{A} and bench/{H} ('hip-ir view offset')",
         },
         "constants": constants,
     }
@@ -298,6 +325,8 @@ LABELS = {
     "er.clothed": "peak ER, clothed legs",
     "side_to_side.supine": "IR side-to-side difference, supine",
     "side_to_side.seated": "IR side-to-side difference, seated",
+    "camera.ir_offset.supine": "hip-rotation camera offset estimate, supine",
+    "camera.ir_offset.seated": "hip-rotation camera offset estimate, seated",
 }  # fmt: skip
 COLUMNS = (("main grid", "in-sample"), ("main grid", "left-out"), ("held out", "held-out"),
            ("realistic", "in-sample"), ("realistic held out", "held-out"),
@@ -320,7 +349,7 @@ def readme_table(doc: dict) -> str:
         label = LABELS.get(key) or LABELS[measure]
         camera = basis if measure == "k2c" or key.startswith("k2c.") else "within 15°"
         if key.startswith("camera."):
-            camera = "any"
+            camera = "within 15°" if key.startswith("camera.ir_offset") else "any"
         cells = []
         for suite, sample in COLUMNS:
             row = next((r for r in entry["rows"] if r["suite"] == suite and r["sample"] == sample), None)

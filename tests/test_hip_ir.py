@@ -373,3 +373,46 @@ def test_a_peak_ir_between_limited_and_healthy_is_said_to_be_below_healthy(ir, b
             "limited": False,
         }
         assert HipIR().view(entry).verdict == f"not limited ({band})"
+
+
+@pytest.mark.parametrize("offset_deg", [0.0, 10.0, 25.0, 40.0])
+def test_the_camera_offset_from_the_femur_is_read_from_the_thigh_foreshortening(offset_deg):
+    """Off the femur's axis by a, a thigh as long as the shank shows sin(a) of the shank's length."""
+    from hiprom.analysis.ir_views import ViewGeometry
+
+    shank = 200.0
+    rest = np.full((5, 33, 2), np.nan)
+    rest[:, sk.LEFT_HIP], rest[:, sk.RIGHT_HIP] = (600.0, 300.0), (500.0, 300.0)
+    rest[:, sk.LEFT_KNEE] = (600.0, 300.0 + shank * np.sin(np.radians(offset_deg)))
+    rest[:, sk.LEFT_ANKLE] = rest[:, sk.LEFT_KNEE] + (0.0, shank)
+    rest[:, sk.LEFT_SHOULDER], rest[:, sk.RIGHT_SHOULDER] = (600.0, 50.0), (500.0, 50.0)
+    view = ViewGeometry.measure(rest, "left")
+    assert view.femur_axis_offset_deg == pytest.approx(offset_deg, abs=0.01)
+
+
+def test_a_view_beyond_the_benchmarks_clips_states_no_error(monkeypatch):
+    """An IR result filmed further off the femur's axis than any benchmark clip of its position says
+    'not benchmarked for this view' (warning, result entry, accuracy line) instead of an error."""
+    from hiprom.analysis import ir_views
+    from hiprom.protocols.hip_ir import accuracy_line, ir_entry
+
+    time_s, rotation = rotation_profile(ir_deg=30.0, er_deg=30.0)
+    pts = ir_pose("seated", {"left": rotation}, time_s.size)
+    shank = pts[:, sk.LEFT_ANKLE] - pts[:, sk.LEFT_KNEE]
+    pts[:, sk.LEFT_KNEE] = pts[:, sk.LEFT_HIP] + (60.0, 40.0)  # the thigh shows: the camera is off its axis
+    pts[:, sk.LEFT_ANKLE] = pts[:, sk.LEFT_KNEE] + shank
+    vis = np.ones(pts.shape[:2])
+    side = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
+    offset = side.view.femur_axis_offset_deg
+    monkeypatch.setitem(ir_views.BENCHMARKED_IR_OFFSET_DEG, "seated", offset + 1.0)
+    covered = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
+    assert not any("not benchmarked" in w for w in covered.warnings)
+    assert ir_entry(covered, (0.7, 1.6))["measurement_error_deg"] == 0.7
+    monkeypatch.setitem(ir_views.BENCHMARKED_IR_OFFSET_DEG, "seated", offset - 1.0)
+    beyond = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
+    assert beyond.peak_ir_deg == pytest.approx(covered.peak_ir_deg)  # measured all the same
+    assert any("not benchmarked for this view" in w for w in beyond.warnings)
+    entry = ir_entry(beyond, (0.7, 1.6))
+    assert entry["benchmarked_view"] is False and entry["measurement_error_deg"] is None
+    assert entry["er_measurement_error_deg"] is None
+    assert accuracy_line(entry).startswith("errors not benchmarked for this view")

@@ -35,12 +35,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.events import Rep
-from hiprom.calibration import PELVIC_ROLL_IR_COST_DEG
+from hiprom.calibration import BENCHMARKED_IR_OFFSET_DEG, PELVIC_ROLL_IR_COST_DEG
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
 from hiprom.skeleton import JOINTS, pair
 
 __all__ = [
     "ViewGeometry",
+    "benchmarked_ir_view",
     "check_view",
     "compensation_warnings",
     "pelvis_roll_warnings",
@@ -132,6 +133,18 @@ class ViewGeometry:
         return self.thigh_px / self.shank_px
 
     @property
+    def femur_axis_offset_deg(self) -> float:
+        """The camera's angle off the femur's axis, estimated from the thigh's foreshortening (deg).
+
+        Looking along the femur (the ideal supine and seated views) the thigh is a point on screen;
+        from ``a`` degrees off its axis it shows ``sin(a)`` of its length, and the shank, across the
+        view, its whole length. The thigh is taken to be as long as the shank (Winter's segment
+        lengths: thigh 0.245, leg 0.246 of the body height), so ``a = asin(thigh / shank)``. Its error
+        against the camera's true offset is measured by ``bench/accuracy.py`` ("hip-ir view offset").
+        """
+        return float(np.degrees(np.arcsin(np.clip(self.thigh_to_shank, 0.0, 1.0))))
+
+    @property
     def axis_cos(self) -> float:
         """cos of the angle between the shank and the trunk direction (NaN if the shoulders are unseen)."""
         return float(self.shank_dir @ self.trunk_dir)
@@ -211,9 +224,25 @@ def tracking_problem(time_s: np.ndarray, rotation_deg: np.ndarray, position: str
     return None
 
 
+def benchmarked_ir_view(offset_deg: float, position: str) -> bool:
+    """True when an estimated camera offset from the femur's axis lies within the benchmark's clips
+    of this position (``BENCHMARKED_IR_OFFSET_DEG``); an unknown offset or position counts as covered
+    (a position with no measured clip already states no error)."""
+    limit = BENCHMARKED_IR_OFFSET_DEG.get(position)
+    return limit is None or not np.isfinite(offset_deg) or offset_deg <= limit
+
+
 def view_warnings(view: ViewGeometry, position: str) -> list[str]:
     """Warnings about the start position and camera that still allow a measurement."""
     warnings = []
+    offset = view.femur_axis_offset_deg
+    if position in ("supine", "seated") and not benchmarked_ir_view(offset, position):
+        warnings.append(
+            f"the camera looks about {offset:.0f} deg off the femur's axis (from the thigh's length on "
+            f"screen), beyond the views the benchmark covered (up to "
+            f"{BENCHMARKED_IR_OFFSET_DEG[position]:.0f} deg): the error is not benchmarked for this view; "
+            f"film {_VIEW[position].split(' (')[0]}"
+        )
     if position in ("supine", "seated") and view.thigh_to_shank > MAX_THIGH_TO_SHANK:
         warnings.append(
             f"the thigh looks {view.thigh_to_shank:.1f}x the shank's length: the hip is far from 90 deg "

@@ -141,6 +141,11 @@ class HipIR(Protocol):
 def accuracy_line(entry: dict[str, Any]) -> str:
     """The position's benchmark error (or that it is not established)."""
     err = entry.get("measurement_error_deg")
+    if entry.get("benchmarked_view") is False:
+        return (
+            f"errors not benchmarked for this view (the camera about {entry['view_offset_deg']:.0f} deg off "
+            "the femur's axis, beyond the benchmark's clips)"
+        )
     if err is None:
         return "accuracy not established in this view"
     worst = entry.get("measurement_error_max_deg")
@@ -166,7 +171,13 @@ def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -
     from the body's proportions (the knee point slid, clothing) states the clothed-leg error where it
     is larger (the bare-leg grid holds a body that takes the placed knee too; calibration.py).
     """
+    from hiprom.analysis.ir_views import benchmarked_ir_view
+
     pivot = side.pivot
+    offset = side.view.femur_axis_offset_deg
+    benchmarked = benchmarked_ir_view(offset, side.position)
+    if not benchmarked:  # a view beyond the benchmark's clips: no error is stated (the side is warned)
+        accuracy_deg = None
     er_deg = BENCH_PEAK_ER_ERROR_DEG.get(side.position) if accuracy_deg is not None else None
     note = ERROR_NOTES.get(f"ir.{side.position}") if accuracy_deg is not None else None
     if accuracy_deg is not None and pivot.source == "proportions":
@@ -206,6 +217,10 @@ def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -
             "hip_width_px": num(pivot.hip_width_px),
         },
         "mdc_deg": IR_MDC_DEG[side.position],
+        # the camera's estimated angle off the femur's axis (thigh foreshortening), and whether the
+        # benchmark's clips of this position covered it (False: no error stated)
+        "view_offset_deg": num(offset),
+        "benchmarked_view": benchmarked,
         # peak-IR error on the accuracy benchmark in this position: mean absolute and worst (None: unknown)
         "measurement_error_deg": None if accuracy_deg is None else num(accuracy_deg[0]),
         "measurement_error_max_deg": None if accuracy_deg is None else num(accuracy_deg[1]),

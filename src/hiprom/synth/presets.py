@@ -194,7 +194,9 @@ def ir_gate_suite() -> list[Scenario]:
     The name says what is expected: ``refuse_*`` clips are filmed from the
     wrong view for their position and must be refused; ``comp_*`` clips have
     the pelvis rolling with the rotation (compensation) and must warn;
-    ``limit_*`` clips show a documented limitation (reported, not judged).
+    ``limit_*`` clips show a documented limitation (reported, not judged);
+    ``view_*`` clips are filmed further off the femur's axis than any clip of
+    the grid and must say "not benchmarked for this view" (or be refused).
     """
 
     def ir(
@@ -256,6 +258,9 @@ def ir_gate_suite() -> list[Scenario]:
             seed=413,
         ),
         ir("irgate_comp_seated_pelvis_roll", "seated", pelvis_shift_deg=10.0, tilt_deg=4.0),
+        # (appended last: the seeds above depend on the names only)
+        ir("irgate_view_seated_pan35", "seated", tilt_deg=4.0, pan_deg=35.0, peaks=(30.0, 30.0)),
+        ir("irgate_view_supine_pan30", "supine", tilt_deg=6.0, pan_deg=30.0, peaks=(25.0, 30.0)),
     ]
 
 
