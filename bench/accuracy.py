@@ -66,7 +66,12 @@ def _clip_ready(scenario, cache: Path) -> bool:
     summary = cache / f"{scenario.name}.truth.json"
     if not (summary.is_file() and (cache / f"{scenario.name}.mp4").is_file()):
         return False
-    stored = json.loads(summary.read_text()).get("scenario") or {}
+    from hiprom.synth.card import CARD_REVISION
+
+    document = json.loads(summary.read_text())
+    if scenario.marker and document.get("card_revision") != CARD_REVISION:
+        return False  # drawn with an older card (hiprom.synth.card.CARD_REVISION)
+    stored = document.get("scenario") or {}
     current = _jsonable(dataclasses.asdict(scenario))
     defaults = _jsonable(dataclasses.asdict(Scenario(name=scenario.name)))
     return _same(stored, current, defaults)

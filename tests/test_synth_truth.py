@@ -117,12 +117,15 @@ def test_marker_card_turns_with_the_pelvis():
 
     from hiprom.synth.card import MARKER_DICT, MARKER_ID
 
-    scenario = dataclasses.replace(_k2c(side="right", peak_lift_deg=120.0, hip_limit_deg=85.0), marker=True)
+    # 720p with sub-pixel corners, as hiprom reads it: at 360p the card is 25 px and its corners' pixel
+    # steps alone turn its edge by a few degrees
+    scenario = dataclasses.replace(_k2c(side="right", peak_lift_deg=120.0, hip_limit_deg=85.0), marker=True,
+                                   camera=CameraSetup(long_side_px=1280, short_side_px=720))  # fmt: skip
     prep = prepare(scenario)
     truth = prep.truth()
-    detector = cv2.aruco.ArucoDetector(
-        cv2.aruco.getPredefinedDictionary(MARKER_DICT), cv2.aruco.DetectorParameters()
-    )
+    params = cv2.aruco.DetectorParameters()
+    params.cornerRefinementMethod = cv2.aruco.CORNER_REFINE_SUBPIX
+    detector = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(MARKER_DICT), params)
     angles, tilts = [], []
     for frame in range(0, prep.time_s.size, 2):
         gray = cv2.cvtColor(prep.render(frame), cv2.COLOR_RGB2GRAY)
@@ -197,3 +200,19 @@ def test_a_strapped_card_turns_off_the_lateral_plane_and_is_read_with_the_hands_
     hands_on_thighs = dataclasses.replace(scenario, k2c=dataclasses.replace(scenario.k2c, arms_rest="thighs"))
     assert read_at_rest(hands_on_thighs)
     assert read_at_rest(dataclasses.replace(scenario, card="ideal"))
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_the_card_lies_on_the_tested_sides_outer_surface(side):
+    """Lifted off the outermost pelvis surface of its side, never inside the body (a right-side card once
+    sat at the midline: a card painted last still showed, one drawn in depth order never did)."""
+    from hiprom.synth.card import _PELVIS_BONES, card_rest_corners
+
+    prep = prepare(dataclasses.replace(_k2c(side=side), marker=True))
+    rest = prep.scene.rest
+    s = 1.0 if side == "left" else -1.0
+    centre = card_rest_corners(rest, side).mean(axis=0)
+    pelvis = np.isin(rest.vertex_bone, [rest.bone_labels.index(b) for b in _PELVIS_BONES])
+    near = pelvis & (np.abs(rest.vertices[0][:, 2] - centre[2]) < 0.04)
+    outermost = (s * rest.vertices[0][near, 0]).max()
+    assert 0.005 < s * centre[0] - outermost < 0.03

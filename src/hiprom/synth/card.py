@@ -17,8 +17,19 @@ import numpy as np
 
 from hiprom.synth.body import PosedBody
 
-__all__ = ["CARD_SIZE_M", "MARKER_DICT", "MARKER_ID", "card_image", "card_rest_corners", "paint_card"]
+__all__ = [
+    "CARD_REVISION",
+    "CARD_SIZE_M",
+    "MARKER_DICT",
+    "MARKER_ID",
+    "card_image",
+    "card_rest_corners",
+    "paint_card",
+]
 
+#: Bumped when the card's placement or drawing changes, so that cached clips with a card are re-rendered
+#: (2: a right-side card sat at the body's midline, inside the pelvis; only a card painted last showed).
+CARD_REVISION = 2
 CARD_SIZE_M = 0.08  # printed card, 80 mm square; the marker is 75% of it, inside a white border
 MARKER_DICT = cv2.aruco.DICT_4X4_50
 MARKER_ID = 7
@@ -46,7 +57,7 @@ def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg
     pelvis = np.isin(rest.vertex_bone, [labels.index(b) for b in _PELVIS_BONES])
     centre_z = rest.joints[f"hip_{side}"][0, 2] + 0.06  # the crest sits above the hip joint
     band = pelvis & (np.abs(v[:, 2] - centre_z) < 0.04) & (s * v[:, 0] > 0)
-    lateral = s * v[band, 0].max() + s * lift_m
+    lateral = s * ((s * v[band, 0]).max() + lift_m)  # the side's outermost surface, then off it
     centre = np.array([lateral, rest.joints[f"hip_{side}"][0, 1], centre_z])
     half = CARD_SIZE_M / 2
     up = np.array([0.0, 0.0, 1.0])

@@ -18,7 +18,7 @@ import numpy as np
 from hiprom.capture.encode import VideoWriter
 from hiprom.kinematics.filtering import runs
 from hiprom.synth.camera import Camera, place_camera
-from hiprom.synth.card import card_image, card_rest_corners, paint_card
+from hiprom.synth.card import CARD_REVISION, card_image, card_rest_corners, paint_card
 from hiprom.synth.extras import clothed_colours, second_person_mesh
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
 from hiprom.synth.options import FLIPS
@@ -308,6 +308,7 @@ def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: 
         "format": "hiprom.synth-truth/1",
         "hiprom_version": __version__,
         "scenario": _jsonable(dataclasses.asdict(scenario)),
+        "card_revision": CARD_REVISION if scenario.marker else None,
         "test": scenario.test,
         "position": scenario.position,
         "side": scenario.side,
