@@ -77,11 +77,12 @@ def _card_case(scenario) -> str | None:
     """The occlusion case of a knee-to-chest clip's card (None: no card, or not a knee-to-chest)."""
     if not scenario.marker or scenario.test != "knee-to-chest":
         return None
+    board = "board, " if scenario.card_layout == "board" else ""
     if scenario.card != "strapped":
         return "ideal (facing the phone)"
     if scenario.k2c.arms_rest == "side":
-        return "strapped, arms along the side"
-    return "strapped 5-10 deg" if abs(scenario.card_yaw_deg) <= 10 else "strapped 12-15 deg"
+        return f"{board}strapped, arms along the side"
+    return board + ("strapped 5-10 deg" if abs(scenario.card_yaw_deg) <= 10 else "strapped 12-15 deg")
 
 
 def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:

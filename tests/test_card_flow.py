@@ -58,3 +58,48 @@ def test_the_flow_gives_up_after_its_limit():
     flow.reset(gray, corners, 0.0)
     blank = np.full_like(gray, 120)  # the card gone: nothing to align
     assert np.isnan(flow.step(blank)) and np.isnan(flow.step(gray))  # lost until the next detection
+
+
+def _board_frame(angle_deg: float, hide: str | None, size: int = 480) -> np.ndarray:
+    """The two-marker board (hiprom.capture.markers.LAYOUTS["board"]) turned ``angle_deg`` CCW on a textured
+    background; ``hide`` = "left" or "right" covers that half with a dark shape (a thigh, a hand)."""
+    from hiprom.capture.markers import LAYOUTS
+
+    rng = np.random.default_rng(1)
+    img = np.clip(rng.normal(120, 12, (size, size)), 0, 255).astype(np.uint8)
+    card = LAYOUTS["board"].raster(px_per_mm=1.6)  # 240 x 128 px
+    h, w = card.shape
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
+    rot[:, 2] += (size / 2 - w / 2, size / 2 - h / 2)
+    warped = cv2.warpAffine(card, rot, (size, size), borderValue=0)
+    mask = cv2.warpAffine(np.full_like(card, 255), rot, (size, size), borderValue=0) > 0
+    img[mask] = warped[mask]
+    if hide:
+        x = w * (0.3 if hide == "left" else 0.7)
+        centre = rot @ np.array([x, h / 2, 1.0])
+        cv2.circle(img, (round(centre[0]), round(centre[1])), 50, 25, -1)
+    return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+
+
+def test_a_board_with_one_marker_hidden_is_still_read_from_the_other():
+    """Either end of the board covered, the visible marker alone gives the card's angle (no flow)."""
+    tracker = MarkerTracker(follow=False)
+    angles = np.r_[np.zeros(5), np.linspace(0, 30, 16)[1:], np.full(5, 30.0)]
+    hides = [None] * 5 + ["left"] * 8 + ["right"] * 12
+    for a, hide in zip(angles, hides, strict=True):
+        tracker.update(_board_frame(a, hide))
+    read = tracker.angles()
+    assert tracker.card_ids == (10, 11) and np.isfinite(read).all()
+    np.testing.assert_allclose(read - read[0], angles, atol=1.0)
+    assert tracker.markers_read[:5] == [2] * 5 and set(tracker.markers_read[5:]) == {1}
+
+
+def test_the_single_card_so_covered_is_lost():
+    """The same cover over the single card's marker loses it: what the board is for."""
+    tracker = MarkerTracker(follow=False)
+    tracker.update(_frame(0.0, False))
+    tracker.update(_frame(0.0, False))
+    img = cv2.cvtColor(_frame(0.0, False), cv2.COLOR_RGB2GRAY)
+    cv2.circle(img, (180, 180), 30, 25, -1)
+    tracker.update(cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))
+    assert np.isfinite(tracker.angles()[:2]).all() and np.isnan(tracker.angles()[2])

@@ -221,6 +221,28 @@ def test_marker_sheet_is_written_at_true_size(tmp_path, capsys):
     assert (below < 128).mean() > 0.003
 
 
+def test_the_board_card_prints_both_markers_parallel_at_true_size(tmp_path, capsys):
+    import cv2
+
+    from hiprom.capture.markers import CARDS, MARKER_MM
+
+    out = tmp_path / "board.png"
+    assert cli.main(["marker", "-o", str(out), "--card", "board"]) == 0
+    page = cv2.imread(str(out), cv2.IMREAD_GRAYSCALE)
+    corners, ids, _ = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+                                              ).detectMarkers(page)  # fmt: skip
+    assert sorted(ids.ravel().tolist()) == sorted(CARDS["board"])
+    px_per_mm = 300 / 25.4
+    for quad in corners:
+        edge = quad[0][1] - quad[0][0]
+        assert np.linalg.norm(edge) / px_per_mm == pytest.approx(MARKER_MM, abs=0.5)
+        assert abs(edge[1]) < 1.0  # both top edges level: any one gives the card's angle
+    centres = sorted(q[0].mean(axis=0)[0] for q in corners)
+    assert (centres[1] - centres[0]) / px_per_mm == pytest.approx(70.0, abs=0.5)
+    code, _, err = run_cli(["marker", "-o", tmp_path / "x.png", "--card", "board", "--id", "3"], capsys)
+    assert code == 3 and "the board's ids are fixed" in err
+
+
 def test_marker_id_out_of_range(tmp_path, capsys):
     code, _, err = run_cli(["marker", "-o", tmp_path / "c.png", "--id", "77"], capsys)
     assert code == 3

@@ -216,3 +216,22 @@ def test_the_card_lies_on_the_tested_sides_outer_surface(side):
     near = pelvis & (np.abs(rest.vertices[0][:, 2] - centre[2]) < 0.04)
     outermost = (s * rest.vertices[0][near, 0]).max()
     assert 0.005 < s * centre[0] - outermost < 0.03
+
+
+def test_where_the_raised_thigh_hides_the_single_card_the_board_is_still_read():
+    """At deep flexion the thigh covers the single card's corner (unread); the two-marker board in the
+    same place keeps one marker in view, motion blur and all (the realistic suite's strapped clip)."""
+    from hiprom.capture.markers import MarkerTracker
+    from hiprom.synth.realistic import realistic_suite
+
+    single = next(s for s in realistic_suite() if s.name == "real_k2c_left_stiff100_strapped-8_1080p")
+    board = next(s for s in realistic_suite() if s.name == "real_k2c_left_stiff100_strapped-8_1080p_board")
+    assert board.card_layout == "board" and board.motion_blur
+
+    def read(scenario):
+        tracker = MarkerTracker(follow=False)
+        tracker.update(prepare(scenario).render(100))
+        return tracker.markers_read[0]
+
+    assert read(single) == 0
+    assert read(board) == 1

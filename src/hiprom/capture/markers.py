@@ -1,13 +1,18 @@
 """The printed pelvis card (marker mode): make it, find it, read its tilt.
 
-A square ArUco marker (OpenCV's 4x4_50 dictionary) on a rigid card strapped
-over the lateral iliac crest, facing a side camera. In a side view the card's
+ArUco markers (OpenCV's 4x4_50 dictionary) on a rigid card strapped over the
+lateral iliac crest, facing a side camera. In a side view the card's
 in-plane rotation is the pelvis's sagittal rotation; single-tag out-of-plane
-angles are unstable, so only the in-plane angle is used.
+angles are unstable, so only the in-plane angle is used. Two cards
+(:data:`CARDS`): ``single``, one 60 mm marker (id 7), and ``board``, two
+60 mm markers side by side on one card (ids 10 and 11, printed parallel), of
+which any one visible gives the angle: when the raised thigh or a hand covers
+one end of the card the other is still read.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -17,9 +22,65 @@ from hiprom.capture.card_flow import CardFlow
 from hiprom.capture.video import open_video
 from hiprom.kinematics.filtering import runs
 
-__all__ = ["MARKER_DICT", "MarkerTracker", "detect_marker_angles", "write_marker_sheet"]
+__all__ = [
+    "CARDS",
+    "LAYOUTS",
+    "MARKER_DICT",
+    "MARKER_MM",
+    "CardLayout",
+    "MarkerTracker",
+    "card_of",
+    "detect_marker_angles",
+    "write_marker_sheet",
+]
 
 MARKER_DICT = cv2.aruco.DICT_4X4_50
+MARKER_MM = 60.0  # each printed marker's side, black border included
+
+
+@dataclass(frozen=True)
+class CardLayout:
+    """A printed card: its size and each marker's id and top-left corner (mm, from the card's top left)."""
+
+    width_mm: float
+    height_mm: float
+    markers: tuple[tuple[int, float, float], ...]
+
+    def raster(self, px_per_mm: float) -> np.ndarray:
+        """The card as a grey image (white, the markers black and white), ``px_per_mm`` resolution."""
+        card = np.full((round(self.height_mm * px_per_mm), round(self.width_mm * px_per_mm)), 255, np.uint8)
+        dictionary = cv2.aruco.getPredefinedDictionary(MARKER_DICT)
+        side = round(MARKER_MM * px_per_mm)
+        for marker_id, x_mm, y_mm in self.markers:
+            x, y = round(x_mm * px_per_mm), round(y_mm * px_per_mm)
+            card[y : y + side, x : x + side] = cv2.aruco.generateImageMarker(dictionary, marker_id, side)
+        return card
+
+
+#: The printed cards. ``single``: one marker in a 10 mm white border (80 mm square); ``board``: two
+#: markers side by side, 10 mm apart (150 x 80 mm), strapped with the long side along the body.
+LAYOUTS: dict[str, CardLayout] = {
+    "single": CardLayout(80.0, 80.0, ((7, 10.0, 10.0),)),
+    "board": CardLayout(150.0, 80.0, ((10, 10.0, 10.0), (11, 80.0, 10.0))),
+}
+#: The ids on each card, as printed left to right (all parallel, top edge up).
+CARDS: dict[str, tuple[int, ...]] = {name: tuple(m[0] for m in c.markers) for name, c in LAYOUTS.items()}
+
+
+def card_of(marker_id: int) -> tuple[int, ...]:
+    """The ids printed on the card that carries ``marker_id`` (an id on no hiprom card: itself alone)."""
+    return next((ids for ids in CARDS.values() if marker_id in ids), (marker_id,))
+
+
+def _edge_angle_deg(corners: np.ndarray) -> float:
+    """Counter-clockwise on-screen angle of a marker's top edge (corner 0 -> corner 1)."""
+    edge = corners[1] - corners[0]
+    return float(np.degrees(np.arctan2(-edge[1], edge[0])))
+
+
+def _mean_angle_deg(angles: list[float]) -> float:
+    a = np.radians(angles)
+    return float(np.degrees(np.arctan2(np.sin(a).mean(), np.cos(a).mean())))
 
 
 def _detector() -> cv2.aruco.ArucoDetector:
@@ -31,7 +92,8 @@ def _detector() -> cv2.aruco.ArucoDetector:
 class MarkerTracker:
     """Finds the card frame by frame, fed by whoever decodes the clip (the pose pass does).
 
-    The first id seen is followed. If no card shows in the first
+    The first card seen is followed: every marker of it that is visible gives
+    the angle (their mean; :data:`CARDS`). If no card shows in the first
     ``probe_frames`` frames the clip is markerless and detection stops (the
     remaining frames cost nothing). ArUco markers are not mirror-symmetric:
     a card found only in the mirror image of the frames means the clip itself
@@ -47,20 +109,27 @@ class MarkerTracker:
         self._angles: list[float] = []
         self._tracked: list[bool] = []
         self._flow = CardFlow() if follow else None  # between detections (hiprom.capture.card_flow)
-        self.marker_id: int | None = None
+        self.marker_id: int | None = None  # the card's first id (CARDS)
+        self.card_ids: tuple[int, ...] | None = None
+        self.markers_read: list[int] = []  # per frame, how many of the card's markers were read
         self.mirrored: bool | None = None  # None: no card seen
 
-    def _find(self, gray: np.ndarray) -> tuple[int, np.ndarray] | None:
+    def _find(self, gray: np.ndarray) -> list[np.ndarray] | None:
+        """The (4, 2) corners of each of the followed card's markers in ``gray`` (the largest first)."""
         corners, ids, _ = self._detector.detectMarkers(gray)
         if ids is None or not len(ids):
             return None
         ids = [int(i) for i in np.ravel(ids)]
-        want = self.marker_id if self.marker_id is not None else ids[0]
-        return (want, corners[ids.index(want)][0]) if want in ids else None
+        want = self.card_ids if self.card_ids is not None else card_of(ids[0])
+        found = [corners[k][0] for k, i in enumerate(ids) if i in want]
+        if not found:
+            return None
+        self.card_ids, self.marker_id = want, want[0]
+        return sorted(found, key=lambda c: -cv2.contourArea(c.astype(np.float32)))
 
     def update(self, rgb: np.ndarray) -> None:
         """Read one RGB frame (call once per frame, in order)."""
-        angle, tracked = np.nan, False
+        angle, tracked, read = np.nan, False, 0
         if self.marker_id is not None or len(self._angles) < self._probe_frames:
             gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
             found = None
@@ -73,10 +142,9 @@ class MarkerTracker:
                 if found is not None and self.mirrored is None:
                     self.mirrored = True
             if found is not None:
-                self.marker_id = found[0]
-                edge = found[1][1] - found[1][0]
-                angle = float(np.degrees(np.arctan2(-edge[1], edge[0])))
-                corners = found[1].copy()
+                read = len(found)
+                angle = _mean_angle_deg([_edge_angle_deg(c) for c in found])
+                corners = found[0].copy()
                 if self.mirrored:  # the same edge in the frames as filmed: x reversed
                     angle = 180.0 - angle
                     corners[:, 0] = gray.shape[1] - 1 - corners[:, 0]
@@ -87,6 +155,7 @@ class MarkerTracker:
                 tracked = bool(np.isfinite(angle))
         self._tracked.append(tracked)
         self._angles.append(angle)
+        self.markers_read.append(read)
 
     def tracked_runs(self) -> list[list[int]]:
         """``[start, stop)`` frame runs whose angle came from the flow, not a detection."""
@@ -126,31 +195,33 @@ def detect_marker_angles(clip: str | Path, *, probe_frames: int = 60, max_size_p
     return tracker.angles(), tracker.marker_id
 
 
-def write_marker_sheet(path: str | Path, marker_id: int = 7, card_mm: float = 80.0, dpi: int = 300) -> Path:
-    """A printable PNG of the card at its true size (``card_mm`` square) on an A4 page.
+def write_marker_sheet(path: str | Path, card: str = "single", marker_id: int | None = None,
+                       dpi: int = 300) -> Path:  # fmt: skip
+    """A printable PNG of a card (:data:`LAYOUTS`) at its true size on an A4 page, its DPI in the file.
 
-    The marker fills 75 % of the card inside a white quiet zone; a 50 mm ruler
-    lets the user check the printer kept the scale.
+    ``marker_id`` replaces the single card's id. A 50 mm ruler lets the user check that the printer
+    kept the scale; the placement instructions are printed under it.
     """
     from hiprom._fs import atomic_output
 
+    layout = LAYOUTS[card]
+    if marker_id is not None:
+        layout = CardLayout(layout.width_mm, layout.height_mm, ((marker_id, *layout.markers[0][1:]),))
     px_per_mm = dpi / 25.4
     page = np.full((round(297 * px_per_mm), round(210 * px_per_mm)), 255, np.uint8)
-    card = round(card_mm * px_per_mm)
-    inner = round(card * 0.75)
-    marker = cv2.aruco.generateImageMarker(cv2.aruco.getPredefinedDictionary(MARKER_DICT), marker_id, inner)
-    x0 = (page.shape[1] - card) // 2
-    y0 = round(30 * px_per_mm)
-    cv2.rectangle(page, (x0, y0), (x0 + card, y0 + card), 0, 2)  # cut line
-    off = (card - inner) // 2
-    page[y0 + off : y0 + off + inner, x0 + off : x0 + off + inner] = marker
-    ruler_y = y0 + card + round(15 * px_per_mm)
+    raster = layout.raster(px_per_mm)
+    x0, y0 = (page.shape[1] - raster.shape[1]) // 2, round(30 * px_per_mm)
+    page[y0 : y0 + raster.shape[0], x0 : x0 + raster.shape[1]] = raster
+    cv2.rectangle(page, (x0, y0), (x0 + raster.shape[1], y0 + raster.shape[0]), 0, 2)  # cut line
+    ruler_y = y0 + raster.shape[0] + round(15 * px_per_mm)
     cv2.line(page, (x0, ruler_y), (x0 + round(50 * px_per_mm), ruler_y), 0, 3)
-    text = f"hiprom pelvis card: ArUco 4x4_50 id {marker_id}, {card_mm:g} mm; the line is 50 mm"
-    cv2.putText(page, text, (x0 - round(40 * px_per_mm), ruler_y + round(12 * px_per_mm)),
-                cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)  # fmt: skip
-    for i, line in enumerate(PLACEMENT):
-        cv2.putText(page, line, (round(15 * px_per_mm), ruler_y + round((26 + 7 * i) * px_per_mm)),
+    ids = ", ".join(str(m[0]) for m in layout.markers)
+    size = f"{layout.width_mm:g} x {layout.height_mm:g} mm"
+    text = f"hiprom pelvis card ({card}): ArUco 4x4_50 id {ids}, {size}; the line is 50 mm"
+    left = round(15 * px_per_mm)
+    cv2.putText(page, text, (left, ruler_y + round(12 * px_per_mm)), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
+    for i, line in enumerate(PLACEMENT + (BOARD_PLACEMENT if card == "board" else ())):
+        cv2.putText(page, line, (left, ruler_y + round((26 + 7 * i) * px_per_mm)),
                     cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)  # fmt: skip
     path = Path(path)
     with atomic_output(path) as tmp:
@@ -167,6 +238,10 @@ PLACEMENT = (
     "rest the hands on the thighs before the raise. In deep flexion the buttock's",
     "edge or the raised thigh can touch the border; hiprom then follows the card's",
     "pattern for up to 1.5 s, and says 'not assessed' where it could not read it.",
+)
+BOARD_PLACEMENT = (
+    "Two markers: strap the card with its long side along the body (head to foot), centred",
+    "on the crest. When the raised thigh or a hand covers one end, the other is still read.",
 )
 
 

@@ -64,7 +64,15 @@ def add_analyze_parsers(sub) -> None:
 
     mk = sub.add_parser("marker", help="write the printable pelvis card (PNG at its true size on A4)")
     mk.add_argument("-o", "--out", type=Path, default=Path("hiprom-pelvis-card.png"))
-    mk.add_argument("--id", type=int, default=7, help="ArUco 4x4_50 id (0-49)")
+    mk.add_argument(
+        "--card",
+        choices=("single", "board"),
+        default="single",
+        help="single: one marker, 80 mm; board: two markers, 150 x 80 mm (read when one is hidden)",
+    )
+    mk.add_argument(
+        "--id", type=int, default=None, help="ArUco 4x4_50 id of the single card (0-49; default 7)"
+    )
     mk.set_defaults(func=_cmd_marker)
 
 
@@ -139,7 +147,10 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
 def _cmd_marker(args: argparse.Namespace) -> int:
     from hiprom.capture.markers import write_marker_sheet
 
-    if not 0 <= args.id < 50:
+    if args.id is not None and not 0 <= args.id < 50:
         raise BadInputError("--id must be between 0 and 49")
-    print(f"wrote {write_marker_sheet(args.out, args.id)} (print at 100 % scale; check the 50 mm line)")
+    if args.id is not None and args.card != "single":
+        raise BadInputError("--id sets the single card's marker; the board's ids are fixed")
+    sheet = write_marker_sheet(args.out, args.card, args.id)
+    print(f"wrote {sheet} (print at 100 % scale; check the 50 mm line)")
     return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from hiprom.capture.markers import LAYOUTS
 from hiprom.synth.body import PosedBody
 
 __all__ = [
@@ -36,47 +37,57 @@ MARKER_ID = 7
 _PELVIS_BONES = ("root", "pelvis.L", "pelvis.R", "spine05", "upperleg01.L", "upperleg01.R")
 
 
-def card_image(size_px: int = 400, marker_id: int = MARKER_ID) -> np.ndarray:
-    """The printed card (RGB): an ArUco marker inside a white border."""
-    dictionary = cv2.aruco.getPredefinedDictionary(MARKER_DICT)
-    inner = round(size_px * 0.75)
-    marker = cv2.aruco.generateImageMarker(dictionary, marker_id, inner)
-    card = np.full((size_px, size_px), 255, np.uint8)
-    off = (size_px - inner) // 2
-    card[off : off + inner, off : off + inner] = marker
+def card_image(layout: str = "single") -> np.ndarray:
+    """The printed card (RGB) at 5 px per mm: ``hiprom.capture.markers.LAYOUTS[layout]``, as printed."""
+    card = LAYOUTS[layout].raster(px_per_mm=5.0)
     return np.repeat(card[..., None], 3, axis=2)
 
 
-def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg: float = 0.0) -> np.ndarray:
-    """(4, 3) card corners in the rest body frame: top-left, top-right, bottom-right, bottom-left
-    as seen from the side the card faces (top = cranial); ``yaw_deg`` turns it about the long (z)
-    axis through its centre, positive facing forwards (-y)."""
+def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg: float = 0.0,
+                      layout: str = "single") -> np.ndarray:  # fmt: skip
+    """(4, 3) card corners in the rest body frame: the printed image's top-left, top-right,
+    bottom-right, bottom-left as seen from the side the card faces. The single card's top is
+    cranial; the board lies with its long side along the body (its top anterior). ``yaw_deg`` turns
+    it about the long (z) axis through its centre, positive facing forwards (-y)."""
     s = 1.0 if side == "left" else -1.0
+    size = LAYOUTS[layout]
     v = rest.vertices[0]
     labels = rest.bone_labels
     pelvis = np.isin(rest.vertex_bone, [labels.index(b) for b in _PELVIS_BONES])
     centre_z = rest.joints[f"hip_{side}"][0, 2] + 0.06  # the crest sits above the hip joint
-    band = pelvis & (np.abs(v[:, 2] - centre_z) < 0.04) & (s * v[:, 0] > 0)
+    reach = max(0.04, size.width_mm / 2000 if layout == "board" else 0.0)  # the body under the card's length
+    band = pelvis & (np.abs(v[:, 2] - centre_z) < reach) & (s * v[:, 0] > 0)
     lateral = s * ((s * v[band, 0]).max() + lift_m)  # the side's outermost surface, then off it
     centre = np.array([lateral, rest.joints[f"hip_{side}"][0, 1], centre_z])
-    half = CARD_SIZE_M / 2
     up = np.array([0.0, 0.0, 1.0])
     yaw = np.radians(yaw_deg)
     # seen from outside the card, +y (back) is to the right for the left side; turning the card's face
     # forwards (its normal from +-x towards -y) turns this in-plane axis towards +-x
     right = np.array([np.sin(yaw), s * np.cos(yaw), 0.0])
-    return np.stack([centre + half * (up - right), centre + half * (up + right),
-                     centre + half * (-up + right), centre + half * (-up - right)])  # fmt: skip
+    if layout == "board":  # the print turned a quarter: its right cranial, its top anterior
+        right, up = up, -right
+    w, h = size.width_mm / 2000, size.height_mm / 2000  # half extents, m
+    return np.stack([centre + h * up - w * right, centre + h * up + w * right,
+                     centre - h * up + w * right, centre - h * up - w * right])  # fmt: skip
 
 
 def paint_card(img: np.ndarray, corners_px: np.ndarray, card: np.ndarray, brightness: float) -> np.ndarray:
-    """Warp the printed ``card`` onto ``img`` at ``corners_px`` (4, 2) and return the frame."""
+    """Warp the printed ``card`` onto ``img`` at ``corners_px`` and return the frame.
+
+    ``corners_px`` is (4, 2), or (k, 4, 2): the card's places over the exposure, averaged (motion blur).
+    """
     h, w = card.shape[:2]
     src = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float32)
-    m = cv2.getPerspectiveTransform(src, corners_px.astype(np.float32))
     size = (img.shape[1], img.shape[0])
-    warped = cv2.warpPerspective(card, m, size, flags=cv2.INTER_LINEAR)
-    mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size, flags=cv2.INTER_LINEAR)
-    alpha = (mask.astype(np.float32) / 255.0)[..., None]
-    out = img.astype(np.float32) * (1 - alpha) + warped.astype(np.float32) * brightness * alpha
+    places = np.asarray(corners_px, np.float32).reshape(-1, 4, 2)
+    colour = np.zeros(img.shape, np.float32)
+    alpha = np.zeros((*img.shape[:2], 1), np.float32)
+    for quad in places:
+        m = cv2.getPerspectiveTransform(src, quad)
+        mask = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size, flags=cv2.INTER_LINEAR)
+        a = (mask.astype(np.float32) / 255.0)[..., None]
+        colour += cv2.warpPerspective(card, m, size, flags=cv2.INTER_LINEAR).astype(np.float32) * a
+        alpha += a
+    colour, alpha = colour / len(places), alpha / len(places)
+    out = img.astype(np.float32) * (1 - alpha) + colour * brightness
     return np.clip(out, 0, 255).astype(np.uint8)

@@ -83,6 +83,10 @@ class Scenario:
     # faces it forwards) and painted in depth order with the body (the raised thigh or a hand can hide it)
     card: str = "ideal"
     card_yaw_deg: float = 0.0
+    card_layout: str = "single"  # or "board": two markers (hiprom.capture.markers.LAYOUTS)
+    # the card smeared over the exposure (half the frame interval before each frame), as a phone's
+    # shutter indoors blurs it at the speed of the raise
+    motion_blur: bool = False
 
     @property
     def side(self) -> str:
@@ -187,11 +191,21 @@ class Prepared:
             to_camera = self.camera.position - corners.mean(axis=0)
             facing = float(normal @ to_camera / (np.linalg.norm(normal) * np.linalg.norm(to_camera)))
             if facing > 0.05:
-                px, bright = self.camera.project(corners), 0.55 + 0.45 * facing
+                px, bright = self._card_places(frame), 0.55 + 0.45 * facing
                 # painted last (ideal), or among the body's faces at its distance (strapped)
                 depth = float(np.linalg.norm(to_camera)) if self.scenario.card == "strapped" else 0.0
-                inserts.append((depth, lambda img: paint_card(img, px, card_image(), bright)))
+                image = card_image(self.scenario.card_layout)
+                inserts.append((depth, lambda img: paint_card(img, px, image, bright)))
         return render([body, *self.props], self.camera, self.backdrop, self.scenario.lighting, inserts)
+
+    def _card_places(self, frame: int) -> np.ndarray:
+        """The card's on-screen corners (4, 2), or over the exposure (5, 4, 2) with motion blur."""
+        now = self.card_corners[frame]
+        if not self.scenario.motion_blur or frame == 0:
+            return self.camera.project(now)
+        before = self.card_corners[frame - 1]
+        share = np.linspace(0.5, 1.0, 5)[:, None, None]  # from half a frame interval back to the frame
+        return self.camera.project(before + share * (now - before))
 
     def truth(self) -> dict[str, np.ndarray]:
         return (
@@ -222,14 +236,16 @@ def prepare(scenario: Scenario) -> Prepared:
                                np.array([hi[0] + 0.12, 0.0, 0.36]), scenario.seed)  # fmt: skip
     if other is not None:
         props.append(other)
-    card = _card_world_corners(scene, scenario.card_yaw_deg) if scenario.marker else None
+    card = (
+        _card_world_corners(scene, scenario.card_yaw_deg, scenario.card_layout) if scenario.marker else None
+    )
     colours = clothed_colours(scene.posed, scenario.clothing, scenario.seed)
     return Prepared(scenario, time_s, schedule, scene, camera, view, props, colours, backdrop, card)
 
 
-def _card_world_corners(scene: SceneBody, yaw_deg: float = 0.0) -> np.ndarray:
+def _card_world_corners(scene: SceneBody, yaw_deg: float = 0.0, layout: str = "single") -> np.ndarray:
     """The card's corners per frame: rigid with the pelvis bone, then placed in the world."""
-    rest = card_rest_corners(scene.rest, scene.side, yaw_deg=yaw_deg)
+    rest = card_rest_corners(scene.rest, scene.side, yaw_deg=yaw_deg, layout=layout)
     root = scene.posed.bone_poses["root"]  # (n, 4, 4); the rest root pose is the identity
     body = np.einsum("nij,kj->nki", root[:, :3, :3], rest) + root[:, None, :3, 3]
     return scene.placement.apply(body)

@@ -36,9 +36,12 @@ def _k2c(
     lighting: str = "studio",
     card_yaw: float | None = None,
     arms: str = "side",
+    board: bool = False,
 ) -> Scenario:
     long_px, short_px = _SIZES[size]
     card = {} if card_yaw is None else {"card": "strapped", "card_yaw_deg": card_yaw}
+    if board:  # the two-marker card, smeared by the shutter at the raise's speed
+        card.update(card_layout="board", motion_blur=True)
     return Scenario(
         name=name,
         k2c=KneeToChestMotion(
@@ -157,6 +160,12 @@ def _main_knee_to_chest() -> list[Scenario]:
             shape="athletic_male",
             seed=619,
         ),
+        *_main_cards(),
+    ]
+
+
+def _main_cards() -> list[Scenario]:
+    return [
         # added with #16: the card strapped off the lateral plane and drawn in depth order with the body
         # (the hands rest on the thighs, as a clinician asks with the card on; in the last, along the side)
         _k2c("real_k2c_left_stiff90_strapped10", "left", 90.0, card_yaw=10.0, arms="thighs", seed=620),
@@ -172,7 +181,16 @@ def _main_knee_to_chest() -> list[Scenario]:
             seed=622,
         ),
         _k2c("real_k2c_right_stiff95_strapped10_arms_side", "right", 95.0, card_yaw=10.0, seed=623),
-    ]
+        # added with #16: the same four with the two-marker board (and motion blur)
+        _k2c("real_k2c_left_stiff90_strapped10_board", "left", 90.0, card_yaw=10.0, arms="thighs", seed=620,
+             board=True),
+        _k2c("real_k2c_right_healthy_strapped15_board", "right", None, card_yaw=15.0, arms="thighs",
+             seed=621, board=True),
+        _k2c("real_k2c_left_stiff100_strapped-8_1080p_board", "left", 100.0, card_yaw=-8.0, arms="thighs",
+             size="1080p", shape="heavy", seed=622, board=True),
+        _k2c("real_k2c_right_stiff95_strapped10_arms_side_board", "right", 95.0, card_yaw=10.0, seed=623,
+             board=True),
+    ]  # fmt: skip
 
 
 def _main_hip_ir() -> list[Scenario]:
@@ -271,6 +289,12 @@ def realistic_holdout_suite() -> list[Scenario]:
         clothed_ir_scenario(
             "realho_ir_supine_right_tracksuit", "right", "supine", 40.0, shape="athletic_male", seed=712
         ),
+        *_holdout_cards(),
+    ]
+
+
+def _holdout_cards() -> list[Scenario]:
+    return [
         # added with #16 (run once, this release): strapped cards in depth order
         _k2c(
             "realho_k2c_right_stiff88_strapped12",
@@ -291,4 +315,11 @@ def realistic_holdout_suite() -> list[Scenario]:
             lighting="dim",
             seed=721,
         ),
-    ]
+        # added with #16 (run once): the two-marker board with motion blur, other bodies and seeds
+        _k2c("realho_k2c_left_stiff92_strapped12_board", "left", 92.0, card_yaw=12.0, arms="thighs",
+             shape="slim_female", seed=722, board=True),
+        _k2c("realho_k2c_right_healthy_strapped-6_board_1080p", "right", None, card_yaw=-6.0, arms="thighs",
+             size="1080p", shape="athletic_male", seed=723, board=True),
+        _k2c("realho_k2c_right_stiff97_strapped9_board_arms_side", "right", 97.0, card_yaw=9.0,
+             shape="heavy", clothing="tracksuit", seed=724, board=True),
+    ]  # fmt: skip
