@@ -354,6 +354,8 @@ def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max
         "n_tracks": int(track_id.max()) + 1,
         "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
         "marker_id": tracker.marker_id,
+        # the card's ArUco ids (hiprom.capture.markers.CARDS: one, or the two of the board)
+        "marker_card_ids": list(tracker.card_ids) if tracker.card_ids is not None else None,
         "marker_tracked_frames": tracker.tracked_runs() if tracker.marker_id is not None else [],
         # the clip itself mirrored (front camera), from the card; None: no card to tell (sides assume not)
         "mirrored_clip": tracker.mirrored,
