@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -109,6 +110,27 @@ def test_upload_is_checked_by_content_not_name(client, web_app, tmp_path):
     response = upload(client, fake)
     assert response.status_code == 400 and "not a video" in response.get_data(as_text=True)
     assert not list((web_app.extensions["hiprom"]["data_dir"] / "uploads").glob("*"))
+
+
+def test_a_refused_upload_keeps_the_form_and_the_choices_travel_with_the_job(client, web_app, tmp_path):
+    from hiprom.store.jobs import get_job
+
+    sign_in(client, "ana", "ana-password-1")
+    fake = tmp_path / "clip.mp4"
+    fake.write_bytes(b"not a video at all" * 10)
+    page = upload(client, fake, athlete="Kim Lee", notes="left knee sore", session_date="2026-10-01",
+                  marker="off", blur_faces_shown="1").get_data(as_text=True)  # fmt: skip
+    assert 'value="Kim Lee"' in page and "left knee sore" in page and 'value="2026-10-01"' in page
+    assert '<option value="off" selected>' in page and 'value="seated" selected' in page
+    assert 'id="blur-faces" checked' not in page  # cleared by the clinician, still cleared
+    fresh = client.get("/").get_data(as_text=True)
+    assert 'id="blur-faces" checked' in fresh  # on by default
+    bad = upload(client, fake, marker="sometimes")
+    assert bad.status_code == 400 and "pelvis card" in bad.get_data(as_text=True)
+    clip = Path(__file__).resolve().parents[1] / "sample_videos" / "ir_seated_left.mp4"
+    response = upload(client, clip, test="knee-to-chest", position="", marker="on", blur_faces_shown="1")
+    job = get_job(web_app.extensions["hiprom"]["store"], response.headers["Location"].rsplit("/", 1)[1])
+    assert job.params["marker"] == "on" and job.params["blur_faces"] is False
 
 
 # werkzeug's test client spools a large request body to a temporary file of its own and leaves it to

@@ -59,8 +59,12 @@ def test_sign_in_upload_and_read_the_result(server, browser, samples_dir):
     page.screenshot(path=str(ARTIFACTS / "web-1-upload.png"), full_page=True)
     page.fill("input[name=athlete]", "Sam Runner")
     page.select_option("#test", "hip-ir")
-    page.select_option("#position", "seated")
     page.set_input_files("#clip", str(samples_dir / "ir_seated_left.mp4"))
+    page.click("#analyse")  # no position yet: said at once, before any upload, and nothing is cleared
+    assert page.inner_text("#form-error") == "choose the position of the hip-rotation test"
+    assert "/jobs/" not in page.url and page.input_value("input[name=athlete]") == "Sam Runner"
+    assert page.is_checked("#blur-faces")  # faces are blurred unless the clinician says otherwise
+    page.select_option("#position", "seated")
     page.click("#analyse")
     page.wait_for_selector("#progress")  # the live progress page
     page.screenshot(path=str(ARTIFACTS / "web-2-progress.png"))
@@ -76,10 +80,35 @@ def test_sign_in_upload_and_read_the_result(server, browser, samples_dir):
     )
     ready = page.evaluate(loaded)
     assert ready  # the annotated H.264 video loads in the browser
+    result_url = page.url
     page.click("text=History and comparison")
     page.wait_for_selector("#comparison")
     assert "internal rotation" in page.inner_text("#comparison")
     page.screenshot(path=str(ARTIFACTS / "web-4-athlete.png"), full_page=True)
+    athlete_url = page.url
+    page.click("#sessions a")  # a session in the history opens its result
+    page.wait_for_selector("#numbers")
+    assert page.url == result_url
+    _no_page_is_wider_than_the_screen(browser, page, [server + "/", result_url, athlete_url])
+
+
+def _no_page_is_wider_than_the_screen(browser, signed_in, urls) -> None:
+    """Each page at a phone's 390 x 844 and a desktop's 1280 x 800: nothing wider than the window (no
+    horizontal scroll); screenshots kept. ``signed_in``: a page whose session cookie the check uses."""
+    wide = []
+    state = signed_in.context.storage_state()
+    for width, height in ((390, 844), (1280, 800)):
+        context = browser.new_context(storage_state=state, viewport={"width": width, "height": height})
+        page = context.new_page()
+        for i, url in enumerate(urls):
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            scroll = page.evaluate("() => document.documentElement.scrollWidth")
+            if scroll > width:
+                wide.append(f"{url} at {width} px: {scroll} px wide")
+            page.screenshot(path=str(ARTIFACTS / f"web-layout-{width}-{i}.png"), full_page=True)
+        context.close()
+    assert not wide, "\n".join(wide)
 
 
 def test_a_non_video_upload_is_refused_on_the_page(server, browser, tmp_path):
@@ -95,3 +124,5 @@ def test_a_non_video_upload_is_refused_on_the_page(server, browser, tmp_path):
     page.click("#analyse")
     page.wait_for_selector("#upload-error")
     assert "not a video" in page.inner_text("#upload-error")
+    assert page.input_value("input[name=athlete]") == "Kim"  # the fields keep what was entered
+    _no_page_is_wider_than_the_screen(browser, page, [server + "/login", server + "/"])

@@ -48,6 +48,13 @@ def recent_jobs(store: Store, owner: int, limit: int = 20) -> list[Job]:
         return list(s.scalars(query).all())
 
 
+def done_jobs_by_clip(store: Store, owner: int) -> dict[str, str]:
+    """A clinician's finished jobs by their upload's file name (a session's ``clip_name``): the job id."""
+    with store.transaction() as s:
+        query = select(Job.id, Job.upload_path).where(Job.clinician_id == owner, Job.status == "done")
+        return {Path(path).name: job_id for job_id, path in s.execute(query).all()}
+
+
 def set_job(store: Store, job_id: str, **values) -> None:
     """Update a job's columns (and its heartbeat, ``updated_at``)."""
     with store.transaction() as s:

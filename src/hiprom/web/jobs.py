@@ -101,9 +101,12 @@ def _analyse(store: Store, job):
             last[0] = fraction
             set_job(store, job.id, progress=fraction)
 
-    options = protocols.get(params["test"]).options(params.get("position"), params.get("side"))
+    options = protocols.get(params["test"]).options(
+        params.get("position"), params.get("side"), params.get("marker", "auto")
+    )
     capture = Capture(max_duration_s=params.get("max_duration_s"))  # the limit, on the decoded frames
-    run = analyze(job.upload_path, job.out_dir, options, capture=capture, progress=progress)
+    outputs = protocols.Outputs(blur_faces=params.get("blur_faces", True))  # faces blurred unless asked
+    run = analyze(job.upload_path, job.out_dir, options, capture=capture, progress=progress, outputs=outputs)
     set_job(store, job.id, progress=0.95, message="recording the result")
     date = parse_date(params.get("session_date"))
     record(

@@ -7,6 +7,27 @@ document.addEventListener("DOMContentLoaded", () => {
     ["dragleave", "drop"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.remove("over"); }));
     drop.addEventListener("drop", (ev) => { if (ev.dataTransfer.files.length) input.files = ev.dataTransfer.files; });
   }
+  const form = document.getElementById("upload-form");
+  if (form) {
+    // the form is checked before the clip is sent: a missing position is said at once, nothing is lost
+    const test = document.getElementById("test");
+    const position = document.getElementById("position");
+    const problem = document.getElementById("form-error");
+    const needsPosition = () => test.selectedOptions[0].dataset.positions !== "1";
+    const sync = () => {
+      document.getElementById("position-field").hidden = !needsPosition();
+      document.getElementById("marker-field").hidden = needsPosition();
+    };
+    test.addEventListener("change", sync);
+    sync();
+    form.addEventListener("submit", (ev) => {
+      let why = "";
+      if (!form.athlete.value.trim()) why = "give the athlete's name";
+      else if (needsPosition() && !position.value) why = "choose the position of the hip-rotation test";
+      else if (!input.files.length) why = "choose a clip";
+      if (why) { ev.preventDefault(); problem.textContent = why; problem.hidden = false; problem.focus(); }
+    });
+  }
   const job = document.getElementById("job");
   if (job) {
     const bar = document.getElementById("progress");

@@ -25,12 +25,15 @@ def _own_athlete(athlete_id: int) -> str:
 @login_required
 def athlete_page(athlete_id: int):
     from hiprom.store.compare import compare
+    from hiprom.store.jobs import done_jobs_by_clip
 
+    store = current_app.extensions["hiprom"]["store"]
     name = _own_athlete(athlete_id)
-    results = results_of(current_app.extensions["hiprom"]["store"], name, owner=g.clinician_id)
+    results = results_of(store, name, owner=g.clinician_id)
     comparisons, asymmetry = compare(results)
+    jobs = done_jobs_by_clip(store, g.clinician_id)  # each session's result page, when uploaded here
     return render_template("athlete.html", athlete_id=athlete_id, name=name, results=results,
-                           comparisons=comparisons, asymmetry=asymmetry)  # fmt: skip
+                           comparisons=comparisons, asymmetry=asymmetry, jobs=jobs)  # fmt: skip
 
 
 @bp.get("/athletes/<int:athlete_id>/report.<fmt>")

@@ -29,6 +29,7 @@ from hiprom.web.uploads import store_upload
 
 bp = Blueprint("clips", __name__)
 
+MARKER_MODES = ("auto", "on", "off")
 #: the core's option names -> what the upload form calls them
 FIELDS = {"position": "the position", "side": "the side", "test": "the test", "date": "the session date"}
 
@@ -37,11 +38,12 @@ def _cfg() -> dict:
     return current_app.extensions["hiprom"]
 
 
-def home_page(error: str | None = None, status: int = 200):
+def home_page(error: str | None = None, status: int = 200, form=None):
+    """The upload page; after a refused upload its fields keep what was entered (``form``)."""
     store = _cfg()["store"]
     jobs = recent_jobs(store, g.clinician_id)
     page = render_template("home.html", athletes=athlete_rows(store, g.clinician_id), jobs=jobs, error=error,
-                           protocols=protocols.all_protocols())  # fmt: skip
+                           protocols=protocols.all_protocols(), form=form or {})  # fmt: skip
     return page, status
 
 
@@ -71,6 +73,8 @@ def _form_problem(form, files) -> str | None:
         return "choose the position of the hip-rotation test"
     if side not in (None, *SIDES):
         return "side must be left, right or automatic"
+    if form.get("marker", "auto") not in MARKER_MODES:
+        return "the pelvis card must be automatic, on or off"
     if "clip" not in files or not files["clip"].filename:
         return "choose a clip"
     return None
@@ -85,7 +89,7 @@ def upload():
         try:
             protocol = protocols.get(form["test"])
             position = form.get("position") or None if len(protocol.positions) > 1 else None
-            options = protocol.options(position, form.get("side") or None)
+            options = protocol.options(position, form.get("side") or None, form.get("marker", "auto"))
             session_date = form.get("session_date") or None
             parse_date(session_date)
             path = store_upload(request.files["clip"].stream, cfg["data_dir"] / "uploads",
@@ -93,7 +97,7 @@ def upload():
         except HipromError as exc:
             error = str(exc) if exc.option not in FIELDS else f"{exc} (check {FIELDS[exc.option]})"
     if error is not None:
-        return home_page(error, 400)
+        return home_page(error, 400, form)
     params = {
         "athlete": " ".join(form.get("athlete", "").split()),
         "test": options.test,
@@ -101,6 +105,9 @@ def upload():
         "side": options.side,
         "session_date": session_date,
         "notes": form.get("notes", "")[:2000],
+        "marker": options.marker,
+        # a checkbox sends nothing when cleared: the form's hidden "blur_faces_shown" says it was offered
+        "blur_faces": form.get("blur_faces") == "on" or "blur_faces_shown" not in form,
         "max_duration_s": cfg["max_duration_s"],  # enforced again on the decoded frames
     }
     job_id = create_job(cfg["store"], g.clinician_id, path, cfg["data_dir"] / "results", params)
