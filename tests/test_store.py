@@ -408,3 +408,31 @@ def test_the_cli_sees_the_web_apps_athletes_with_clinician_and_says_they_are_the
     code = cli.main(["history", "Sam", "--db", url, "--clinician", "nobody"])
     err = capsys.readouterr().err
     assert code != 0 and "no clinician called 'nobody'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_command_lines_athletes_are_tidied_and_their_output_folders_left_alone(store, tmp_path):
+    """Rename, merge and delete on the command line's athletes (owner None); deleting never removes files
+    outside the app's data folder (a CLI result's folder is the user's)."""
+    import datetime as dt
+
+    from hiprom.errors import BadInputError
+    from hiprom.store.manage import delete_athlete, merge_athletes, rename_athlete
+    from hiprom.store.records import athlete_id, athlete_rows, record_analysis
+    from tests.store_docs import ir_document
+
+    video = tmp_path / "out" / "annotated.mp4"
+    video.parent.mkdir()
+    video.write_bytes(b"video")
+    record_analysis(
+        store, "Sam Runner", ir_document(30.0), {"annotated.mp4": video}, date=dt.date(2026, 10, 1)
+    )
+    record_analysis(store, "sam runner ", ir_document(28.0, sha="e" * 64), {}, date=dt.date(2026, 10, 8))
+    sam, typo = athlete_id(store, "Sam Runner"), athlete_id(store, "sam runner")
+    with pytest.raises(BadInputError, match="merge the two instead"):
+        rename_athlete(store, typo, "Sam Runner")
+    assert merge_athletes(store, typo, sam) == 1
+    assert [(a["name"], a["sessions"]) for a in athlete_rows(store)] == [("Sam Runner", 2)]
+    with pytest.raises(BadInputError):
+        merge_athletes(store, sam, sam)
+    assert delete_athlete(store, sam, data_dir=tmp_path / "web") == 0
+    assert athlete_rows(store) == [] and video.exists()

@@ -270,3 +270,61 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
     thigh = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"]
     assert f"benchmark error (any camera): thigh {thigh[0]} deg (worst {thigh[1]})" in page
     assert "off square to the body&#39;s side" in page  # the warning, escaped
+
+
+def test_athletes_are_renamed_merged_and_deleted_with_a_confirmation_files_and_all(client, web_app):
+    """Rename (a taken name is refused: merge instead), merge two athletes' sessions after a confirmation
+    page, delete a session and an athlete (after one) with the files the app stored; another
+    clinician reaches none of it."""
+    import datetime as dt
+
+    from hiprom.store.accounts import clinician_id
+    from hiprom.store.models import Job
+    from hiprom.store.records import athlete_id, athlete_rows, record_analysis, results_of
+    from tests.store_docs import ir_document
+    from tests.webclient import csrf
+
+    cfg = web_app.extensions["hiprom"]
+    store, data = cfg["store"], cfg["data_dir"]
+    sign_in(client, "ana", "ana-password-1")
+    ana = clinician_id(store, "ana")
+    job_dir, upload_path = data / "results" / "job1", data / "uploads" / "u1.mp4"
+    job_dir.mkdir(parents=True)
+    upload_path.parent.mkdir(parents=True, exist_ok=True)
+    upload_path.write_bytes(b"clip")
+    (job_dir / "annotated.mp4").write_bytes(b"video")
+    doc = ir_document(30.0, sha="c" * 64)
+    doc["clip"]["clip_name"] = "u1.mp4"
+    record_analysis(store, "Sam Runner", doc, {"annotated.mp4": job_dir / "annotated.mp4"},
+                    date=dt.date(2026, 10, 1), owner=ana)  # fmt: skip
+    record_analysis(store, "sam runner jr", ir_document(25.0, sha="d" * 64), {}, date=dt.date(2026, 10, 8),
+                    owner=ana)  # fmt: skip
+    with store.transaction() as s:
+        s.add(Job(id="job1", clinician_id=ana, status="done", params={}, upload_path=str(upload_path),
+                  out_dir=str(job_dir)))  # fmt: skip
+    sam, junior = athlete_id(store, "Sam Runner", ana), athlete_id(store, "sam runner jr", ana)
+    post = lambda path, **form: client.post(path, data={"csrf_token": csrf(client, "/"), **form})  # noqa: E731
+    assert post(f"/athletes/{junior}/rename", name="Sam Runner").status_code == 400  # taken: merge instead
+    assert post(f"/athletes/{junior}/rename", name="Sam  Runner Jr").status_code == 303
+    assert [a["name"] for a in athlete_rows(store, ana)] == ["Sam Runner", "Sam Runner Jr"]
+    ask = post(f"/athletes/{junior}/merge", into=str(sam))
+    assert ask.status_code == 200 and "Merge Sam Runner Jr into Sam Runner?" in ask.get_data(as_text=True)
+    assert len(athlete_rows(store, ana)) == 2  # nothing happened yet
+    assert post(f"/athletes/{junior}/merge", into=str(sam), confirm="yes").status_code == 303
+    assert [a["name"] for a in athlete_rows(store, ana)] == ["Sam Runner"]
+    sessions = sorted({r.session_id for r in results_of(store, "Sam Runner", owner=ana)})
+    assert len(sessions) == 2
+    other = web_app.test_client()
+    sign_in(other, "ben", "ben-password-1")
+    token = csrf(other, "/")
+    for path in (f"/sessions/{sessions[0]}/delete", f"/athletes/{sam}/delete", f"/athletes/{sam}/rename"):
+        assert other.post(path, data={"csrf_token": token, "confirm": "yes", "name": "x"}).status_code == 404
+    assert "Delete this session?" in post(f"/sessions/{sessions[1]}/delete").get_data(as_text=True)
+    assert post(f"/sessions/{sessions[1]}/delete", confirm="yes").status_code == 303
+    assert len({r.session_id for r in results_of(store, "Sam Runner", owner=ana)}) == 1
+    assert "1 session(s)" in post(f"/athletes/{sam}/delete").get_data(as_text=True)
+    assert upload_path.exists() and job_dir.exists()
+    assert post(f"/athletes/{sam}/delete", confirm="yes").status_code == 303
+    assert athlete_rows(store, ana) == [] and not upload_path.exists() and not job_dir.exists()
+    with store.transaction() as s:
+        assert s.get(Job, "job1") is None

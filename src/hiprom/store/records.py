@@ -46,6 +46,7 @@ class StoredResult:
     result: dict
     document: dict
     artefacts: dict
+    session_id: int | None = None
 
 
 def entry_field(entry: dict, dotted: str):
@@ -205,6 +206,7 @@ def results_of(
                 r.result,
                 r.document,
                 r.artefacts,
+                v.id,
             )
             for r, v in s.execute(query)
         ]
