@@ -313,8 +313,12 @@ def test_frames_csv_has_tilt_from_rest_the_hip_on_the_pelvis_and_empty_missing_c
     path = write_frames_csv(tmp_path / "frames.csv", truth["time_s"], result.angles, result.tilt_deg,
                             result.reps, rest_thigh_deg=3.0)  # fmt: skip
     text = path.read_text()
-    rows = list(csv.DictReader(text.splitlines()))
+    units, *lines = text.splitlines()
+    assert units.startswith("# units: time_s seconds") and "counted from 1" in units
+    rows = list(csv.DictReader(lines))
     assert "nan" not in text and rows[0]["left_hip_flexion_on_pelvis_deg"] == ""  # before the rep: blank
+    numbered = {r["left_rep"] for r in rows}
+    assert numbered == {"", "1"} and rows[0]["left_rep"] == ""  # reps from 1; outside a rep: blank
     hip = [float(r["left_hip_flexion_on_pelvis_deg"]) for r in rows if r["left_hip_flexion_on_pelvis_deg"]]
     assert max(hip) == pytest.approx(result.reps[0].peak_hip_flexion_deg, abs=0.01)
     tilt = [float(r["pelvic_tilt_from_rest_deg"]) for r in rows if r["pelvic_tilt_from_rest_deg"]]

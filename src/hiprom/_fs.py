@@ -120,19 +120,24 @@ def write_json(path: str | Path, data: dict) -> Path:
 
 
 def write_csv_columns(
-    path: str | Path, columns: dict, fmt: str | list[str] = "%.3f", missing: str | None = None
+    path: str | Path,
+    columns: dict,
+    fmt: str | list[str] = "%.3f",
+    missing: str | None = None,
+    note: str | None = None,
 ) -> Path:
     """Write equal-length 1-D columns as a CSV with a header row, atomically; returns the path.
 
     ``missing``: what a NaN is written as (``None``: ``nan``, which ``numpy.loadtxt`` reads back;
-    ``""``: an empty cell, as spreadsheets expect).
+    ``""``: an empty cell, as spreadsheets expect). ``note``: a first line, ``# note`` (the units;
+    ``numpy.loadtxt`` and ``pandas.read_csv(comment="#")`` skip it).
     """
     import numpy as np
 
     table = np.column_stack([np.asarray(v, float) for v in columns.values()])
     buf = io.StringIO()
     np.savetxt(buf, table, delimiter=",", header=",".join(columns), comments="", fmt=fmt)
-    text = buf.getvalue()
+    text = ("" if note is None else f"# {note}\n") + buf.getvalue()
     if missing is not None:
         text = re.sub(r"(^|,)nan(?=,|$)", lambda m: m.group(1) + missing, text, flags=re.M)
     with atomic_output(path) as tmp, open(tmp, "w") as fh:

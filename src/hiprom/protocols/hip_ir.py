@@ -262,4 +262,8 @@ def write_ir_frames_csv(path: Path, time_s: np.ndarray, rotation_deg: dict[str, 
     columns: dict[str, np.ndarray] = {"time_s": time_s}
     for side, rotation in rotation_deg.items():
         columns[f"{side}_hip_rotation_deg"] = rotation
-    return write_csv_columns(path, columns, "%.3f")
+    note = (
+        "units: time_s seconds from the clip's start; <side>_hip_rotation_deg degrees of the shank's turn "
+        "from its rest direction, internal rotation positive, external negative; empty cell: not measured"
+    )
+    return write_csv_columns(path, columns, "%.3f", missing="", note=note)

@@ -349,6 +349,11 @@ def write_frames_csv(
         columns[f"{side}_thigh_vs_table_deg"] = leg.thigh_vs_table_deg
         columns[f"{side}_trunk_thigh_deg"] = leg.trunk_thigh_deg
         columns[f"{side}_knee_flexion_deg"] = leg.knee_flexion_deg
+    for side in sorted({r.side for r in reps}):  # which rep of the side a frame belongs to, from 1
+        number = np.full(time_s.shape, np.nan)
+        for k, r in enumerate([r for r in reps if r.side == side], 1):
+            number[r.rep.start_frame : r.rep.end_frame + 1] = k
+        columns[f"{side}_rep"] = number
     if tilt_deg is not None:
         columns["pelvic_tilt_marker_deg"] = tilt_deg
         from_rest = np.full(time_s.shape, np.nan)
@@ -361,4 +366,15 @@ def write_frames_csv(
             )
         columns["pelvic_tilt_from_rest_deg"] = from_rest
         columns.update({f"{side}_hip_flexion_on_pelvis_deg": v for side, v in sorted(hips.items())})
-    return write_csv_columns(path, columns, "%.3f", missing="")
+    fmt = ["%.0f" if name.endswith("_rep") else "%.3f" for name in columns]
+    return write_csv_columns(path, columns, fmt, missing="", note=FRAMES_CSV_UNITS)
+
+
+#: The first line of frames.csv (knee-to-chest).
+FRAMES_CSV_UNITS = (
+    "units: time_s seconds from the clip's start; *_deg degrees (thigh_vs_table: the thigh against the "
+    "resting table line; trunk_thigh: the goniometer's trunk-thigh angle; hip_flexion_on_pelvis: the femur "
+    "on the pelvis, thigh - rest - tilt; pelvic_tilt_marker: the card's angle on screen; "
+    "pelvic_tilt_from_rest: posterior tilt from the rep's rest); <side>_rep: the rep, counted from 1 "
+    "(empty outside reps); empty cell: not measured"
+)
