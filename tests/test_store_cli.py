@@ -76,16 +76,22 @@ def test_two_sessions_compared_and_reported(samples_dir, tmp_path, capsys):
 
 
 def _check_pdf(path) -> None:
-    """Render every page to pixels: several pages, none blank, the key frames in there."""
+    """Render every page to pixels: several A4 pages, none blank, the finding and the definitions in it."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        assert len(pdf) >= 4  # summary, trends, left/right, key frames, warnings + method
+        assert len(pdf) >= 4  # summary, trends and sides, key frames, results + warnings + method
+        text = ""
         for i in range(len(pdf)):
+            width, height = pdf[i].get_size()  # points
+            assert (round(width), round(height)) == (595, 842), f"page {i + 1} is not A4: {width} x {height}"
+            text += pdf[i].get_textpage().get_text_range()
             image = np.asarray(pdf[i].render(scale=1.0).to_pil().convert("L"), float)
             assert image.std() > 5.0, f"page {i + 1} is blank"
             assert (image < 128).mean() > 0.002, f"page {i + 1} has almost no ink"
+        flat = " ".join(text.split())
+        assert "LIMITED" in flat and "Definitions:" in flat and "internal rotation" in flat
     finally:
         pdf.close()
 

@@ -264,7 +264,12 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
     views = [protocols.get("knee-to-chest").view(e) for e in doc["results"]]
     job = SimpleNamespace(id="j1", params={"athlete": "Ada"})
     with web_app.test_request_context():
-        page = render_template("result.html", job=job, doc=doc, views=views, files=[], athlete_id=1)
+        definitions = protocols.get("knee-to-chest").definitions
+        page = render_template("result.html", job=job, doc=doc, views=views, files=[], athlete_id=1,
+                               definitions=definitions)  # fmt: skip
+    for term in ("thigh angle", "goniometer angle", "pelvic tilt", "hip flexion on the pelvis", "onset"):
+        assert f"<dt>{term}</dt>" in page  # every angle shown is defined beside it, with a diagram
+    assert 'aria-label="the knee-to-chest angles"' in page
     pan = reps[0].camera.pan_deg
     assert f"phone about {abs(pan):.0f} deg towards the feet" in page
     thigh = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"]

@@ -138,6 +138,8 @@ class Protocol(ABC):
     form_label: str  # the upload form's choice
     #: each position as the upload form offers it (tests done in more than one position)
     position_labels: dict[str, str] = {}  # noqa: RUF012 (read-only class data)
+    #: (name, definition) of each angle the results show, for the result page and the report
+    definitions: tuple[tuple[str, str], ...] = ()
     #: what the pose model is shown (see hiprom.capture.pose.extract_landmarks)
     orientation: Orientation = "as-filmed"
     #: who to follow when the user leaves it to "auto" (hiprom.capture.tracking.select_person)

@@ -17,7 +17,7 @@ from hiprom.calibration import (
     BENCH_PEAK_IR_ERROR_DEG,
     ERROR_NOTES,
 )
-from hiprom.norms import ASYMMETRY_IR_DEG, IR_MDC_DEG, POSITIONS, ir_band
+from hiprom.norms import ASYMMETRY_IR_DEG, HEALTHY_IR_DEG, IR_MDC_DEG, LIMITED_IR_DEG, POSITIONS, ir_band
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol, sides_lines
 from hiprom.results import clip_meta, document, num, side_labels
 
@@ -44,6 +44,12 @@ class HipIR(Protocol):
         "prone": "Prone (phone at the foot end; not measurable with the bundled pose model so far)",
     }
     orientation = "as-filmed"
+    definitions = (
+        ("internal rotation", "the shank's turn from its rest direction with the foot swinging outwards "
+         f"(laterally), about the knee's rest position; limited at {LIMITED_IR_DEG:.0f} deg or less, healthy "
+         f"{HEALTHY_IR_DEG[0]:.0f}-{HEALTHY_IR_DEG[1]:.0f} deg"),
+        ("external rotation", "the same turn with the foot swinging inwards (medially)"),
+    )  # fmt: skip
 
     def refusal_hint(self, options: Options) -> str:
         return PRONE_HINT if options.position == "prone" else ""

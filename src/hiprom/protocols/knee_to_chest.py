@@ -18,7 +18,7 @@ from hiprom.calibration import (
     POSE_MODEL_THIGH_OFFSET_DEG,
 )
 from hiprom.errors import BadInputError
-from hiprom.norms import FLEXION_MDC_DEG
+from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
 from hiprom.results import clip_meta, document, frame_at, num, side_labels
 
@@ -38,6 +38,18 @@ class KneeToChest(Protocol):
     # angles erred 2-3x less (see hiprom.capture.pose.extract_landmarks)
     orientation = "head-right"
     person_rule = "lying"  # the patient lies across the frame; a clinician standing by does not
+    definitions = (
+        ("thigh angle", "the thigh (hip to knee) against the resting body's table line: 0 deg lying flat"),
+        ("goniometer angle", "the trunk-thigh angle, as a goniometer on the hip reads it: 180 deg minus the "
+         "shoulder-hip-knee angle; it includes what the pelvis and lumbar spine add"),
+        ("pelvic tilt", "the printed card's rotation from the rest before the raise, posterior positive "
+         "(with the card only)"),
+        ("hip flexion on the pelvis", "the femur against the pelvis: thigh angle minus the resting thigh "
+         "minus the pelvic tilt (with the card only); the hip's own range"),
+        ("onset", "the hip flexion at which the pelvis starts to tilt beyond the normal gradual curve "
+         f"(Takei et al. 2002); below {BORROWING_HIP_FLEXION_DEG:.0f} deg the pelvis is borrowing motion: "
+         "lumbar borrowing"),
+    )  # fmt: skip
 
     def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
         from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest

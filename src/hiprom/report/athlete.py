@@ -15,6 +15,8 @@ import io
 import textwrap
 from pathlib import Path
 
+import numpy as np
+
 from hiprom import protocols
 from hiprom._fs import atomic_output
 from hiprom.calibration import BENCH_PEAK_ERROR_DEG, BENCH_PEAK_IR_CLOTHED_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
@@ -51,6 +53,35 @@ def _method_note() -> str:
 
 
 METHOD_NOTE = _method_note()
+A4 = (8.27, 11.69)  # inches, portrait: every page of the PDF
+
+
+def _definitions() -> list[tuple[str, str]]:
+    """Every protocol's angle definitions (the result page shows the same)."""
+    return [d for p in protocols.all_protocols() for d in p.definitions]
+
+
+def _figure_image(fig) -> np.ndarray:
+    import matplotlib.image as mpimg
+
+    return mpimg.imread(io.BytesIO(_figure_bytes(fig)), format="png")
+
+
+def _image_pages(pdf, images: list[tuple[str, np.ndarray]], title: str, cols: int, per_page: int) -> None:
+    """Images with captions laid out on A4 pages, ``per_page`` to a page in ``cols`` columns."""
+    plt = pyplot()
+    for start in range(0, len(images), per_page):
+        chunk = images[start : start + per_page]
+        rows = (per_page + cols - 1) // cols
+        fig, axes = plt.subplots(rows, cols, figsize=A4, squeeze=False)
+        for ax, (caption, image) in zip(axes.flat, chunk, strict=False):
+            ax.imshow(image)
+            ax.set_title(caption, fontsize=8)
+        for ax in axes.flat:
+            ax.axis("off")
+        fig.suptitle(title, fontsize=11)
+        pdf.savefig(fig)
+        plt.close(fig)
 
 
 def _figure_bytes(fig, fmt: str = "png") -> bytes:
@@ -236,6 +267,7 @@ img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcapti
 <h2>Key frames (latest session; faces blurred)</h2>{figs or "<p>none saved</p>"}
 <h2>Setup warnings</h2><ul>{items(warnings)}</ul>
 <h2>Method and accuracy</h2><p>{e(METHOD_NOTE)}</p>
+<h2>Definitions</h2><dl>{"".join(f"<dt>{e(t)}</dt><dd>{e(m)}</dd>" for t, m in _definitions())}</dl>
 </body></html>
 """
 
@@ -245,7 +277,7 @@ def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, w
 
     plt = pyplot()
     with PdfPages(path) as pdf:
-        fig = plt.figure(figsize=(8.27, 11.69))  # A4
+        fig = plt.figure(figsize=A4)
         fig.text(0.06, 0.96, title, fontsize=16, weight="bold", va="top")
         fig.text(0.06, 0.93, subtitle, fontsize=9, va="top")
         rows = _summary_rows(comparisons) or [["-"] * len(_HEAD)]
@@ -260,29 +292,22 @@ def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, w
         fig.text(0.06, 0.87 - height, text, fontsize=7.5, va="top", family="monospace")
         pdf.savefig(fig)
         plt.close(fig)
-        pdf.savefig(trend)
-        pdf.savefig(sides)
+        charts = [("trend over sessions", _figure_image(trend)), ("left vs right", _figure_image(sides))]
+        _image_pages(pdf, charts, "Trend and sides", cols=1, per_page=2)
         if frames:
             import matplotlib.image as mpimg
 
-            cols = 2
-            rows_n = (len(frames) + cols - 1) // cols
-            fig, axes = plt.subplots(rows_n, cols, figsize=(8.27, 3.0 * rows_n + 0.6), squeeze=False)
-            for ax, (cap, p) in zip(axes.flat, frames, strict=False):
-                ax.imshow(mpimg.imread(p))
-                ax.set_title(cap, fontsize=7)
-            for ax in axes.flat:
-                ax.axis("off")
-            fig.suptitle("Key frames, latest session (faces blurred)", fontsize=10)
-            fig.tight_layout()
-            pdf.savefig(fig)
-            plt.close(fig)
-        fig = plt.figure(figsize=(8.27, 11.69))
+            shots = [(cap, mpimg.imread(p)) for cap, p in frames]
+            _image_pages(pdf, shots, "Key frames, latest session (faces blurred)", cols=2, per_page=6)
+        fig = plt.figure(figsize=A4)
         body = "Results:\n" + "\n".join(textwrap.fill("- " + x, 100) for x in (findings or ["none"]))
         body += "\n\nSetup warnings:\n" + "\n".join(
             textwrap.fill("- " + w, 100) for w in (warnings or ["none"])
         )
         body += "\n\n" + textwrap.fill(METHOD_NOTE, 100)
+        body += "\n\nDefinitions:\n" + "\n".join(
+            textwrap.fill(f"- {term}: {meaning}", 100) for term, meaning in _definitions()
+        )
         fig.text(0.06, 0.95, body, fontsize=7.5, va="top", family="monospace")
         pdf.savefig(fig)
         plt.close(fig)

@@ -132,9 +132,9 @@ def job_page(job_id: str):
     doc = job.result
     views = [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
     owner_athlete = athlete_id(_cfg()["store"], job.params["athlete"], g.clinician_id)
-    return render_template(
-        "result.html", job=job, doc=doc, views=views, files=files, athlete_id=owner_athlete
-    )
+    definitions = protocols.get(doc["test"]).definitions
+    return render_template("result.html", job=job, doc=doc, views=views, files=files,
+                           athlete_id=owner_athlete, definitions=definitions)  # fmt: skip
 
 
 @bp.get("/jobs/<job_id>/files/<name>")
