@@ -184,20 +184,19 @@ def _ir_rows(scenario, cache: Path, summary: dict, truth: dict) -> dict:
             "warnings": r["quality"]["warnings"],
             "pivot": r["pivot"],
             "true_shank_px": float(np.median(shank[:10])),
-            # the camera's offset from the femur's axis: estimated (thigh foreshortening) and true (the
-            # femur lies along the view's ideal direction, which pan and tilt swing the camera off)
-            "view_offset_est": r.get("view_offset_deg"),
-            "view_offset_true": float(
-                np.degrees(
-                    np.arccos(
-                        np.cos(np.radians(scenario.camera.pan_deg))
-                        * np.cos(np.radians(scenario.camera.tilt_deg))
-                    )
-                )
-            ),
+            # the rest femur's direction off the camera's axis (3D landmarks), and the camera's true offset
+            # from the view's ideal direction (the femur lies along it; pan and tilt swing the camera off)
+            "femur_view": r.get("femur_view_deg"),
+            "view_offset_true": _off_ideal_deg(scenario.camera),
             "benchmarked_view": r.get("benchmarked_view"),
         }
     }
+
+
+def _off_ideal_deg(camera) -> float:
+    """How far pan and tilt swing the camera off its view's ideal direction (deg)."""
+    pan, tilt = np.radians(camera.pan_deg), np.radians(camera.tilt_deg)
+    return float(np.degrees(np.arccos(np.cos(pan) * np.cos(tilt))))
 
 
 def _hip_drift(series, side: str) -> float | None:

@@ -56,7 +56,6 @@ IN_SAMPLE_ONLY = {
     "ir.seated": "in-sample only: no held-out seated clips yet",
     "er.seated": "in-sample only: no held-out seated clips yet",
     "side_to_side.seated": "in-sample only: no held-out seated clips yet",
-    "camera.ir_offset.seated": "in-sample only: no held-out seated clips yet",
     "mdc": "main-grid pairs (the held-out suite has too few repeated movements)",
 }
 
@@ -123,16 +122,14 @@ class Outputs:
         return _entry(name, f"hip-ir side-to-side difference error: {position}", float(m[1]), float(m[2]),
                       int(m[3]), unit="pairs")  # fmt: skip
 
-    def view_offset(self, name: str, position: str) -> dict | None:
-        """The hip-rotation camera-offset estimate's error in one position, and its largest estimate."""
-        line = self._line(name, "hip-ir view offset")
-        m = line and re.search(rf"{position} MAE ([\d.]+) \(worst ([\d.]+), n=(\d+)\); true [\d.]+-[\d.]+, "
-                               r"estimated [\d.]+-([\d.]+)", line)  # fmt: skip
+    def femur_view(self, name: str, position: str) -> dict | None:
+        """The range of the rest femur's direction over the measured hip-rotation clips of one position."""
+        line = self._line(name, "hip-ir femur view")
+        num = r"([-+][\d.]+)"
+        m = line and re.search(rf"{position} lateral {num} to {num}, along {num} to {num}", line)
         if not m:
             return None
-        row = _entry(name, f"hip-ir view offset: {position}", float(m[1]), float(m[2]), int(m[3]))
-        row["largest_estimate"] = float(m[4])
-        return row
+        return {"lateral": [float(m[1]), float(m[2])], "along": [float(m[3]), float(m[4])]}
 
     def number(self, name: str, pattern: str) -> float:
         m = re.search(pattern, self.text[name])
@@ -210,9 +207,6 @@ def errors(out: Outputs) -> dict:
             found[key] = _stated(key, [out.ir(A, position, what), out.ir(H, position, what)])
         key = f"side_to_side.{position}"
         found[key] = _stated(key, [out.side_to_side(A, position), out.side_to_side(H, position)])
-    for position in ("supine", "seated"):
-        key = f"camera.ir_offset.{position}"
-        found[key] = _stated(key, [out.view_offset(n, position) for n in (A, H)])
     for what in ("ir", "er"):
         key = f"{what}.clothed"
         found[key] = _stated(key, [out.summary(n, f"hip-ir {what}") for n in (R, RH, RL)])
@@ -265,12 +259,16 @@ def refits(out: Outputs) -> dict[str, float]:
     }
 
 
-def ir_offsets(out: Outputs) -> dict[str, float | None]:
-    """Per position, the largest estimated camera offset among the benchmark's measured IR clips."""
-    found = {}
+def ir_femur_box(out: Outputs) -> dict[str, dict | None]:
+    """Per position, the range of the rest femur's direction among the benchmark's measured IR clips."""
+    found: dict[str, dict | None] = {}
     for position in ("supine", "seated"):
-        rows = [r for r in (out.view_offset(n, position) for n in (A, H)) if r]
-        found[position] = max((r["largest_estimate"] for r in rows), default=None)
+        rows = [r for r in (out.femur_view(n, position) for n in (A, H)) if r]
+        found[position] = (
+            None
+            if not rows
+            else {k: [min(r[k][0] for r in rows), max(r[k][1] for r in rows)] for k in ("lateral", "along")}
+        )
     return found
 
 
@@ -307,9 +305,9 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
             "pan_deg": [min(pans), max(pans)],
             "tilt_deg": [min(tilts), max(tilts)],
             "source": f"the knee-to-chest cameras of bench/{A} and bench/{H}",
-            "ir_femur_offset_deg": ir_offsets(out),
-            "ir_source": f"the largest estimated camera offset from the femur's axis over the measured "
-            f"hip-rotation clips of bench/{A} and bench/{H} ('hip-ir view offset')",
+            "ir_femur_deg": ir_femur_box(out),
+            "ir_source": f"the range of the rest femur's direction off the camera's axis over the measured "
+            f"hip-rotation clips of bench/{A} and bench/{H} ('hip-ir femur view')",
         },
         "constants": constants,
     }
@@ -325,8 +323,6 @@ LABELS = {
     "er.clothed": "peak ER, clothed legs",
     "side_to_side.supine": "IR side-to-side difference, supine",
     "side_to_side.seated": "IR side-to-side difference, seated",
-    "camera.ir_offset.supine": "hip-rotation camera offset estimate, supine",
-    "camera.ir_offset.seated": "hip-rotation camera offset estimate, seated",
 }  # fmt: skip
 COLUMNS = (("main grid", "in-sample"), ("main grid", "left-out"), ("held out", "held-out"),
            ("realistic", "in-sample"), ("realistic held out", "held-out"),
@@ -349,7 +345,7 @@ def readme_table(doc: dict) -> str:
         label = LABELS.get(key) or LABELS[measure]
         camera = basis if measure == "k2c" or key.startswith("k2c.") else "within 15°"
         if key.startswith("camera."):
-            camera = "within 15°" if key.startswith("camera.ir_offset") else "any"
+            camera = "any"
         cells = []
         for suite, sample in COLUMNS:
             row = next((r for r in entry["rows"] if r["suite"] == suite and r["sample"] == sample), None)

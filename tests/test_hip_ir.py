@@ -375,44 +375,58 @@ def test_a_peak_ir_between_limited_and_healthy_is_said_to_be_below_healthy(ir, b
         assert HipIR().view(entry).verdict == f"not limited ({band})"
 
 
-@pytest.mark.parametrize("offset_deg", [0.0, 10.0, 25.0, 40.0])
-def test_the_camera_offset_from_the_femur_is_read_from_the_thigh_foreshortening(offset_deg):
-    """Off the femur's axis by a, a thigh as long as the shank shows sin(a) of the shank's length."""
-    from hiprom.analysis.ir_views import ViewGeometry
+def _world_femur(n: int, lateral_deg: float, along_deg: float, side: str = "left") -> np.ndarray:
+    """(n, 33, 3) 3D landmarks with the hips level across x and the femur tipped off the depth axis."""
+    world = np.zeros((n, 33, 3))
+    world[:, sk.LEFT_HIP], world[:, sk.RIGHT_HIP] = (0.1, 0.0, 0.0), (-0.1, 0.0, 0.0)
+    world[:, sk.LEFT_SHOULDER], world[:, sk.RIGHT_SHOULDER] = (0.15, 0.5, 0.0), (-0.15, 0.5, 0.0)
+    s = 1.0 if side == "left" else -1.0
+    hip = world[0, sk.JOINTS["hip"][0 if side == "left" else 1]]
+    direction = np.array([s * np.tan(np.radians(lateral_deg)), np.tan(np.radians(along_deg)), -1.0])
+    world[:, sk.JOINTS["knee"][0 if side == "left" else 1]] = hip + 0.4 * direction / np.linalg.norm(
+        direction
+    )
+    return world
 
-    shank = 200.0
-    rest = np.full((5, 33, 2), np.nan)
-    rest[:, sk.LEFT_HIP], rest[:, sk.RIGHT_HIP] = (600.0, 300.0), (500.0, 300.0)
-    rest[:, sk.LEFT_KNEE] = (600.0, 300.0 + shank * np.sin(np.radians(offset_deg)))
-    rest[:, sk.LEFT_ANKLE] = rest[:, sk.LEFT_KNEE] + (0.0, shank)
-    rest[:, sk.LEFT_SHOULDER], rest[:, sk.RIGHT_SHOULDER] = (600.0, 50.0), (500.0, 50.0)
-    view = ViewGeometry.measure(rest, "left")
-    assert view.femur_axis_offset_deg == pytest.approx(offset_deg, abs=0.01)
+
+@pytest.mark.parametrize("side", ["left", "right"])
+@pytest.mark.parametrize(("lateral", "along"), [(0.0, 0.0), (15.0, -5.0), (-30.0, 20.0)])
+def test_the_femurs_direction_off_the_camera_axis_is_read_from_the_3d_landmarks(side, lateral, along):
+    from hiprom.analysis.ir_views import femur_view_deg
+
+    world = _world_femur(10, lateral, along, side)
+    got = femur_view_deg(world, np.ones(world.shape[:2]), slice(0, 10), side)
+    assert got == pytest.approx((lateral, along), abs=1e-6)
+    turned = (
+        world @ np.array([[0.0, -1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]).T
+    )  # the phone turned 90 deg
+    assert femur_view_deg(turned, np.ones(world.shape[:2]), slice(0, 10), side) == pytest.approx(
+        got, abs=1e-6
+    )
 
 
 def test_a_view_beyond_the_benchmarks_clips_states_no_error(monkeypatch):
-    """An IR result filmed further off the femur's axis than any benchmark clip of its position says
-    'not benchmarked for this view' (warning, result entry, accuracy line) instead of an error."""
+    """An IR result whose rest femur points further off the camera's axis than in any benchmark clip of
+    its position says 'not benchmarked for this view' (warning, result entry, accuracy line), no error."""
     from hiprom.analysis import ir_views
     from hiprom.protocols.hip_ir import accuracy_line, ir_entry
 
     time_s, rotation = rotation_profile(ir_deg=30.0, er_deg=30.0)
     pts = ir_pose("seated", {"left": rotation}, time_s.size)
-    shank = pts[:, sk.LEFT_ANKLE] - pts[:, sk.LEFT_KNEE]
-    pts[:, sk.LEFT_KNEE] = pts[:, sk.LEFT_HIP] + (60.0, 40.0)  # the thigh shows: the camera is off its axis
-    pts[:, sk.LEFT_ANKLE] = pts[:, sk.LEFT_KNEE] + shank
     vis = np.ones(pts.shape[:2])
-    side = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
-    offset = side.view.femur_axis_offset_deg
-    monkeypatch.setitem(ir_views.BENCHMARKED_IR_OFFSET_DEG, "seated", offset + 1.0)
-    covered = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
-    assert not any("not benchmarked" in w for w in covered.warnings)
-    assert ir_entry(covered, (0.7, 1.6))["measurement_error_deg"] == 0.7
-    monkeypatch.setitem(ir_views.BENCHMARKED_IR_OFFSET_DEG, "seated", offset - 1.0)
-    beyond = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]
-    assert beyond.peak_ir_deg == pytest.approx(covered.peak_ir_deg)  # measured all the same
+    world = _world_femur(time_s.size, 35.0, 20.0)
+    box = {"lateral": [-20.0, 20.0], "along": [15.0, 27.0]}
+    monkeypatch.setitem(ir_views.BENCHMARKED_IR_FEMUR_DEG, "seated", box)
+    inside = analyze_hip_ir(time_s, pts, vis, "seated", world_m=_world_femur(time_s.size, 5.0, 20.0)).sides[0]
+    assert not any("not benchmarked" in w for w in inside.warnings)
+    assert ir_entry(inside, (0.7, 1.6))["measurement_error_deg"] == 0.7
+    beyond = analyze_hip_ir(time_s, pts, vis, "seated", world_m=world).sides[0]
+    assert beyond.femur_view_deg == pytest.approx((35.0, 20.0), abs=0.1)
+    assert beyond.peak_ir_deg == pytest.approx(inside.peak_ir_deg)  # measured all the same
     assert any("not benchmarked for this view" in w for w in beyond.warnings)
     entry = ir_entry(beyond, (0.7, 1.6))
     assert entry["benchmarked_view"] is False and entry["measurement_error_deg"] is None
     assert entry["er_measurement_error_deg"] is None
     assert accuracy_line(entry).startswith("errors not benchmarked for this view")
+    unknown = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]  # no 3D landmarks: nothing to judge by
+    assert ir_entry(unknown, (0.7, 1.6))["benchmarked_view"] is True

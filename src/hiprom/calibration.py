@@ -22,7 +22,7 @@ import json
 from importlib import resources
 
 __all__ = [
-    "BENCHMARKED_IR_OFFSET_DEG",
+    "BENCHMARKED_IR_FEMUR_DEG",
     "BENCHMARKED_PAN_DEG",
     "BENCHMARKED_TILT_DEG",
     "BENCH_PEAK_ERROR_DEG",
@@ -106,9 +106,10 @@ ERROR_NOTES: dict[str, str] = {k: v["note"] for k, v in _ERRORS.items() if v is 
 #: error is "not benchmarked for this view".
 BENCHMARKED_PAN_DEG: tuple[float, float] = tuple(DATA["benchmarked_view"]["pan_deg"])
 BENCHMARKED_TILT_DEG: tuple[float, float] = tuple(DATA["benchmarked_view"]["tilt_deg"])
-#: Hip rotation: the largest estimated camera offset from the femur's axis among the benchmark's measured
-#: clips, per position (deg; None where no clip was measured): beyond it, "not benchmarked for this view".
-BENCHMARKED_IR_OFFSET_DEG: dict[str, float | None] = DATA["benchmarked_view"].get("ir_femur_offset_deg", {})
+#: Hip rotation: per position, the range of the rest femur's direction off the camera's axis (lateral and
+#: along the trunk, deg; hiprom.analysis.ir_views.femur_view_deg) over the benchmark's measured clips:
+#: outside it, "not benchmarked for this view".
+BENCHMARKED_IR_FEMUR_DEG: dict[str, dict] = DATA["benchmarked_view"].get("ir_femur_deg") or {}
 
 #: The maps from the pose model's raw depth slopes to the phone's pan and tilt (gain, offset in deg).
 PAN_MAP: tuple[float, float] = (_CONST["camera_pan_map"]["gain"], _CONST["camera_pan_map"]["offset_deg"])

@@ -24,6 +24,8 @@ from hiprom.analysis.ir_views import (
     ViewGeometry,
     check_view,
     compensation_warnings,
+    femur_view_deg,
+    femur_view_warning,
     pelvis_roll_warnings,
     rest_offset_warning,
     tracking_problem,
@@ -101,6 +103,9 @@ class HipIRSide:
     pivot: ShankPivot  # the point the shank turns about (the knee, or placed from the proportions)
     view: ViewGeometry
     warnings: tuple[str, ...]
+    # the rest femur's direction off the camera's axis (lateral, along the trunk; deg), from the 3D
+    # landmarks (None without them): hiprom.analysis.ir_views.femur_view_deg
+    femur_view_deg: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -282,7 +287,10 @@ def _side_result(
     pivot, image_size_px, cfg, world_m=None,
 ) -> HipIRSide:  # fmt: skip
     rest_offset = view.rest_offset_deg(lateral)
+    femur = None if world_m is None else femur_view_deg(world_m, visibility, rest, leg)
     warnings = view_warnings(view, position) + rest_offset_warning(rest_offset)
+    if position in ("supine", "seated"):
+        warnings += femur_view_warning(femur, position)
     if (slid := pivot.warning()) is not None:
         warnings.append(slid)
     if BENCH_PEAK_IR_ERROR_DEG.get(position) is None:
@@ -315,7 +323,7 @@ def _side_result(
         )
     limited = None if peak_ir is None else bool(peak_ir <= cfg.limited_ir_deg)
     return HipIRSide(leg, position, baseline, tuple(holds), peak_ir, peak_er, limited, rest_offset, neutral,
-                     pivot, view, tuple(warnings))  # fmt: skip
+                     pivot, view, tuple(warnings), femur)  # fmt: skip
 
 
 def _difference_error(position: str) -> str:

@@ -31,11 +31,12 @@ Thresholds were set on the synthetic accuracy suite and its wrong-view clips
 from __future__ import annotations
 
 from dataclasses import dataclass
+from warnings import catch_warnings, simplefilter
 
 import numpy as np
 
 from hiprom.analysis.events import Rep
-from hiprom.calibration import BENCHMARKED_IR_OFFSET_DEG, PELVIC_ROLL_IR_COST_DEG
+from hiprom.calibration import BENCHMARKED_IR_FEMUR_DEG, PELVIC_ROLL_IR_COST_DEG
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
 from hiprom.skeleton import JOINTS, pair
 
@@ -44,6 +45,8 @@ __all__ = [
     "benchmarked_ir_view",
     "check_view",
     "compensation_warnings",
+    "femur_view_deg",
+    "femur_view_warning",
     "pelvis_roll_warnings",
     "tracking_problem",
     "view_warnings",
@@ -133,18 +136,6 @@ class ViewGeometry:
         return self.thigh_px / self.shank_px
 
     @property
-    def femur_axis_offset_deg(self) -> float:
-        """The camera's angle off the femur's axis, estimated from the thigh's foreshortening (deg).
-
-        Looking along the femur (the ideal supine and seated views) the thigh is a point on screen;
-        from ``a`` degrees off its axis it shows ``sin(a)`` of its length, and the shank, across the
-        view, its whole length. The thigh is taken to be as long as the shank (Winter's segment
-        lengths: thigh 0.245, leg 0.246 of the body height), so ``a = asin(thigh / shank)``. Its error
-        against the camera's true offset is measured by ``bench/accuracy.py`` ("hip-ir view offset").
-        """
-        return float(np.degrees(np.arcsin(np.clip(self.thigh_to_shank, 0.0, 1.0))))
-
-    @property
     def axis_cos(self) -> float:
         """cos of the angle between the shank and the trunk direction (NaN if the shoulders are unseen)."""
         return float(self.shank_dir @ self.trunk_dir)
@@ -224,25 +215,62 @@ def tracking_problem(time_s: np.ndarray, rotation_deg: np.ndarray, position: str
     return None
 
 
-def benchmarked_ir_view(offset_deg: float, position: str) -> bool:
-    """True when an estimated camera offset from the femur's axis lies within the benchmark's clips
-    of this position (``BENCHMARKED_IR_OFFSET_DEG``); an unknown offset or position counts as covered
+def femur_view_deg(
+    world_m: np.ndarray, visibility: np.ndarray, rest: slice, side: str
+) -> tuple[float, float]:
+    """Which way the femur points off the camera's axis at rest, from the pose model's 3D landmarks.
+
+    ``world_m`` is ``(n_frames, 33, 3)`` (camera-aligned axes, z along the lens). The rest femur
+    (hip -> knee, median over ``rest``) is split into its angle off the depth axis towards the tested
+    side (``lateral``: along the pelvis line, on screen) and along the trunk (across it), so the pair
+    does not depend on how the phone was turned. In the ideal views the femur points at the camera;
+    MediaPipe's depth is compressed and its hip point sits off the joint, so the pair is compared with
+    the range the benchmark's clips gave (``BENCHMARKED_IR_FEMUR_DEG``), not read as the camera's angle.
+    NaN when the hips or the tested leg are unseen.
+    """
+    w = np.array(world_m, dtype=float)[rest]
+    w[np.asarray(visibility)[rest] < 0.5] = np.nan
+    k = 0 if side == "left" else 1
+    hip, knee = JOINTS["hip"][k], JOINTS["knee"][k]
+    with np.errstate(invalid="ignore"), catch_warnings():
+        simplefilter("ignore", RuntimeWarning)  # all-NaN medians
+        femur = np.nanmedian(w[:, knee] - w[:, hip], axis=0)
+        line = np.nanmedian(w[:, pair("hip")[0]] - w[:, pair("hip")[1]], axis=0)[:2]
+        trunk = np.nanmedian(w[:, pair("shoulder")].mean(axis=1) - w[:, pair("hip")].mean(axis=1), axis=0)[:2]
+    lateral = line / np.linalg.norm(line) * (1.0 if side == "left" else -1.0)
+    across = trunk - (trunk @ lateral) * lateral  # towards the shoulders, square to the pelvis line
+    if not np.isfinite(across).all() or np.linalg.norm(across) == 0:
+        across = np.array([-lateral[1], lateral[0]])
+    across = across / np.linalg.norm(across)
+    depth = abs(femur[2])
+    return (float(np.degrees(np.arctan2(femur[:2] @ lateral, depth))),
+            float(np.degrees(np.arctan2(femur[:2] @ across, depth))))  # fmt: skip
+
+
+def benchmarked_ir_view(femur_deg: tuple[float, float] | None, position: str) -> bool:
+    """True when the rest femur's direction (:func:`femur_view_deg`) lies within the range of the
+    benchmark's measured clips of this position; an unknown direction or position counts as covered
     (a position with no measured clip already states no error)."""
-    limit = BENCHMARKED_IR_OFFSET_DEG.get(position)
-    return limit is None or not np.isfinite(offset_deg) or offset_deg <= limit
+    box = BENCHMARKED_IR_FEMUR_DEG.get(position)
+    if box is None or femur_deg is None or not np.isfinite(femur_deg).all():
+        return True
+    (lo_a, hi_a), (lo_b, hi_b) = box["lateral"], box["along"]
+    return bool(lo_a <= femur_deg[0] <= hi_a and lo_b <= femur_deg[1] <= hi_b)
+
+
+def femur_view_warning(femur_deg: tuple[float, float] | None, position: str) -> list[str]:
+    """The warning of a view beyond the benchmark's clips (no error is stated for it)."""
+    if benchmarked_ir_view(femur_deg, position):
+        return []
+    return [
+        "the femur points further off the camera's axis than in any clip of the benchmark (from the pose "
+        f"model's 3D landmarks): the error is not benchmarked for this view; film {_VIEW[position]}"
+    ]
 
 
 def view_warnings(view: ViewGeometry, position: str) -> list[str]:
     """Warnings about the start position and camera that still allow a measurement."""
     warnings = []
-    offset = view.femur_axis_offset_deg
-    if position in ("supine", "seated") and not benchmarked_ir_view(offset, position):
-        warnings.append(
-            f"the camera looks about {offset:.0f} deg off the femur's axis (from the thigh's length on "
-            f"screen), beyond the views the benchmark covered (up to "
-            f"{BENCHMARKED_IR_OFFSET_DEG[position]:.0f} deg): the error is not benchmarked for this view; "
-            f"film {_VIEW[position].split(' (')[0]}"
-        )
     if position in ("supine", "seated") and view.thigh_to_shank > MAX_THIGH_TO_SHANK:
         warnings.append(
             f"the thigh looks {view.thigh_to_shank:.1f}x the shank's length: the hip is far from 90 deg "

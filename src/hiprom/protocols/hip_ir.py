@@ -149,8 +149,8 @@ def accuracy_line(entry: dict[str, Any]) -> str:
     err = entry.get("measurement_error_deg")
     if entry.get("benchmarked_view") is False:
         return (
-            f"errors not benchmarked for this view (the camera about {entry['view_offset_deg']:.0f} deg off "
-            "the femur's axis, beyond the benchmark's clips)"
+            "errors not benchmarked for this view (the femur points further off the camera's axis than in "
+            "any benchmark clip)"
         )
     if err is None:
         return "accuracy not established in this view"
@@ -180,8 +180,7 @@ def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -
     from hiprom.analysis.ir_views import benchmarked_ir_view
 
     pivot = side.pivot
-    offset = side.view.femur_axis_offset_deg
-    benchmarked = benchmarked_ir_view(offset, side.position)
+    benchmarked = benchmarked_ir_view(side.femur_view_deg, side.position)
     if not benchmarked:  # a view beyond the benchmark's clips: no error is stated (the side is warned)
         accuracy_deg = None
     er_deg = BENCH_PEAK_ER_ERROR_DEG.get(side.position) if accuracy_deg is not None else None
@@ -223,9 +222,9 @@ def ir_entry(side: HipIRSide, accuracy_deg: tuple[float, float] | None = None) -
             "hip_width_px": num(pivot.hip_width_px),
         },
         "mdc_deg": IR_MDC_DEG[side.position],
-        # the camera's estimated angle off the femur's axis (thigh foreshortening), and whether the
-        # benchmark's clips of this position covered it (False: no error stated)
-        "view_offset_deg": num(offset),
+        # the rest femur's direction off the camera's axis (lateral, along the trunk; the 3D landmarks'
+        # raw reading), and whether the benchmark's clips of this position covered it (False: no error)
+        "femur_view_deg": None if side.femur_view_deg is None else [num(a) for a in side.femur_view_deg],
         "benchmarked_view": benchmarked,
         # peak-IR error on the accuracy benchmark in this position: mean absolute and worst (None: unknown)
         "measurement_error_deg": None if accuracy_deg is None else num(accuracy_deg[0]),
