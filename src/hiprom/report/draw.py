@@ -12,7 +12,7 @@ import numpy as np
 
 from hiprom.skeleton import LEG_CHAIN
 
-__all__ = ["COLOUR", "arc", "label", "leg_skeleton", "line", "pt"]
+__all__ = ["COLOUR", "arc", "label", "leg_skeleton", "line", "pt", "timeline"]
 
 #: each side's colour (RGB)
 COLOUR = {"left": (255, 140, 0), "right": (0, 160, 255)}
@@ -30,18 +30,38 @@ def label(
     scale: float,
     colour=(255, 255, 255),
     *,
-    outline: int = 4,
+    outline: int | None = None,
     stroke: int | None = None,
 ) -> None:
-    """``text`` at ``org``, light on a dark outline so it reads on any background."""
-    stroke = 1 + int(scale > 0.7) if stroke is None else stroke
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), outline, cv2.LINE_AA)
+    """``text`` at ``org`` (its baseline's left end) on a dark translucent box, so it reads on any
+    background at any size (the box and the strokes scale with ``scale``)."""
+    stroke = max(1, round(1.6 * scale)) if stroke is None else stroke
+    pad = max(2, round(5 * scale)) if outline is None else outline
+    (w, h), base = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, stroke)
+    x0, y0 = max(0, org[0] - pad), max(0, org[1] - h - pad)
+    x1, y1 = min(img.shape[1], org[0] + w + pad), min(img.shape[0], org[1] + base + pad)
+    if x1 > x0 and y1 > y0:
+        box = img[y0:y1, x0:x1]
+        box[:] = (box.astype(np.float32) * 0.35).astype(img.dtype)
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, stroke, cv2.LINE_AA)
 
 
 def line(img: np.ndarray, a, b, colour, width: int) -> None:
     """An anti-aliased line from ``a`` to ``b``."""
     cv2.line(img, a, b, colour, width, cv2.LINE_AA)
+
+
+def timeline(img: np.ndarray, fraction: float, marks: list[tuple[float, tuple]], scale: float) -> None:
+    """A bar along the bottom: the clip's time so far (``fraction`` of it) and events as ticks
+    (``marks``: (fraction, colour))."""
+    h, w = img.shape[:2]
+    y, thick, margin = h - max(6, round(14 * scale)), max(3, round(6 * scale)), round(16 * scale)
+    cv2.line(img, (margin, y), (w - margin, y), (90, 90, 90), thick)
+    x = round(margin + (w - 2 * margin) * float(np.clip(fraction, 0.0, 1.0)))
+    cv2.line(img, (margin, y), (x, y), (255, 255, 255), thick)
+    for at, colour in marks:
+        xm = round(margin + (w - 2 * margin) * float(np.clip(at, 0.0, 1.0)))
+        cv2.line(img, (xm, y - 2 * thick), (xm, y + thick), colour, max(2, thick // 2))
 
 
 def arc(img, centre, start, end, colour, radius: int) -> None:

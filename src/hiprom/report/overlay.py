@@ -19,7 +19,7 @@ from hiprom.analysis.knee_to_chest import KneeToChestAnalysis
 from hiprom.capture.encode import VideoWriter
 from hiprom.capture.video import open_video
 from hiprom.landmarks import LandmarkSeries
-from hiprom.report.draw import COLOUR, arc, label, leg_skeleton, line, pt
+from hiprom.report.draw import COLOUR, arc, label, leg_skeleton, line, pt, timeline
 from hiprom.report.keyframes import KeyFrame, write_key_frame
 from hiprom.report.privacy import blur_face
 from hiprom.skeleton import pair
@@ -93,12 +93,17 @@ def knee_to_chest_drawing(series: LandmarkSeries, analysis: KneeToChestAnalysis)
     if analysis.tilt_deg is not None:
         tilt_base = np.nanmedian(analysis.tilt_deg[: max(1, analysis.reps[0].rep.start_frame)])
 
+    duration = max(float(series.time_s[-1]), 1e-6)
+    marks = [(t_on / duration, (255, 60, 60)) for t_on, _, _ in onsets]
+
     def draw(img: np.ndarray, i: int, scale: float) -> None:
         joints = leg_skeleton(img, series.image_px[i], _widths(tested, scale))
         for side in tested:
             shoulder, hip, knee = joints[side][:3]
-            if shoulder and hip and knee:
-                arc(img, hip, shoulder, knee, (255, 255, 0), round(60 * scale))
+            if shoulder and hip and knee:  # the goniometer's angle: the trunk's line continued, to the thigh
+                beyond = (2 * hip[0] - shoulder[0], 2 * hip[1] - shoulder[1])
+                arc(img, hip, beyond, knee, (255, 255, 0), round(60 * scale))
+        timeline(img, float(series.time_s[i]) / duration, marks, scale)
         y = round(36 * scale)
         for side in sorted(tested):
             leg = analysis.angles[side]
@@ -118,12 +123,14 @@ def knee_to_chest_drawing(series: LandmarkSeries, analysis: KneeToChestAnalysis)
             y += round(34 * scale)
             tilt = analysis.tilt_deg[i] - tilt_base
             label(img, f"pelvic tilt {tilt:5.1f} deg (card)", (round(16 * scale), y), 0.75 * scale)
-        for t_on, hip_on, side in onsets:
-            if series.time_s[i] >= t_on:
+        y += round(34 * scale)
+        label(img, "yellow arc: goniometer angle; red tick: onset", (round(16 * scale), y), 0.6 * scale)
+        for t_on, hip_on, side in onsets:  # the onset is a moment: said for a second around it
+            if abs(series.time_s[i] - t_on) <= 1.0:
                 y += round(34 * scale)
                 label(
                     img,
-                    f"{side}: pelvis began tilting at {hip_on:.0f} deg hip flexion",
+                    f"ONSET {side}: pelvis begins tilting at {hip_on:.0f} deg hip flexion",
                     (round(16 * scale), y),
                     0.75 * scale,
                     (255, 60, 60),

@@ -12,7 +12,7 @@ from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
 from hiprom.kinematics.pelvis import normal_posterior_tilt_deg
 from hiprom.norms import HEALTHY_IR_DEG, LIMITED_IR_DEG
 
-__all__ = ["plot_hip_ir", "plot_knee_to_chest", "pyplot"]
+__all__ = ["label_boxes", "plot_hip_ir", "plot_knee_to_chest", "pyplot"]
 
 
 def pyplot():
@@ -23,6 +23,50 @@ def pyplot():
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def label_boxes(fig) -> tuple[list, list]:
+    """The drawn figure's annotation boxes and what they must not cover (legends, horizontal lines,
+    the axes' titles), in display pixels."""
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import Bbox
+
+    renderer = fig.canvas.get_renderer()
+    texts, obstacles = [], []
+    for ax in fig.axes:
+        texts += [t.get_window_extent(renderer) for t in ax.texts if t.get_visible() and t.get_text()]
+        if ax.get_legend() is not None:
+            obstacles.append(ax.get_legend().get_window_extent(renderer))
+        obstacles.append(ax.title.get_window_extent(renderer))
+        for line in ax.lines:
+            if isinstance(line, Line2D) and len(set(np.ravel(line.get_ydata()))) == 1:  # axhline
+                y = ax.transData.transform((0, float(np.ravel(line.get_ydata())[0])))[1]
+                x0, x1 = ax.get_window_extent(renderer).x0, ax.get_window_extent(renderer).x1
+                obstacles.append(Bbox([[x0, y - 1.5], [x1, y + 1.5]]))
+    return texts, obstacles
+
+
+def _declutter(fig, step_pt: float = 7.0, tries: int = 12) -> None:
+    """Move each annotation (along its offset's direction) until it covers no other label, legend,
+    title or horizontal line; the figure must be drawn at its saving size first."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    _, obstacles = label_boxes(fig)
+    for ax in fig.axes:
+        for text in [t for t in ax.texts if t.get_visible() and t.get_text()]:
+            direction = -1.0 if getattr(text, "xyann", (0, 1))[1] < 0 else 1.0
+            for _ in range(tries):
+                box = text.get_window_extent(renderer)
+                if not any(_overlaps(box, o) for o in obstacles + placed):
+                    break
+                x, y = text.xyann
+                text.xyann = (x, y + direction * step_pt)
+            placed.append(text.get_window_extent(renderer))
 
 
 def _save(fig, path: Path) -> Path:
@@ -55,9 +99,8 @@ def plot_knee_to_chest(
         ax.axvspan(rep.rep.start_s, rep.rep.end_s, color="0.92", zorder=0)
         if rep.onset_time_s is not None:
             ax.axvline(rep.onset_time_s, color="red", lw=1)
-            ax.annotate(
-                f"onset {rep.onset_hip_flexion_deg:.0f} deg", (rep.onset_time_s, 5), color="red", fontsize=8
-            )
+            ax.annotate(f"onset {rep.onset_hip_flexion_deg:.0f} deg", (rep.onset_time_s, 5), color="red",
+                        fontsize=8, textcoords="offset points", xytext=(3, 0))  # fmt: skip
     ax.set_xlabel("time (s)")
     ax.set_ylabel("angle (deg)")
     ax.legend(fontsize=8, loc="upper left")
@@ -83,6 +126,7 @@ def plot_knee_to_chest(
         ax2.set_ylabel("posterior pelvic tilt (deg)")
         ax2.legend(fontsize=8)
     fig.tight_layout()
+    _declutter(fig)
     return _save(fig, path)
 
 
@@ -112,4 +156,5 @@ def plot_hip_ir(
     ax.set_title(f"hip rotation, {analysis.position} (shaded: holds)")
     ax.legend(fontsize=8, loc="upper right")
     fig.tight_layout()
+    _declutter(fig)
     return _save(fig, path)
