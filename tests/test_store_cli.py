@@ -66,9 +66,11 @@ def test_two_sessions_compared_and_reported(samples_dir, tmp_path, capsys):
 
     bundle = Bundle.model_validate(json.loads((tmp_path / "b.json").read_text()))
     assert len(bundle.entry) == 1 + 4  # patient + IR and ER of two sessions
-    code, out, _ = _run(["report", "Sam Runner", "--db", db, "-o", tmp_path / "report"], capsys)
+    code, out, _ = _run(["report", "Sam Runner", "--db", db, "-o", tmp_path / "report", "--clinic",
+                         "Riverside Physio"], capsys)  # fmt: skip
     assert code == 0
     html = (tmp_path / "report" / "report.html").read_text()
+    assert "clinic: Riverside Physio" in html and "hiprom report: Sam Runner" in html  # the header
     assert "improved beyond measurement error" in html and html.count("data:image/") >= 3
     _check_pdf(tmp_path / "report" / "report.pdf")
     code, out, _ = _run(["backup", "--db", db, "-o", tmp_path / "backup.sqlite3"], capsys)
@@ -92,6 +94,7 @@ def _check_pdf(path) -> None:
             assert (image < 128).mean() > 0.002, f"page {i + 1} has almost no ink"
         flat = " ".join(text.split())
         assert "LIMITED" in flat and "Definitions:" in flat and "internal rotation" in flat
+        assert "clinic: Riverside Physio" in flat
     finally:
         pdf.close()
 

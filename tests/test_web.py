@@ -225,6 +225,9 @@ def test_upload_analyse_review_compare_download(client, web_app, samples_dir):
     pdf = client.get("/athletes/1/report.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     pdf.close()
+    report = client.get("/athletes/1/report.html")
+    assert "clinician: ana" in report.get_data(as_text=True)  # the header names who measured
+    report.close()
     from fhir.resources.R4B.bundle import Bundle
 
     Bundle.model_validate(json.loads(client.get("/athletes/1/report.fhir.json").data))

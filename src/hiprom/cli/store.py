@@ -57,6 +57,7 @@ def add_store_parsers(sub) -> None:
     p = sub.add_parser("report", help="an athlete's report: report.html and report.pdf")
     p.add_argument("name")
     p.add_argument("-o", "--out-dir", type=Path, help="output folder (default: ./<name>-report)")
+    p.add_argument("--clinic", help="the clinic's name, for the report's header")
     add_db_option(p)
     _range(p)
     p.set_defaults(func=_cmd_report)
@@ -199,7 +200,7 @@ def _cmd_report(args) -> int:
 
     results = _results(args)
     out_dir = args.out_dir or Path.cwd() / f"{'-'.join(args.name.split())}-report"
-    paths = write_report(args.name, results, out_dir)
+    paths = write_report(args.name, results, out_dir, clinic=args.clinic, clinician=args.clinician)
     print("wrote " + ", ".join(str(p) for p in paths.values()))
     return 0
 

@@ -45,6 +45,7 @@ def add_web_parsers(sub) -> None:
     )  # fmt: skip
     p.add_argument("--redis", metavar="URL", help="Redis URL for --jobs rq (e.g. redis://localhost:6379/0)")
     p.add_argument("--max-upload-mb", type=int, default=200)
+    p.add_argument("--clinic", help="the clinic's name, for the reports' header")
     p.add_argument("--max-duration-s", type=float, default=120.0)
     p.add_argument(
         "--secure-cookies", action="store_true", help="behind HTTPS: send the session cookie only over it"
@@ -104,6 +105,7 @@ def _cmd_serve(args) -> int:
         max_duration_s=args.max_duration_s,
         secure_cookies=args.secure_cookies,
         job_memory_mb=args.job_memory_mb,
+        clinic=args.clinic,
     )
     print(
         f"hiprom web app on http://{args.host}:{args.port}/ (data in {data_dir}; jobs: {args.jobs})",

@@ -197,14 +197,24 @@ def _summary_rows(comparisons: list[Comparison]) -> list[list[str]]:
 _HEAD = ["test", "measure", "side", "first", "last", "change", "MDC", "judgement", "trend"]
 
 
-def write_report(athlete: str, results: list[StoredResult], out_dir: str | Path) -> dict[str, Path]:
-    """Write ``report.html`` and ``report.pdf`` for ``athlete`` into ``out_dir``; returns their paths."""
+def write_report(
+    athlete: str,
+    results: list[StoredResult],
+    out_dir: str | Path,
+    *,
+    clinic: str | None = None,
+    clinician: str | None = None,
+) -> dict[str, Path]:
+    """Write ``report.html`` and ``report.pdf`` for ``athlete`` into ``out_dir``; returns their paths.
+
+    The header names the athlete and, when given, the clinic and the clinician."""
     out_dir = Path(out_dir)
     comparisons, asymmetry = compare(results)
     dates = sorted({r.date for r in results})
     span = f"{dates[0]} to {dates[-1]}" if dates else "no sessions"
     title = f"hiprom report: {athlete}"
-    subtitle = f"{len(dates)} session(s), {span}; generated {dt.date.today()}"
+    who = "; ".join(f"{k}: {v}" for k, v in (("clinic", clinic), ("clinician", clinician)) if v)
+    subtitle = (f"{who}; " if who else "") + f"{len(dates)} session(s), {span}; generated {dt.date.today()}"
     plt = pyplot()
     trend, sides = _trend_figure(comparisons), _sides_figure(comparisons)
     frames = _key_frames(results)

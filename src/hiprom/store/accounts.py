@@ -8,7 +8,15 @@ from hiprom.errors import BadInputError
 from hiprom.store.db import Store
 from hiprom.store.models import Athlete, Clinician
 
-__all__ = ["add_account", "clinician_id", "end_sessions", "owners", "password_hash_of", "session_generation"]
+__all__ = [
+    "add_account",
+    "clinician_id",
+    "end_sessions",
+    "owners",
+    "password_hash_of",
+    "session_generation",
+    "username_of",
+]
 
 
 def add_account(store: Store, username: str, password_hash: str) -> int:
@@ -59,3 +67,10 @@ def password_hash_of(store: Store, username: str) -> tuple[int, str] | None:
     with store.transaction() as s:
         account = s.scalar(select(Clinician).where(Clinician.username == username))
         return None if account is None else (account.id, account.password_hash)
+
+
+def username_of(store: Store, clinician: int) -> str | None:
+    """The username of clinician ``clinician`` (None: no such account)."""
+    with store.transaction() as s:
+        account = s.get(Clinician, clinician)
+    return None if account is None else account.username

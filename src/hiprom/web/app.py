@@ -53,6 +53,7 @@ def create_app(
     max_duration_s: float = 120.0,
     secure_cookies: bool = False,
     job_memory_mb: int = JOB_MEMORY_MB,
+    clinic: str | None = None,
 ) -> Flask:
     """Build the app. ``jobs``: ``"thread"`` (worker processes beside the server, each under
     ``job_memory_mb`` of address space) or ``"rq"`` (Redis at ``redis_url``; limit its workers with
@@ -86,6 +87,7 @@ def create_app(
         "data_dir": data_dir,
         "max_bytes": max_upload_mb * (1 << 20),
         "max_duration_s": max_duration_s,
+        "clinic": clinic,  # for the reports' header
     }
     _hooks(app)
     for blueprint in (views_auth.bp, views_clips.bp, views_athletes.bp):

@@ -65,7 +65,11 @@ def athlete_report(athlete_id: int, fmt: str):
         return _download(to_csv(results).encode(), f"{stem}.csv", "text/csv")
     if fmt not in ("html", "pdf"):
         abort(404)
-    paths = write_report(name, results, cfg["data_dir"] / "reports" / f"{g.clinician_id}-{athlete_id}")
+    from hiprom.store.accounts import username_of
+
+    folder = cfg["data_dir"] / "reports" / f"{g.clinician_id}-{athlete_id}"
+    clinician = username_of(cfg["store"], g.clinician_id)
+    paths = write_report(name, results, folder, clinic=cfg.get("clinic"), clinician=clinician)
     return send_file(paths[fmt], as_attachment=True, download_name=f"{stem}-report.{fmt}")
 
 
