@@ -28,6 +28,21 @@ document.addEventListener("DOMContentLoaded", () => {
       if (why) { ev.preventDefault(); problem.textContent = why; problem.hidden = false; problem.focus(); }
     });
   }
+  const synced = Array.from(document.querySelectorAll("video.synced"));
+  if (synced.length === 2) {
+    // two sessions in step: play, pause and seek together; the second follows the first's clock
+    const [lead, other] = synced;
+    const both = (f) => synced.forEach(f);
+    document.getElementById("play-both").addEventListener("click", () => both((v) => v.play()));
+    document.getElementById("pause-both").addEventListener("click", () => both((v) => v.pause()));
+    document.getElementById("restart-both").addEventListener("click", () => both((v) => { v.currentTime = 0; }));
+    lead.addEventListener("seeked", () => { if (Math.abs(other.currentTime - lead.currentTime) > 0.1) other.currentTime = lead.currentTime; });
+    lead.addEventListener("timeupdate", () => {
+      if (!lead.paused && Math.abs(other.currentTime - lead.currentTime) > 0.25 && lead.currentTime < other.duration) {
+        other.currentTime = lead.currentTime;
+      }
+    });
+  }
   const job = document.getElementById("job");
   if (job) {
     const bar = document.getElementById("progress");

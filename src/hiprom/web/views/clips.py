@@ -145,3 +145,19 @@ def job_file(job_id: str, name: str):
     if name not in {p.name for p in folder.glob("*") if p.is_file()}:  # only names the analysis wrote
         abort(404)
     return send_file(folder / name, conditional=True)
+
+
+@bp.get("/compare")
+@login_required
+def compare_videos():
+    """Two sessions' annotated videos side by side, played in step, with their numbers (``?a=&b=``)."""
+    jobs = [own_job(request.args.get(k, "")) for k in ("a", "b")]
+    panes = []
+    for job in jobs:
+        if job.status != "done":
+            abort(404)
+        doc = job.result
+        views = [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
+        files = {p.name for p in Path(job.out_dir).glob("*") if p.is_file()}
+        panes.append({"job": job, "doc": doc, "views": views, "video": "annotated.mp4" in files})
+    return render_template("compare.html", panes=panes)
