@@ -20,12 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 
 
-@pytest.fixture(scope="module")
-def calibrate():
-    spec = importlib.util.spec_from_file_location("calibrate", BENCH / "calibrate.py")
+def _bench_module(name: str):
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def calibrate():
+    return _bench_module("calibrate")
 
 
 def test_the_calibration_file_is_what_the_committed_bench_outputs_give(calibrate):
@@ -129,10 +133,7 @@ def test_the_readmes_table_of_stated_errors_is_the_calibration_files(calibrate):
 
 @pytest.fixture(scope="module")
 def narrative():
-    spec = importlib.util.spec_from_file_location("narrative", BENCH / "narrative.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _bench_module("narrative")
 
 
 DOCS = ["README.md", *sorted(f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md"))]

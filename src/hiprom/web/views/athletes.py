@@ -86,22 +86,28 @@ def _confirm(title: str, what: list[str], action: str, fields: dict, button: str
 @bp.post("/athletes/<int:athlete_id>/rename")
 @login_required
 def rename(athlete_id: int):
-    from hiprom.errors import HipromError
     from hiprom.store.manage import rename_athlete
 
     _own_athlete(athlete_id)
+    store = current_app.extensions["hiprom"]["store"]
+    return _change(lambda: rename_athlete(store, athlete_id, request.form.get("name", ""), g.clinician_id),
+                   url_for("athletes.athlete_page", athlete_id=athlete_id))  # fmt: skip
+
+
+def _change(do, then: str):
+    """Run a change to the store; its refusal (a taken name, the same athlete twice) is a 400 page."""
+    from hiprom.errors import HipromError
+
     try:
-        rename_athlete(current_app.extensions["hiprom"]["store"], athlete_id, request.form.get("name", ""),
-                       g.clinician_id)  # fmt: skip
+        do()
     except HipromError as exc:
         return render_template("error.html", code=400, message=str(exc)), 400
-    return redirect(url_for("athletes.athlete_page", athlete_id=athlete_id), 303)
+    return redirect(then, 303)
 
 
 @bp.post("/athletes/<int:athlete_id>/merge")
 @login_required
 def merge(athlete_id: int):
-    from hiprom.errors import HipromError
     from hiprom.store.manage import merge_athletes
 
     name = _own_athlete(athlete_id)
@@ -112,11 +118,9 @@ def merge(athlete_id: int):
                         [f"every session of {name} moves to {target}", f"{name} is then removed"],
                         url_for("athletes.merge", athlete_id=athlete_id), {"into": into}, "Merge",
                         url_for("athletes.athlete_page", athlete_id=athlete_id))  # fmt: skip
-    try:
-        merge_athletes(current_app.extensions["hiprom"]["store"], athlete_id, into, g.clinician_id)
-    except HipromError as exc:
-        return render_template("error.html", code=400, message=str(exc)), 400
-    return redirect(url_for("athletes.athlete_page", athlete_id=into), 303)
+    store = current_app.extensions["hiprom"]["store"]
+    return _change(lambda: merge_athletes(store, athlete_id, into, g.clinician_id),
+                   url_for("athletes.athlete_page", athlete_id=into))  # fmt: skip
 
 
 @bp.post("/athletes/<int:athlete_id>/delete")
