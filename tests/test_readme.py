@@ -43,3 +43,10 @@ def test_the_readme_examples_are_what_the_cli_prints(marker, args, tmp_path, cap
     printed = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith("-> ")]
     shown = _blocks_after(marker)[0].strip().splitlines()
     assert code == 0 and printed == shown
+
+
+def test_the_readmes_screenshots_are_there():
+    """The result page and the report's first page, shown in the README, are committed beside it."""
+    text = (ROOT / "README.md").read_text()
+    for name in ("docs/images/result-page-phone.png", "docs/images/report-page-1.png"):
+        assert f'src="{name}"' in text and (ROOT / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -298,7 +298,10 @@ def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, w
         table.auto_set_font_size(False)
         table.set_fontsize(6.5)
         table.auto_set_column_width(list(range(len(_HEAD))))
-        text = "Left and right:\n" + "\n".join(textwrap.fill(x, 110) for x in (asym_lines or ["none"]))
+        text = "Results, session by session:\n" + "\n".join(
+            textwrap.fill("- " + x, 100) for x in (findings or ["none"])
+        )
+        text += "\n\nLeft and right:\n" + "\n".join(textwrap.fill(x, 110) for x in (asym_lines or ["none"]))
         fig.text(0.06, 0.87 - height, text, fontsize=7.5, va="top", family="monospace")
         pdf.savefig(fig)
         plt.close(fig)
@@ -310,10 +313,7 @@ def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, w
             shots = [(cap, mpimg.imread(p)) for cap, p in frames]
             _image_pages(pdf, shots, "Key frames, latest session (faces blurred)", cols=2, per_page=6)
         fig = plt.figure(figsize=A4)
-        body = "Results:\n" + "\n".join(textwrap.fill("- " + x, 100) for x in (findings or ["none"]))
-        body += "\n\nSetup warnings:\n" + "\n".join(
-            textwrap.fill("- " + w, 100) for w in (warnings or ["none"])
-        )
+        body = "Setup warnings:\n" + "\n".join(textwrap.fill("- " + w, 100) for w in (warnings or ["none"]))
         body += "\n\n" + textwrap.fill(METHOD_NOTE, 100)
         body += "\n\nDefinitions:\n" + "\n".join(
             textwrap.fill(f"- {term}: {meaning}", 100) for term, meaning in _definitions()
