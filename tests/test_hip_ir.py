@@ -428,5 +428,11 @@ def test_a_view_beyond_the_benchmarks_clips_states_no_error(monkeypatch):
     assert entry["benchmarked_view"] is False and entry["measurement_error_deg"] is None
     assert entry["er_measurement_error_deg"] is None
     assert accuracy_line(entry).startswith("errors not benchmarked for this view")
+    from hiprom.calibration import IR_FEMUR_MARGIN_DEG
+
+    near = _world_femur(time_s.size, 20.0 + IR_FEMUR_MARGIN_DEG / 2, 20.0)  # just past the range: the margin
+    assert ir_entry(analyze_hip_ir(time_s, pts, vis, "seated", world_m=near).sides[0], (0.7, 1.6))[
+        "benchmarked_view"
+    ]
     unknown = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]  # no 3D landmarks: nothing to judge by
     assert ir_entry(unknown, (0.7, 1.6))["benchmarked_view"] is True

@@ -36,6 +36,7 @@ __all__ = [
     "HIPROM_MDC_DEG",
     "HIP_UNCERTAINTY_DEG",
     "HIP_WIDTH_PER_SHANK",
+    "IR_FEMUR_MARGIN_DEG",
     "KNEE_SLID_FRACTION",
     "OFF_SQUARE_HIP_UNCERTAINTY_DEG",
     "ONSET_INTERVAL_COVERAGE",
@@ -110,6 +111,8 @@ BENCHMARKED_TILT_DEG: tuple[float, float] = tuple(DATA["benchmarked_view"]["tilt
 #: along the trunk, deg; hiprom.analysis.ir_views.femur_view_deg) over the benchmark's measured clips:
 #: outside it, "not benchmarked for this view".
 BENCHMARKED_IR_FEMUR_DEG: dict[str, dict] = DATA["benchmarked_view"].get("ir_femur_deg") or {}
+#: Added on each side of that range (deg; chosen, see its provenance).
+IR_FEMUR_MARGIN_DEG: float = _CONST["ir_femur_margin_deg"]["value"]
 
 #: The maps from the pose model's raw depth slopes to the phone's pan and tilt (gain, offset in deg).
 PAN_MAP: tuple[float, float] = (_CONST["camera_pan_map"]["gain"], _CONST["camera_pan_map"]["offset_deg"])

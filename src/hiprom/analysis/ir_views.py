@@ -36,7 +36,7 @@ from warnings import catch_warnings, simplefilter
 import numpy as np
 
 from hiprom.analysis.events import Rep
-from hiprom.calibration import BENCHMARKED_IR_FEMUR_DEG, PELVIC_ROLL_IR_COST_DEG
+from hiprom.calibration import BENCHMARKED_IR_FEMUR_DEG, IR_FEMUR_MARGIN_DEG, PELVIC_ROLL_IR_COST_DEG
 from hiprom.kinematics.rotation import perpendicular_towards, signed_rotation_deg
 from hiprom.skeleton import JOINTS, pair
 
@@ -249,13 +249,14 @@ def femur_view_deg(
 
 def benchmarked_ir_view(femur_deg: tuple[float, float] | None, position: str) -> bool:
     """True when the rest femur's direction (:func:`femur_view_deg`) lies within the range of the
-    benchmark's measured clips of this position; an unknown direction or position counts as covered
-    (a position with no measured clip already states no error)."""
+    benchmark's measured clips of this position, widened by ``IR_FEMUR_MARGIN_DEG``; an unknown
+    direction or position counts as covered (a position with no measured clip states no error)."""
     box = BENCHMARKED_IR_FEMUR_DEG.get(position)
     if box is None or femur_deg is None or not np.isfinite(femur_deg).all():
         return True
+    m = IR_FEMUR_MARGIN_DEG
     (lo_a, hi_a), (lo_b, hi_b) = box["lateral"], box["along"]
-    return bool(lo_a <= femur_deg[0] <= hi_a and lo_b <= femur_deg[1] <= hi_b)
+    return bool(lo_a - m <= femur_deg[0] <= hi_a + m and lo_b - m <= femur_deg[1] <= hi_b + m)
 
 
 def femur_view_warning(femur_deg: tuple[float, float] | None, position: str) -> list[str]:
