@@ -61,6 +61,10 @@ def test_the_pose_pass_reads_the_card_as_a_pass_of_its_own_would(samples_dir, tm
     cached = get_landmarks(clip, Capture(max_people=1, cache_dir=tmp_path))
     assert cached.from_cache
     np.testing.assert_array_equal(cached.series.marker_ccw_deg, alone)
+    renamed = tmp_path / "another-upload.mp4"  # the same clip under another name (a second upload)
+    renamed.write_bytes(clip.read_bytes())
+    again = get_landmarks(renamed, Capture(max_people=1, cache_dir=tmp_path))
+    assert again.from_cache and again.series.meta["clip_name"] == "another-upload.mp4"
     plain = get_landmarks(
         samples_dir / "k2c_right_healthy.mp4", Capture(max_people=1, cache_dir=tmp_path)
     ).series

@@ -94,6 +94,8 @@ def get_landmarks(
                 f"{Path(clip).name} runs {hit.time_s[-1]:.0f} s of frames; "
                 f"the limit is {cap.max_duration_s:.0f} s"
             )
+        # the cache is keyed by content: the same clip under another name (a second upload) is this one
+        hit = dataclasses.replace(hit, meta={**hit.meta, "clip_name": Path(clip).name})
         return LandmarkRun(hit, True, time.perf_counter() - start)
     series = extract_landmarks(
         clip,
