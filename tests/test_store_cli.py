@@ -71,6 +71,11 @@ def test_two_sessions_compared_and_reported(samples_dir, tmp_path, capsys):
     assert code == 0
     html = (tmp_path / "report" / "report.html").read_text()
     assert "clinic: Riverside Physio" in html and "hiprom report: Sam Runner" in html  # the header
+    import re
+
+    captions = re.findall(r"<figcaption>([^<]+)</figcaption>", html)  # the same moments, first then latest
+    assert captions == ["2026-10-01 hip-ir: left er 2", "2026-10-22 hip-ir: left er 2",
+                        "2026-10-01 hip-ir: left ir 1", "2026-10-22 hip-ir: left ir 1"], captions  # fmt: skip
     assert "improved beyond measurement error" in html and html.count("data:image/") >= 3
     _check_pdf(tmp_path / "report" / "report.pdf")
     code, out, _ = _run(["backup", "--db", db, "-o", tmp_path / "backup.sqlite3"], capsys)

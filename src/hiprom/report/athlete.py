@@ -143,18 +143,22 @@ def _sides_figure(comparisons: list[Comparison]):
 
 
 def _key_frames(results: list[StoredResult]) -> list[tuple[str, Path]]:
-    """The latest session's key frames (peak, onset, holds) that exist on disk."""
-    if not results:
+    """The first and the latest session's key frames (peak, onset, holds) that exist on disk, the same
+    moment of the two sessions side by side (first, then latest); one session: its own."""
+    dates = sorted({r.date for r in results})
+    if not dates:
         return []
-    last = max(r.date for r in results)
-    seen, frames = set(), []
+    wanted = dates[:1] if len(dates) == 1 else [dates[0], dates[-1]]
+    found: dict = {d: {} for d in wanted}
     for r in results:
-        if r.date != last:
+        if r.date not in found:
             continue
         for name, path in sorted(r.artefacts.items()):
-            if name.startswith("key_") and path not in seen and Path(path).is_file():
-                seen.add(path)
-                frames.append((f"{r.date} {r.test}: {name[4:].replace('_', ' ')}", Path(path)))
+            if name.startswith("key_") and Path(path).is_file():
+                found[r.date].setdefault((r.test, name[4:].replace("_", " ")), Path(path))
+    moments = sorted(set().union(*found.values()), key=lambda k: (not all(k in found[d] for d in wanted), k))
+    frames = [(f"{d} {test}: {what}", found[d][(test, what)])
+              for test, what in moments for d in wanted if (test, what) in found[d]]  # fmt: skip
     return frames[:8]
 
 
@@ -274,7 +278,7 @@ img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcapti
 <h2>Left and right</h2><ul>{items(asym_lines)}</ul>
 {_img(_figure_bytes(trend), "image/png", "trend over sessions")}
 {_img(_figure_bytes(sides), "image/png", "left vs right")}
-<h2>Key frames (latest session; faces blurred)</h2>{figs or "<p>none saved</p>"}
+<h2>Key frames (first and latest session side by side; faces blurred)</h2>{figs or "<p>none saved</p>"}
 <h2>Setup warnings</h2><ul>{items(warnings)}</ul>
 <h2>Method and accuracy</h2><p>{e(METHOD_NOTE)}</p>
 <h2>Definitions</h2><dl>{"".join(f"<dt>{e(t)}</dt><dd>{e(m)}</dd>" for t, m in _definitions())}</dl>
@@ -311,7 +315,13 @@ def _pdf(path, title, subtitle, comparisons, asym_lines, trend, sides, frames, w
             import matplotlib.image as mpimg
 
             shots = [(cap, mpimg.imread(p)) for cap, p in frames]
-            _image_pages(pdf, shots, "Key frames, latest session (faces blurred)", cols=2, per_page=6)
+            _image_pages(
+                pdf,
+                shots,
+                "Key frames, first and latest session side by side (faces blurred)",
+                cols=2,
+                per_page=6,
+            )
         fig = plt.figure(figsize=A4)
         body = "Setup warnings:\n" + "\n".join(textwrap.fill("- " + w, 100) for w in (warnings or ["none"]))
         body += "\n\n" + textwrap.fill(METHOD_NOTE, 100)
