@@ -39,9 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TARGET = ROOT / "src" / "hiprom" / "calibration.json"
 
-A, H = "last_accuracy_run.txt", "last_holdout_run.txt"
-R, RH = "last_realism_run.txt", "last_realism_holdout_run.txt"
-RL = "last_release_holdout_run.txt"  # hiprom.synth.release_holdout: run once per release
+A, H, R, RH, RL = (narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL"))  # RL: run once per release
 SUITES = {A: ("main grid", "in-sample"), H: ("held out", "held-out"),
           R: ("realistic", "in-sample"), RH: ("realistic held out", "held-out"),
           RL: ("release held out", "held-out")}  # fmt: skip
@@ -67,11 +65,7 @@ class Outputs:
         self.text = {name: (folder / name).read_text() for name in SUITES}
 
     def _row(self, name: str, cells: tuple[str, ...]) -> list[str] | None:
-        for line in self.text[name].splitlines():
-            parts = [p.strip() for p in line.strip().strip("|").split("|")]
-            if parts[: len(cells)] == list(cells):
-                return parts
-        return None
+        return narrative.find_row(self.text[name], cells)
 
     def _line(self, name: str, start: str) -> str | None:
         return next((ln for ln in self.text[name].splitlines() if ln.startswith(start)), None)

@@ -97,14 +97,10 @@ def resolve(spec: str, calibration: dict, folder: Path = BENCH) -> str:
         value = m.group(1)
     elif kind == "cell":
         file, cells, col = rest.split(":")
-        want = [c.strip() for c in cells.split("|")]
-        for line in _text(file, folder).splitlines():
-            parts = [p.strip() for p in line.strip().strip("|").split("|")]
-            if line.startswith("|") and parts[: len(want)] == want:
-                value = parts[int(col)]
-                break
-        else:
+        parts = find_row(_text(file, folder), tuple(c.strip() for c in cells.split("|")))
+        if parts is None:
             raise KeyError(f"no row {cells!r} in {file}")
+        value = parts[int(col)]
     elif kind == "py":  # a constant of hiprom itself (a clinical norm in hiprom.norms)
         module, _, path = rest.partition(":")
         node = getattr(importlib.import_module(module), path.split("/")[0])
@@ -183,13 +179,19 @@ def _table(file: str, header: str, keep=None, folder: Path = BENCH) -> str:
     return "\n".join(lines[start : start + 2] + [r for r in rows if keep is None or keep(_cells(r))])
 
 
+def find_row(text: str, cells: tuple[str, ...]) -> list[str] | None:
+    """The cells of the first Markdown table row in ``text`` whose first cells are ``cells``."""
+    for line in text.splitlines():
+        if line.startswith("|") and (parts := _cells(line))[: len(cells)] == list(cells):
+            return parts
+    return None
+
+
 def _rows(file: str, header: str, wanted: list[tuple[str, ...]], folder: Path = BENCH) -> list[str]:
     """The output's table rows whose first cells are each of ``wanted``, in that order, under ``header``."""
-    lines = [ln for ln in _text(file, folder).splitlines() if ln.startswith("|")]
-    out = [header, "|" + "---|" * (header.count("|") - 1)]
-    for cells in wanted:
-        out += [ln for ln in lines if _cells(ln)[: len(cells)] == list(cells)][:1]
-    return out
+    text = _text(file, folder)
+    rows = [find_row(text, cells) for cells in wanted]
+    return [header, "|" + "---|" * (header.count("|") - 1)] + ["| " + " | ".join(r) + " |" for r in rows if r]
 
 
 def _lines(file: str, starts: tuple[str, ...], folder: Path = BENCH) -> list[str]:

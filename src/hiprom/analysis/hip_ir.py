@@ -288,9 +288,9 @@ def _side_result(
 ) -> HipIRSide:  # fmt: skip
     rest_offset = view.rest_offset_deg(lateral)
     femur = None if world_m is None else femur_view_deg(world_m, visibility, rest, leg)
-    warnings = view_warnings(view, position) + rest_offset_warning(rest_offset)
-    if position in ("supine", "seated"):
-        warnings += femur_view_warning(femur, position)
+    warnings = (
+        view_warnings(view, position) + rest_offset_warning(rest_offset) + femur_view_warning(femur, position)
+    )
     if (slid := pivot.warning()) is not None:
         warnings.append(slid)
     if BENCH_PEAK_IR_ERROR_DEG.get(position) is None:

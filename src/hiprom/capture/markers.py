@@ -109,8 +109,7 @@ class MarkerTracker:
         self._angles: list[float] = []
         self._tracked: list[bool] = []
         self._flow = CardFlow() if follow else None  # between detections (hiprom.capture.card_flow)
-        self.marker_id: int | None = None  # the card's first id (CARDS)
-        self.card_ids: tuple[int, ...] | None = None
+        self.card_ids: tuple[int, ...] | None = None  # the followed card's ids (CARDS)
         self.markers_read: list[int] = []  # per frame, how many of the card's markers were read
         self.mirrored: bool | None = None  # None: no card seen
 
@@ -124,8 +123,13 @@ class MarkerTracker:
         found = [corners[k][0] for k, i in enumerate(ids) if i in want]
         if not found:
             return None
-        self.card_ids, self.marker_id = want, want[0]
+        self.card_ids = want
         return sorted(found, key=lambda c: -cv2.contourArea(c.astype(np.float32)))
+
+    @property
+    def marker_id(self) -> int | None:
+        """The followed card's first id (None: no card seen)."""
+        return None if self.card_ids is None else self.card_ids[0]
 
     def update(self, rgb: np.ndarray) -> None:
         """Read one RGB frame (call once per frame, in order)."""

@@ -135,7 +135,8 @@ class KneeToChest(Protocol):
         finding = entry.get("lumbar_borrowing") or {}
         confidence = finding.get("confidence")
         notes = [*(finding.get("reasons") or ()), *([f"confidence: {confidence}"] if confidence else [])]
-        display = "Knee-to-chest: lumbar borrowing (posterior pelvic tilt before 110 deg of hip flexion)"
+        cut = f"{BORROWING_HIP_FLEXION_DEG:.0f} deg"
+        display = f"Knee-to-chest: lumbar borrowing (posterior pelvic tilt before {cut} of hip flexion)"
         return [("k2c-lumbar-borrowing", display, finding.get("flag"), notes)]
 
     def view(self, entry: dict) -> EntryView:

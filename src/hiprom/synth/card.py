@@ -12,15 +12,16 @@ mode reads.
 
 from __future__ import annotations
 
+from functools import cache
+
 import cv2
 import numpy as np
 
-from hiprom.capture.markers import LAYOUTS
+from hiprom.capture.markers import CARDS, LAYOUTS, MARKER_DICT
 from hiprom.synth.body import PosedBody
 
 __all__ = [
     "CARD_REVISION",
-    "CARD_SIZE_M",
     "MARKER_DICT",
     "MARKER_ID",
     "card_image",
@@ -31,16 +32,17 @@ __all__ = [
 #: Bumped when the card's placement or drawing changes, so that cached clips with a card are re-rendered
 #: (2: a right-side card sat at the body's midline, inside the pelvis; only a card painted last showed).
 CARD_REVISION = 2
-CARD_SIZE_M = 0.08  # printed card, 80 mm square; the marker is 75% of it, inside a white border
-MARKER_DICT = cv2.aruco.DICT_4X4_50
-MARKER_ID = 7
+MARKER_ID = CARDS["single"][0]  # the single card's marker (the card hiprom prints by default)
 _PELVIS_BONES = ("root", "pelvis.L", "pelvis.R", "spine05", "upperleg01.L", "upperleg01.R")
 
 
+@cache
 def card_image(layout: str = "single") -> np.ndarray:
-    """The printed card (RGB) at 5 px per mm: ``hiprom.capture.markers.LAYOUTS[layout]``, as printed."""
-    card = LAYOUTS[layout].raster(px_per_mm=5.0)
-    return np.repeat(card[..., None], 3, axis=2)
+    """The printed card (RGB) at 5 px per mm: ``hiprom.capture.markers.LAYOUTS[layout]``, as printed
+    (made once per layout, not once per rendered frame; read-only)."""
+    card = np.repeat(LAYOUTS[layout].raster(px_per_mm=5.0)[..., None], 3, axis=2)
+    card.flags.writeable = False
+    return card
 
 
 def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg: float = 0.0,
@@ -55,7 +57,7 @@ def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg
     labels = rest.bone_labels
     pelvis = np.isin(rest.vertex_bone, [labels.index(b) for b in _PELVIS_BONES])
     centre_z = rest.joints[f"hip_{side}"][0, 2] + 0.06  # the crest sits above the hip joint
-    reach = max(0.04, size.width_mm / 2000 if layout == "board" else 0.0)  # the body under the card's length
+    reach = max(0.04, size.width_mm / 2000)  # the body under the card's length (at least 40 mm either way)
     band = pelvis & (np.abs(v[:, 2] - centre_z) < reach) & (s * v[:, 0] > 0)
     lateral = s * ((s * v[band, 0]).max() + lift_m)  # the side's outermost surface, then off it
     centre = np.array([lateral, rest.joints[f"hip_{side}"][0, 1], centre_z])
