@@ -17,7 +17,7 @@ from sqlalchemy import select
 from hiprom.errors import BadInputError
 from hiprom.store.db import Store
 from hiprom.store.models import Athlete, Job, Result, TestSession
-from hiprom.store.records import _owned, clean_name
+from hiprom.store.records import clean_name, owned_by
 
 __all__ = ["delete_athlete", "delete_session", "merge_athletes", "rename_athlete", "session_owner"]
 
@@ -35,7 +35,7 @@ def rename_athlete(store: Store, athlete_id: int, new_name: str, owner: int | No
     name = clean_name(new_name)
     with store.transaction() as s:
         athlete = _athlete(s, athlete_id, owner)
-        other = s.scalar(select(Athlete.id).where(Athlete.name == name, _owned(owner)))
+        other = s.scalar(select(Athlete.id).where(Athlete.name == name, owned_by(owner)))
         if other is not None and other != athlete.id:
             raise BadInputError(f"another athlete is called {name!r}: merge the two instead")
         athlete.name = name

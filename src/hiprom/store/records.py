@@ -24,6 +24,7 @@ __all__ = [
     "athletes",
     "clean_name",
     "entry_field",
+    "owned_by",
     "record_analysis",
     "results_of",
 ]
@@ -57,7 +58,7 @@ def entry_field(entry: dict, dotted: str):
     return value
 
 
-def _owned(owner: int | None):
+def owned_by(owner: int | None):
     """Athletes of one clinician (web app) or, for ``None``, those recorded from the command line."""
     return Athlete.clinician_id.is_(None) if owner is None else Athlete.clinician_id == owner
 
@@ -109,7 +110,7 @@ def _write(s, name: str, owner: int | None, date: dt.date, notes: str, document:
     """One attempt of :func:`record_analysis`, inside the transaction ``s``."""
     clip = document.get("clip") or {}
     sha = str(clip.get("clip_sha256") or "")
-    person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
+    person = s.scalar(select(Athlete).where(Athlete.name == name, owned_by(owner)))
     if person is None:
         person = Athlete(name=name, clinician_id=owner)
         s.add(person)
@@ -154,7 +155,7 @@ def athlete_rows(store: Store, owner: int | None = None) -> list[dict]:
         query = (
             select(Athlete.id, Athlete.name, func.count(TestSession.id), func.max(TestSession.date))
             .outerjoin(TestSession)
-            .where(_owned(owner))
+            .where(owned_by(owner))
             .group_by(Athlete.id, Athlete.name)
             .order_by(Athlete.name)
         )
@@ -177,7 +178,7 @@ def results_of(
     """An athlete's (of ``owner``) results in date order (inclusive bounds); unknown -> BadInputError."""
     name = clean_name(athlete)
     with store.transaction() as s:
-        person = s.scalar(select(Athlete).where(Athlete.name == name, _owned(owner)))
+        person = s.scalar(select(Athlete).where(Athlete.name == name, owned_by(owner)))
         if person is None:
             known = ", ".join(a for a, *_ in athletes(store, owner)) or "none yet"
             raise BadInputError(f"no athlete called {name!r} in the store (athletes: {known})")
@@ -224,4 +225,4 @@ def athlete_name(store: Store, athlete_id: int, owner: int | None = None) -> str
 def athlete_id(store: Store, name: str, owner: int | None = None) -> int | None:
     """The id of ``owner``'s athlete called ``name``, if any."""
     with store.transaction() as s:
-        return s.scalar(select(Athlete.id).where(Athlete.name == " ".join(name.split()), _owned(owner)))
+        return s.scalar(select(Athlete.id).where(Athlete.name == " ".join(name.split()), owned_by(owner)))

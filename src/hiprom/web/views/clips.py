@@ -122,15 +122,24 @@ def job_status(job_id: str):
     return jsonify(id=job.id, status=job.status, progress=round(job.progress, 3), message=job.message)
 
 
+def _written(job: Job) -> list[str]:
+    """The names of the files the job's analysis wrote (the only ones served)."""
+    return sorted(p.name for p in Path(job.out_dir).glob("*") if p.is_file())
+
+
+def _views(doc: dict) -> list:
+    return [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
+
+
 @bp.get("/jobs/<job_id>")
 @login_required
 def job_page(job_id: str):
     job = own_job(job_id)
     if job.status != "done":
         return render_template("job.html", job=job)
-    files = sorted(p.name for p in Path(job.out_dir).glob("*") if p.is_file())
+    files = _written(job)
     doc = job.result
-    views = [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
+    views = _views(doc)
     owner_athlete = athlete_id(_cfg()["store"], job.params["athlete"], g.clinician_id)
     definitions = protocols.get(doc["test"]).definitions
     return render_template("result.html", job=job, doc=doc, views=views, files=files,
@@ -141,10 +150,9 @@ def job_page(job_id: str):
 @login_required
 def job_file(job_id: str, name: str):
     job = own_job(job_id)
-    folder = Path(job.out_dir)
-    if name not in {p.name for p in folder.glob("*") if p.is_file()}:  # only names the analysis wrote
+    if name not in _written(job):  # only names the analysis wrote
         abort(404)
-    return send_file(folder / name, conditional=True)
+    return send_file(Path(job.out_dir) / name, conditional=True)
 
 
 @bp.get("/compare")
@@ -156,8 +164,6 @@ def compare_videos():
     for job in jobs:
         if job.status != "done":
             abort(404)
-        doc = job.result
-        views = [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
-        files = {p.name for p in Path(job.out_dir).glob("*") if p.is_file()}
-        panes.append({"job": job, "doc": doc, "views": views, "video": "annotated.mp4" in files})
+        panes.append({"job": job, "doc": job.result, "views": _views(job.result),
+                      "video": "annotated.mp4" in _written(job)})  # fmt: skip
     return render_template("compare.html", panes=panes)
