@@ -261,7 +261,7 @@ def test_backup(store, tmp_path):
 def test_schema_comes_from_the_migration(store, store_url):
     again = open_store(store_url)  # a second open is a no-op upgrade
     with again.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
     again.close()
 
 

@@ -269,7 +269,7 @@ def test_knee_to_chest_page_states_where_the_phone_was_and_the_error(web_app, sa
     with web_app.test_request_context():
         definitions = protocols.get("knee-to-chest").definitions
         page = render_template("result.html", job=job, doc=doc, views=views, files=[], athlete_id=1,
-                               definitions=definitions)  # fmt: skip
+                               definitions=definitions, correct=set(), corrected=set())  # fmt: skip
     for term in ("thigh angle", "goniometer angle", "pelvic tilt", "hip flexion on the pelvis", "onset"):
         assert f"<dt>{term}</dt>" in page  # every angle shown is defined beside it, with a diagram
     assert 'aria-label="the knee-to-chest angles"' in page
@@ -336,3 +336,50 @@ def test_athletes_are_renamed_merged_and_deleted_with_a_confirmation_files_and_a
     assert athlete_rows(store, ana) == [] and not upload_path.exists() and not job_dir.exists()
     with store.transaction() as s:
         assert s.get(Job, "job1") is None
+
+
+@pytest.mark.slow
+def test_the_clinician_moves_the_onset_and_sees_it_recomputed(client, web_app, samples_dir):
+    """A knee-to-chest clip with the card (the real model): the result page offers the onset correction,
+    a new onset recomputes the hip flexion from frames.csv and the finding names who set it; the
+    measured value comes back on request; the report says which was used (#19)."""
+    import csv
+    import re
+
+    sign_in(client, "ana", "ana-password-1")
+    response = upload(client, samples_dir / "k2c_left_early_tilt.mp4", athlete="Ada", test="knee-to-chest",
+                      position="", session_date="2026-11-02")  # fmt: skip
+    job_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert wait_for_job(client, job_id)["status"] == "done"
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert 'class="correction"' in page and "onset (set by the clinician)" not in page
+    action = f"/jobs/{job_id}/results/0/onset"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    refused = client.post(action, data={"csrf_token": token, "onset_s": "99"})
+    assert refused.status_code == 400 and "within the rep" in refused.get_data(as_text=True)
+    assert client.post(action, data={"csrf_token": token, "onset_s": "soon"}).status_code == 400
+    out = web_app.extensions["hiprom"]["data_dir"] / "results"
+    (folder,) = [p for p in out.iterdir() if (p / "frames.csv").is_file()]
+    lines = (folder / "frames.csv").read_text().splitlines()
+    rows = list(csv.DictReader(x for x in lines if not x.startswith("#")))
+    inside = [r for r in rows if r["left_hip_flexion_on_pelvis_deg"]]
+    chosen = inside[len(inside) * 3 // 4]  # later in the raise than the measured onset
+    moved = client.post(action, data={"csrf_token": token, "onset_s": chosen["time_s"]})
+    assert moved.status_code == 303
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    hip = float(chosen["left_hip_flexion_on_pelvis_deg"])
+    assert "onset (set by the clinician) at <span" in page
+    shown = float(
+        re.search(r'data-measure="pelvic_tilt.onset.hip_flexion_deg"[^>]*>([\d.]+)<', page).group(1)
+    )
+    assert shown == pytest.approx(hip, abs=0.06)
+    assert "onset set by ana; hiprom measured: LUMBAR BORROWING" in page
+    report = client.get("/athletes/1/report.html")
+    assert "onset set by ana" in report.get_data(as_text=True)
+    report.close()
+    other = web_app.test_client()
+    sign_in(other, "ben", "ben-password-1")
+    assert other.post(action, data={"csrf_token": csrf(other, "/"), "onset_s": "3"}).status_code == 404
+    client.post(action, data={"csrf_token": token, "clear": "1"})
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "onset (set by the clinician)" not in page and "onset set by" not in page

@@ -153,3 +153,42 @@ def test_a_non_video_upload_is_refused_on_the_page(server, browser, tmp_path):
     assert "not a video" in page.inner_text("#upload-error")
     assert page.input_value("input[name=athlete]") == "Kim"  # the fields keep what was entered
     _no_page_is_wider_than_the_screen(browser, page, [server + "/login", server + "/"])
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_clinician_sets_the_onset_from_the_paused_video(server, browser, samples_dir):
+    """The correction on the result page (#19): pause the annotated video where the pelvis began to tilt,
+    take its time, set the onset; the numbers and the finding are recomputed and say who set them."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "ana")
+    page.fill("input[name=password]", "ana-password-1")
+    page.click("#sign-in")
+    page.fill("input[name=athlete]", "Ada")
+    page.select_option("#test", "knee-to-chest")
+    page.set_input_files("#clip", str(samples_dir / "k2c_left_early_tilt.mp4"))
+    page.click("#analyse")
+    page.wait_for_selector("#numbers", timeout=300_000)
+    measured = float(page.inner_text('.value[data-measure="pelvic_tilt.onset.hip_flexion_deg"]'))
+    peak = float(page.get_attribute("input[name=onset_s]", "max"))
+    page.evaluate(
+        "async (t) => { const v = document.querySelector('video'); if (v.readyState < 1) await new Promise("
+        "r => v.addEventListener('loadedmetadata', r)); v.currentTime = t; await new Promise(r => "
+        "v.addEventListener('seeked', r, {once: true})); }",
+        peak - 2.0,
+    )
+    page.click("button.use-video-time")
+    assert float(page.input_value("input[name=onset_s]")) == pytest.approx(peak - 2.0, abs=0.02)
+    page.click("button.set-onset")
+    page.wait_for_load_state("networkidle")
+    assert page.query_selector("button.clear-onset"), page.inner_text("main")
+    numbers = page.inner_text("#rep-0")
+    assert "onset (set by the clinician) at" in numbers and "onset set by ana" in numbers
+    moved = float(page.inner_text('.value[data-measure="pelvic_tilt.onset.hip_flexion_deg"]'))
+    assert moved != measured
+    page.screenshot(path=str(ARTIFACTS / "web-6-onset-corrected.png"), full_page=True)
+    _no_page_is_wider_than_the_screen(browser, page, [page.url])
+    page.click("button.clear-onset")
+    page.wait_for_selector("button.set-onset")
+    assert float(page.inner_text('.value[data-measure="pelvic_tilt.onset.hip_flexion_deg"]')) == measured

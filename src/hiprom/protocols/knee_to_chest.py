@@ -20,13 +20,14 @@ from hiprom.calibration import (
 from hiprom.errors import BadInputError
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
+from hiprom.protocols.k2c_frames import write_frames_csv
 from hiprom.results import clip_meta, document, frame_at, num, side_labels
 
 if TYPE_CHECKING:
-    from hiprom.analysis.knee_to_chest import KneeToChestRep, LegAngles
+    from hiprom.analysis.knee_to_chest import KneeToChestRep
     from hiprom.landmarks import LandmarkSeries
 
-__all__ = ["KneeToChest", "rep_entry", "write_frames_csv"]
+__all__ = ["KneeToChest", "rep_entry", "write_frames_csv"]  # write_frames_csv: from k2c_frames
 
 
 class KneeToChest(Protocol):
@@ -160,12 +161,15 @@ class KneeToChest(Protocol):
                     Cell("hip flexion on the pelvis ", "peak_hip_flexion_deg", entry["peak_hip_flexion_deg"])
                 )
             if onset.get("hip_flexion_deg") is not None:
+                corrected = "clinician_correction" in entry
                 cells.append(
                     Cell(
-                        "onset at ",
+                        "onset (set by the clinician) at " if corrected else "onset at ",
                         "pelvic_tilt.onset.hip_flexion_deg",
                         onset["hip_flexion_deg"],
-                        f" deg hip flexion {onset.get('ci_deg')}",
+                        f" deg hip flexion at {onset.get('time_s')} s"
+                        if corrected
+                        else f" deg hip flexion {onset.get('ci_deg')}",
                     )
                 )
         return EntryView(
@@ -182,6 +186,12 @@ def borrowing_verdict(entry: dict) -> str:
     """The lumbar-borrowing finding in words: found, not found (with the card, and how sure), or not
     assessed (no card: not measured is never "no")."""
     flag = entry.get("lumbar_borrowing") or {}
+    fix = entry.get("clinician_correction")
+    if fix:  # the clinician's onset decides; the measured finding is named beside it
+        was = dict(entry, lumbar_borrowing=(fix.get("measured") or {}).get("lumbar_borrowing"))
+        was.pop("clinician_correction")
+        verdict = "LUMBAR BORROWING" if flag.get("flag") else "no lumbar borrowing found"
+        return f"{verdict} (onset set by {fix.get('by')}; hiprom measured: {borrowing_verdict(was)})"
     if flag.get("flag") is None:
         return "lumbar borrowing NOT ASSESSED (no pelvis card)"
     verdict = "LUMBAR BORROWING" if flag["flag"] else "no lumbar borrowing found"
@@ -341,53 +351,3 @@ def _coverage_note() -> str:
     cov = ONSET_INTERVAL_COVERAGE
     parts = [f"{held}/{n} reps ({suite})" for suite, got in cov.items() if got for held, n in [got]]
     return f"; the onset interval held the true onset on {', '.join(parts)}" if parts else ""
-
-
-def write_frames_csv(
-    path: Path,
-    time_s: np.ndarray,
-    angles: dict[str, LegAngles],
-    tilt_deg: np.ndarray | None,
-    reps=(),
-    rest_thigh_deg: float = 0.0,
-) -> Path:
-    """Per-frame angles of both legs, and with the card its tilt: as read (the card's angle on screen)
-    and, within each rep, from that rep's rest, with the hip's own flexion on the pelvis (thigh - rest -
-    tilt, as the onset uses it). Missing values are empty cells."""
-    from hiprom._fs import write_csv_columns
-    from hiprom.analysis.onset import relative_tilt
-
-    columns: dict[str, np.ndarray] = {"time_s": time_s}
-    for side, leg in angles.items():
-        columns[f"{side}_thigh_vs_table_deg"] = leg.thigh_vs_table_deg
-        columns[f"{side}_trunk_thigh_deg"] = leg.trunk_thigh_deg
-        columns[f"{side}_knee_flexion_deg"] = leg.knee_flexion_deg
-    for side in sorted({r.side for r in reps}):  # which rep of the side a frame belongs to, from 1
-        number = np.full(time_s.shape, np.nan)
-        for k, r in enumerate([r for r in reps if r.side == side], 1):
-            number[r.rep.start_frame : r.rep.end_frame + 1] = k
-        columns[f"{side}_rep"] = number
-    if tilt_deg is not None:
-        columns["pelvic_tilt_marker_deg"] = tilt_deg
-        from_rest = np.full(time_s.shape, np.nan)
-        hips = {side: np.full(time_s.shape, np.nan) for side in {r.side for r in reps}}
-        for r in reps:  # each rep's tilt from its own rest, as the analysis measured it
-            inside = slice(r.rep.start_frame, r.rep.end_frame + 1)
-            from_rest[inside] = relative_tilt(tilt_deg, r.baseline, r.rep)[0][inside]
-            hips[r.side][inside] = (
-                angles[r.side].thigh_vs_table_deg[inside] - rest_thigh_deg - from_rest[inside]
-            )
-        columns["pelvic_tilt_from_rest_deg"] = from_rest
-        columns.update({f"{side}_hip_flexion_on_pelvis_deg": v for side, v in sorted(hips.items())})
-    fmt = ["%.0f" if name.endswith("_rep") else "%.3f" for name in columns]
-    return write_csv_columns(path, columns, fmt, missing="", note=FRAMES_CSV_UNITS)
-
-
-#: The first line of frames.csv (knee-to-chest).
-FRAMES_CSV_UNITS = (
-    "units: time_s seconds from the clip's start; *_deg degrees (thigh_vs_table: the thigh against the "
-    "resting table line; trunk_thigh: the goniometer's trunk-thigh angle; hip_flexion_on_pelvis: the femur "
-    "on the pelvis, thigh - rest - tilt; pelvic_tilt_marker: the card's angle on screen; "
-    "pelvic_tilt_from_rest: posterior tilt from the rep's rest); <side>_rep: the rep, counted from 1 "
-    "(empty outside reps); empty cell: not measured"
-)

@@ -108,6 +108,9 @@ def _trend_figure(comparisons: list[Comparison]):
             ax.axhspan(c.values_deg[0] - c.measure.mdc_deg, c.values_deg[0] + c.measure.mdc_deg, color=colour,
                        alpha=0.08)  # fmt: skip
         ax.set_title(f"{test} ({position}): {label}", fontsize=9)
+        days = sorted({d for c in items for d in c.dates})
+        if days[0] == days[-1]:  # one session: a week around it (a zero-width date axis has no ticks)
+            ax.set_xlim(days[0] - dt.timedelta(days=3), days[0] + dt.timedelta(days=3))
         locator = mdates.AutoDateLocator(maxticks=6)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))

@@ -98,6 +98,15 @@ def _off_square_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date
     return out
 
 
+def _corrected_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date], str]:
+    """(side, date) -> who set an onset by hand in that session's knee-to-chest reps."""
+    return {
+        (r.side, r.date): str((r.result.get("clinician_correction") or {}).get("by"))
+        for r in results
+        if r.correction
+    }
+
+
 def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     """Comparisons per measure, and left/right asymmetry per session and measure.
 
@@ -106,7 +115,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     improvement.
     """
     series = measures_by_session(results)
-    off_square_pans = _off_square_sessions(results)
+    off_square_pans, corrected = _off_square_sessions(results), _corrected_sessions(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -129,6 +138,10 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             for i in range(len(values) - 1)
         )
         caveats = tuple(
+            f"the {d} session's onset was set by the clinician {corrected[(m.side, d)]}, not measured"
+            for d in dates
+            if m.key.startswith("pelvic_tilt.onset.") and (m.side, d) in corrected
+        ) + tuple(
             f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square: its angles "
             "lean on a correction for the phone's pan, and the tool's own error there reached "
             f"{OFF_SQUARE_ERROR_DEG[1]:.0f} deg on the benchmark ({SQUARE_ERROR_DEG[1]:.0f} square-on), "

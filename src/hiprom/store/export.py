@@ -180,17 +180,35 @@ def to_fhir_bundle(athlete: str, results: list[StoredResult]) -> dict:
                     "(MediaPipe pose landmarks); see the hiprom README for its measured error"
                 },
             }
-            if (interpretation := protocol.fhir_interpretation(r.result, measure)) is not None:
-                coding = {"system": _INTERPRETATION, "code": interpretation[0], "display": interpretation[1]}
-                observation["interpretation"] = [{"coding": [coding]}]
-            warnings = _get(r.result, "quality.warnings") or []
-            if warnings:
-                observation["note"] = [{"text": w} for w in warnings]
+            _annotate(observation, protocol, r, measure)
             entries.append({"fullUrl": _uuid("observation", r.id, key), "resource": observation})
         for code, display, value, notes in protocol.fhir_findings(r.result):
             finding = _finding(r, patient_url, athlete, code, display, value, notes)
+            if r.correction:  # the finding follows the clinician's onset
+                finding["status"] = "amended"
             entries.append({"fullUrl": _uuid("observation", r.id, code), "resource": finding})
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _annotate(observation: dict, protocol, r: StoredResult, measure) -> None:
+    """An observation's interpretation (e.g. limited), the clinician's change and the warnings, if any."""
+    if (interpretation := protocol.fhir_interpretation(r.result, measure)) is not None:
+        coding = {"system": _INTERPRETATION, "code": interpretation[0], "display": interpretation[1]}
+        observation["interpretation"] = [{"coding": [coding]}]
+    warnings = _get(r.result, "quality.warnings") or []
+    if (fix := _correction_note(r, measure.key)) is not None:  # a clinician changed this value
+        observation["status"], warnings = "amended", [fix, *warnings]
+    if warnings:
+        observation["note"] = [{"text": w} for w in warnings]
+
+
+def _correction_note(r: StoredResult, key: str) -> str | None:
+    """Who changed ``key`` of a corrected entry and what had been measured; None if it was not changed."""
+    fix = r.result.get("clinician_correction") or {}
+    if not fix or not key.startswith("pelvic_tilt.onset."):
+        return None
+    measured = _get({"pelvic_tilt": {"onset": (fix.get("measured") or {}).get("onset") or {}}}, key)
+    return f"set by the clinician {fix.get('by')} on {fix.get('at')}; hiprom measured {measured}"
 
 
 def _finding(r: StoredResult, patient_url: str, athlete: str, code: str, display: str, value, notes) -> dict:

@@ -84,6 +84,8 @@ class Result(Base):
     result: Mapped[dict] = mapped_column(JSON, nullable=False)  # the rep's entry of result.json
     document: Mapped[dict] = mapped_column(JSON, nullable=False)  # the whole result.json (clip-level)
     artefacts: Mapped[dict] = mapped_column(JSON, nullable=False)  # name -> absolute path
+    # a clinician's correction (hiprom.store.corrections); ``result`` stays the measured entry
+    correction: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, nullable=False)
     session: Mapped[TestSession] = relationship(back_populates="results")
 

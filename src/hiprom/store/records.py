@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from hiprom.errors import BadInputError, StoreError
+from hiprom.store.corrections import applied
 from hiprom.store.db import Store
 from hiprom.store.models import Athlete, Result, TestSession
 
@@ -32,7 +33,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class StoredResult:
-    """One stored result, detached from the database."""
+    """One stored result, detached from the database.
+
+    ``result`` is the entry as read: the measured entry with a clinician's correction applied
+    (its ``clinician_correction`` then says so, with the measured values); ``correction`` the
+    correction itself (None: as measured).
+    """
 
     id: int
     athlete: str
@@ -48,6 +54,7 @@ class StoredResult:
     document: dict
     artefacts: dict
     session_id: int | None = None
+    correction: dict | None = None
 
 
 def entry_field(entry: dict, dotted: str):
@@ -122,11 +129,14 @@ def _write(s, name: str, owner: int | None, date: dt.date, notes: str, document:
         s.flush()
     if notes.strip() and notes.strip() not in visit.notes:
         visit.notes = f"{visit.notes}\n{notes.strip()}".strip()
+    kept = {}  # a clinician's corrections survive re-recording the same clip (the same rep)
     for old in s.scalars(
         select(Result).where(
             Result.session_id == visit.id, Result.clip_sha256 == sha, Result.test == document["test"]
         )
     ):
+        if old.correction:
+            kept[(old.rep_index, old.side, _rep_start(old.result))] = old.correction
         s.delete(old)
     s.flush()
     rows = []
@@ -142,11 +152,16 @@ def _write(s, name: str, owner: int | None, date: dt.date, notes: str, document:
             result=entry,
             document=document,
             artefacts=paths,
+            correction=kept.get((index, entry["side"], _rep_start(entry))),
         )
         s.add(row)
         rows.append(row)
     s.flush()
     return [r.id for r in rows]
+
+
+def _rep_start(entry: dict):
+    return (entry.get("rep") or {}).get("start_s")
 
 
 def athlete_rows(store: Store, owner: int | None = None) -> list[dict]:
@@ -204,10 +219,11 @@ def results_of(
                 r.position,
                 r.side,
                 r.rep_index,
-                r.result,
+                applied(r.result, r.correction),
                 r.document,
                 r.artefacts,
                 v.id,
+                r.correction,
             )
             for r, v in s.execute(query)
         ]

@@ -43,6 +43,11 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  const video = document.querySelector("video");
+  document.querySelectorAll("button.use-video-time").forEach((b) => b.addEventListener("click", () => {
+    // the clinician paused the annotated video where the pelvis began to tilt: that moment, in seconds
+    if (video) b.form.onset_s.value = video.currentTime.toFixed(2);
+  }));
   const job = document.getElementById("job");
   if (job) {
     const bar = document.getElementById("progress");

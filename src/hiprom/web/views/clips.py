@@ -131,6 +131,27 @@ def _views(doc: dict) -> list:
     return [protocols.get(doc["test"]).view(entry) for entry in doc["results"]]
 
 
+def _stored(job: Job) -> dict:
+    """The store's rows of this job's clip, by rep index: ``{index: (result id, entry as read,
+    correction)}`` (a clinician's correction applied; none before the result is recorded)."""
+    from hiprom.store.corrections import applied, clip_results
+
+    doc = job.result
+    sha = (doc.get("clip") or {}).get("clip_sha256") or ""
+    rows = clip_results(_cfg()["store"], job.params["athlete"], sha, doc["test"], g.clinician_id)
+    return {index: (rid, applied(entry, fix), fix) for rid, index, entry, fix, _ in rows}
+
+
+def _as_read(job: Job, stored: dict) -> dict:
+    """The job's result document with a clinician's corrections applied where there are any."""
+    results = job.result["results"]
+    return dict(job.result, results=[stored[k][1] if k in stored else e for k, e in enumerate(results)])
+
+
+def _correctable(entry: dict) -> bool:
+    return (entry.get("pelvic_tilt") or {}).get("method") == "marker" and entry.get("rep") is not None
+
+
 @bp.get("/jobs/<job_id>")
 @login_required
 def job_page(job_id: str):
@@ -138,12 +159,49 @@ def job_page(job_id: str):
     if job.status != "done":
         return render_template("job.html", job=job)
     files = _written(job)
-    doc = job.result
+    stored = _stored(job)
+    doc = _as_read(job, stored)
     views = _views(doc)
     owner_athlete = athlete_id(_cfg()["store"], job.params["athlete"], g.clinician_id)
     definitions = protocols.get(doc["test"]).definitions
+    correct = {k for k, (_, entry, _) in stored.items() if _correctable(entry) and "csv" in files_of(job)}
     return render_template("result.html", job=job, doc=doc, views=views, files=files,
-                           athlete_id=owner_athlete, definitions=definitions)  # fmt: skip
+                           athlete_id=owner_athlete, definitions=definitions, correct=correct,
+                           corrected={k for k, row in stored.items() if row[2]})  # fmt: skip
+
+
+def files_of(job: Job) -> dict:
+    """The files the job's analysis wrote, by kind (``csv`` -> frames.csv), as far as they exist."""
+    out = Path(job.out_dir)
+    return {kind: out / name for kind, name in (("csv", "frames.csv"),) if (out / name).is_file()}
+
+
+@bp.post("/jobs/<job_id>/results/<int:index>/onset")
+@login_required
+def correct_onset(job_id: str, index: int):
+    """Set (or, with ``clear``, remove) a clinician's onset for one rep; the page shows it recomputed."""
+    from hiprom.protocols.k2c_frames import onset_correction
+    from hiprom.store.accounts import username_of
+    from hiprom.store.corrections import set_correction
+
+    job = own_job(job_id)
+    row = _stored(job).get(index) if job.status == "done" else None
+    if row is None or not _correctable(row[1]) or "csv" not in files_of(job):
+        abort(404)
+    result_id = row[0]
+    store = _cfg()["store"]
+    if request.form.get("clear"):
+        set_correction(store, result_id, None, g.clinician_id)
+        return redirect(url_for("clips.job_page", job_id=job_id, _anchor=f"rep-{index}"), 303)
+    measured = job.result["results"][index]
+    try:
+        fix = onset_correction(measured, files_of(job)["csv"], float(request.form.get("onset_s", "nan")),
+                               by=username_of(store, g.clinician_id) or "the clinician")  # fmt: skip
+    except (HipromError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, HipromError) else "give the onset as a time in seconds"
+        return render_template("error.html", code=400, message=message), 400
+    set_correction(store, result_id, fix, g.clinician_id)
+    return redirect(url_for("clips.job_page", job_id=job_id, _anchor=f"rep-{index}"), 303)
 
 
 @bp.get("/jobs/<job_id>/files/<name>")
@@ -164,6 +222,7 @@ def compare_videos():
     for job in jobs:
         if job.status != "done":
             abort(404)
-        panes.append({"job": job, "doc": job.result, "views": _views(job.result),
+        doc = _as_read(job, _stored(job))
+        panes.append({"job": job, "doc": doc, "views": _views(doc),
                       "video": "annotated.mp4" in _written(job)})  # fmt: skip
     return render_template("compare.html", panes=panes)
