@@ -261,7 +261,7 @@ def test_backup(store, tmp_path):
 def test_schema_comes_from_the_migration(store, store_url):
     again = open_store(store_url)  # a second open is a no-op upgrade
     with again.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0005"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0006"
     again.close()
 
 
@@ -361,8 +361,17 @@ def test_the_migration_merges_duplicate_command_line_athletes_and_forbids_new_on
     assert notes == "first\nsecond"
     from sqlalchemy.exc import IntegrityError
 
+    with (
+        store.engine.connect() as conn
+    ):  # revision 0006: the command line's athletes are the local clinician's
+        local = conn.execute(text("SELECT clinician_id FROM athletes WHERE name = 'Sam'")).scalar_one()
+        assert (
+            conn.execute(text("SELECT username FROM clinicians WHERE id = :c"), {"c": local}).scalar_one()
+            == "local"
+        )
     with pytest.raises(IntegrityError), store.engine.begin() as conn:
-        conn.execute(text("INSERT INTO athletes (name, created_at) VALUES ('Sam', '2026-01-02')"))
+        insert = "INSERT INTO athletes (clinician_id, name, created_at) VALUES (:c, 'Sam', '2026-01-02')"
+        conn.execute(text(insert), {"c": local})
 
 
 def test_parallel_recordings_of_a_new_athlete_make_one_athlete(store_url):

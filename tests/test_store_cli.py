@@ -147,3 +147,50 @@ def test_annotated_video_faces_can_be_blurred(samples_dir, tmp_path, capsys):
     detail = lambda a: np.abs(np.diff(a, axis=1)).mean()  # noqa: E731
     assert detail(blurred) < 0.5 * detail(sharp)
     assert np.abs(frames[True][-50:] - frames[False][-50:]).mean() < 2.0  # the feet: unchanged
+
+
+def test_the_command_line_and_the_web_app_share_one_store_by_default(tmp_path, monkeypatch, capsys):
+    """One store unless told otherwise (#19): ``hiprom serve`` opens the command line's store, whose
+    athletes belong to the local clinician; ``hiprom adduser local`` lets the web app show them, and
+    nobody can sign in as ``local`` before. Other clinicians still see only their own."""
+    import argparse
+    import io
+
+    from hiprom.cli.web import _db, default_data_dir
+    from hiprom.store.db import default_url, open_store
+    from hiprom.store.records import record_analysis
+    from hiprom.web.app import create_app
+    from hiprom.web.auth import verify
+    from tests.store_docs import ir_document
+    from tests.webclient import sign_in
+
+    monkeypatch.delenv("HIPROM_DB")
+    monkeypatch.delenv("HIPROM_WEB_DIR", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    store = open_store()  # the command line's default store, as `hiprom analyze --athlete` records
+    record_analysis(store, "Sam", ir_document(14.0), {})
+    assert verify(store, "local", "") is None and verify(store, "local", "!") is None  # no password yet
+    store.close()
+    for name in ("local", "ana"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{name}-password-1\n"))
+        assert cli.main(["adduser", name]) == 0
+    assert "the web shows the command line's athletes" in capsys.readouterr().out
+    url = _db(argparse.Namespace(db=None, data_dir=None))
+    assert url == default_url() and str(tmp_path / "xdg") in url
+    app = create_app(default_data_dir(), url)
+    try:
+        local, ana = app.test_client(), app.test_client()
+        sign_in(local, "local", "local-password-1")
+        sign_in(ana, "ana", "ana-password-1")
+        assert "Sam" in local.get("/").get_data(as_text=True)
+        assert "Sam" not in ana.get("/").get_data(as_text=True)
+    finally:
+        app.extensions["hiprom"]["runner"].shutdown()
+        app.extensions["hiprom"]["store"].close()
+    assert cli.main(["athletes"]) == 0
+    out = capsys.readouterr().out
+    assert "Sam: 1 session(s)" in out and "local (" not in out  # the local clinician's are the command line's
+    legacy = tmp_path / "old-web"
+    legacy.mkdir()
+    (legacy / "hiprom.sqlite3").touch()  # an older release's web database in its data folder is kept
+    assert _db(argparse.Namespace(db=None, data_dir=legacy)) == f"sqlite:///{legacy / 'hiprom.sqlite3'}"

@@ -20,7 +20,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir", type=Path, help="uploads, results and the secret key (default: user data dir/web)"
     )
-    p.add_argument("--db", metavar="URL", help="database URL (default: <data dir>/hiprom.sqlite3)")
+    p.add_argument(
+        "--db", metavar="URL",
+        help="database URL (default: $HIPROM_DB, else the command line's store in the user data folder, so "
+        "both see the same athletes; a <data dir>/hiprom.sqlite3 from an older release is kept)",
+    )  # fmt: skip
 
 
 def add_web_parsers(sub) -> None:
@@ -63,9 +67,16 @@ def add_web_parsers(sub) -> None:
 
 
 def _db(args) -> str:
+    """The web app's database: ``--db``, else the command line's store (one store by default), unless
+    the data folder holds its own database from an older release."""
+    from hiprom.store.db import default_url
+
     data_dir = (args.data_dir or default_data_dir()).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return args.db or f"sqlite:///{data_dir / 'hiprom.sqlite3'}"
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if args.db:
+        return args.db
+    own = data_dir / "hiprom.sqlite3"
+    return f"sqlite:///{own}" if own.is_file() and "HIPROM_DB" not in os.environ else default_url()
 
 
 def _cmd_adduser(args) -> int:
@@ -82,22 +93,29 @@ def _cmd_adduser(args) -> int:
             raise BadInputError("the passwords differ")
     else:
         password = sys.stdin.readline().rstrip("\n")
+    from hiprom.store.accounts import LOCAL_CLINICIAN
+
     store = open_store(_db(args))
     try:
         add_clinician(store, args.username, password)
     finally:
         store.close()
-    print(f"created {args.username}")
+    if args.username == LOCAL_CLINICIAN:
+        print(f"{LOCAL_CLINICIAN}: signed in as {LOCAL_CLINICIAN}, the web shows the command line's athletes")
+    else:
+        print(f"created {args.username}")
     return 0
 
 
 def _cmd_serve(args) -> int:
+    from sqlalchemy.engine import make_url
+
     from hiprom.web.app import create_app
 
-    data_dir = (args.data_dir or default_data_dir()).resolve()
+    data_dir, db_url = (args.data_dir or default_data_dir()).resolve(), _db(args)
     app = create_app(
         data_dir,
-        _db(args),
+        db_url,
         jobs=args.jobs,
         workers=args.workers,
         redis_url=args.redis,
@@ -108,7 +126,8 @@ def _cmd_serve(args) -> int:
         clinic=args.clinic,
     )
     print(
-        f"hiprom web app on http://{args.host}:{args.port}/ (data in {data_dir}; jobs: {args.jobs})",
+        f"hiprom web app on http://{args.host}:{args.port}/ (data in {data_dir}; store "
+        f"{make_url(db_url).render_as_string(hide_password=True)}; jobs: {args.jobs})",
         flush=True,
     )
     from waitress import serve

@@ -42,9 +42,11 @@ def applied(entry: dict, correction: dict | None) -> dict:
 
 
 def _owned_row(s, result_id: int, owner: int | None) -> Result:
+    from hiprom.store.records import owns
+
     row = s.get(Result, result_id)
     athlete = None if row is None else s.get(Athlete, s.get(TestSession, row.session_id).athlete_id)
-    if row is None or athlete.clinician_id != owner:
+    if row is None or not owns(s, athlete, owner):
         raise BadInputError(f"no result {result_id} of yours in the store")
     return row
 
@@ -59,6 +61,8 @@ def set_correction(store: Store, result_id: int, correction: dict | None, owner:
 def clip_results(store: Store, athlete: str, clip_sha256: str, test: str, owner: int | None = None) -> list:
     """One clip's stored results of ``owner``'s athlete ``athlete``, in the latest session that holds
     them: ``(result_id, rep_index, measured entry, correction, artefacts)`` by rep index."""
+    from hiprom.store.records import owned_by
+
     with store.transaction() as s:
         rows = s.execute(
             select(Result, TestSession.date)
@@ -66,7 +70,7 @@ def clip_results(store: Store, athlete: str, clip_sha256: str, test: str, owner:
             .join(Athlete)
             .where(
                 Athlete.name == " ".join(athlete.split()),
-                Athlete.clinician_id.is_(None) if owner is None else Athlete.clinician_id == owner,
+                owned_by(owner),
                 Result.clip_sha256 == clip_sha256,
                 Result.test == test,
             )

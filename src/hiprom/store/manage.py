@@ -17,14 +17,14 @@ from sqlalchemy import select
 from hiprom.errors import BadInputError
 from hiprom.store.db import Store
 from hiprom.store.models import Athlete, Job, Result, TestSession
-from hiprom.store.records import clean_name, owned_by
+from hiprom.store.records import clean_name, owned_by, owns
 
 __all__ = ["delete_athlete", "delete_session", "merge_athletes", "rename_athlete", "session_owner"]
 
 
 def _athlete(s, athlete_id: int, owner: int | None) -> Athlete:
     athlete = s.get(Athlete, athlete_id)
-    if athlete is None or athlete.clinician_id != owner:
+    if not owns(s, athlete, owner):
         raise BadInputError(f"no athlete {athlete_id} of yours in the store")
     return athlete
 
@@ -73,7 +73,7 @@ def delete_session(
     files and folders were removed."""
     with store.transaction() as s:
         session = s.get(TestSession, session_id)
-        if session is None or session.athlete.clinician_id != owner:
+        if session is None or not owns(s, session.athlete, owner):
             raise BadInputError(f"no session {session_id} of yours in the store")
         doomed = _files_of(s, list(session.results), owner)
         s.delete(session)

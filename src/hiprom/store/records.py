@@ -10,12 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from hiprom.errors import BadInputError, StoreError
+from hiprom.store.accounts import LOCAL_CLINICIAN, local_clinician_id
 from hiprom.store.corrections import applied
 from hiprom.store.db import Store
-from hiprom.store.models import Athlete, Result, TestSession
+from hiprom.store.models import Athlete, Clinician, Result, TestSession
 
 __all__ = [
     "StoredResult",
@@ -26,6 +27,7 @@ __all__ = [
     "clean_name",
     "entry_field",
     "owned_by",
+    "owns",
     "record_analysis",
     "results_of",
 ]
@@ -66,8 +68,22 @@ def entry_field(entry: dict, dotted: str):
 
 
 def owned_by(owner: int | None):
-    """Athletes of one clinician (web app) or, for ``None``, those recorded from the command line."""
-    return Athlete.clinician_id.is_(None) if owner is None else Athlete.clinician_id == owner
+    """Athletes of one clinician (web app) or, for ``None``, those recorded from the command line: the
+    local clinician's (:data:`hiprom.store.accounts.LOCAL_CLINICIAN`; a row without an owner, from a
+    store before revision 0006, counts as theirs)."""
+    if owner is not None:
+        return Athlete.clinician_id == owner
+    local = select(Clinician.id).where(Clinician.username == LOCAL_CLINICIAN).scalar_subquery()
+    return or_(Athlete.clinician_id.is_(None), Athlete.clinician_id == local)
+
+
+def owns(s, athlete: Athlete | None, owner: int | None) -> bool:
+    """Whether ``athlete`` is ``owner``'s (``None``: the command line's), in the open session ``s``."""
+    if athlete is None:
+        return False
+    if owner is None:
+        return athlete.clinician_id is None or athlete.clinician_id == local_clinician_id(s)
+    return athlete.clinician_id == owner
 
 
 def clean_name(name: str) -> str:
@@ -119,7 +135,9 @@ def _write(s, name: str, owner: int | None, date: dt.date, notes: str, document:
     sha = str(clip.get("clip_sha256") or "")
     person = s.scalar(select(Athlete).where(Athlete.name == name, owned_by(owner)))
     if person is None:
-        person = Athlete(name=name, clinician_id=owner)
+        person = Athlete(
+            name=name, clinician_id=local_clinician_id(s, create=True) if owner is None else owner
+        )
         s.add(person)
         s.flush()
     visit = s.scalar(select(TestSession).where(TestSession.athlete_id == person.id, TestSession.date == date))
@@ -233,9 +251,7 @@ def athlete_name(store: Store, athlete_id: int, owner: int | None = None) -> str
     """The name of athlete ``athlete_id`` if it is ``owner``'s, else None."""
     with store.transaction() as s:
         athlete = s.get(Athlete, athlete_id)
-    if athlete is None or athlete.clinician_id != owner:
-        return None
-    return athlete.name
+        return athlete.name if owns(s, athlete, owner) else None
 
 
 def athlete_id(store: Store, name: str, owner: int | None = None) -> int | None:

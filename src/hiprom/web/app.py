@@ -35,10 +35,16 @@ def _secret_key(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _private_database(data_dir: Path, db_url: str | None) -> None:
-    """The default SQLite file (and its journal files) readable by the owner only."""
-    if db_url is None:
-        for path in data_dir.glob("hiprom.sqlite3*"):
+def _private_database(db_url: str) -> None:
+    """A SQLite store's file (and its journal files) readable by their owner only: athletes' health data."""
+    import os
+
+    from hiprom.store.db import sqlite_file
+
+    if (db_file := sqlite_file(db_url)) is None:
+        return
+    for path in db_file.parent.glob(db_file.name + "*"):
+        if path.is_file() and path.stat().st_uid == os.getuid():
             path.chmod(0o600)
 
 
@@ -61,8 +67,9 @@ def create_app(
     data_dir = Path(data_dir).resolve()
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     data_dir.chmod(0o700)  # clips, results and the database are the athletes' health data: owner only
-    store = open_store(db_url or f"sqlite:///{data_dir / 'hiprom.sqlite3'}")
-    _private_database(data_dir, db_url)
+    db_url = db_url or f"sqlite:///{data_dir / 'hiprom.sqlite3'}"
+    store = open_store(db_url)
+    _private_database(db_url)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=_secret_key(data_dir),
