@@ -122,6 +122,8 @@ def test_the_store_keeps_both_values_and_every_reader_names_the_correction(stiff
     view = protocols.get("knee-to-chest").view(row.result)
     assert "onset (set by the clinician) at" in view.numbers
     assert "onset set by ana; hiprom measured: LUMBAR BORROWING" in view.verdict
+    assert "onset was set by the clinician: the benchmark's onset error does not apply" in view.accuracy
+    assert "onset " + str(entry["measurement_error_deg"].get("onset_hip_flexion")) not in view.accuracy
     bundle = [e["resource"] for e in to_fhir_bundle("Sam", [row])["entry"]][1:]
     amended = {o["code"]["coding"][0]["code"]: o for o in bundle if o["status"] == "amended"}
     assert set(amended) == {"k2c-onset-hip-flexion", "k2c-lumbar-borrowing"}

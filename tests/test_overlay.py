@@ -47,6 +47,38 @@ def test_the_onset_is_a_tick_on_the_timeline():
     assert white.max() == pytest.approx(12 + 0.5 * (960 - 24), abs=4)  # the clip so far
 
 
+def test_the_onset_frame_is_held_in_a_corner_with_its_caption():
+    from hiprom.report.draw import inset
+
+    img = np.zeros((720, 1280, 3), np.uint8)
+    picture = np.full((180, 320, 3), 77, np.uint8)
+    inset(img, picture, "onset left: 94 deg", 1.0)
+    held = (img == 77).all(axis=2)
+    rows, cols = np.nonzero(held)
+    assert held.sum() == 180 * 320 and cols.max() == 1280 - 16 - 1 and rows.min() == 16  # top right
+    assert tuple(img[14, 1000]) == (255, 60, 60)  # its border, in the onset's red
+    assert ((img[200:240, 940:1270, 0] > 200) & (img[200:240, 940:1270, 1] < 100)).any()  # the caption
+
+
+def test_the_far_leg_is_grey_and_under_the_measured_one():
+    """The leg that is not measured is drawn grey (not its side's colour) with small grey joints, and
+    beneath the measured leg where they cross."""
+    from hiprom.report.draw import COLOUR, DIM, leg_skeleton
+    from hiprom.skeleton import LEG_CHAIN
+
+    img = np.zeros((300, 300, 3), np.uint8)
+    pts = np.full((33, 2), np.nan)
+    for k, j in enumerate(LEG_CHAIN["left"]):
+        pts[j] = (40 + 70 * k, 100)  # a horizontal chain at y = 100
+    for k, j in enumerate(LEG_CHAIN["right"]):
+        pts[j] = (100, 40 + 70 * k)  # a vertical one at x = 100, crossing it
+    leg_skeleton(img, pts, {"left": 4, "right": 4}, dimmed={"right"})
+    assert tuple(img[145, 100]) == DIM  # the far (right) leg: grey
+    assert tuple(img[100, 145]) == COLOUR["left"]  # the measured leg in its colour
+    assert tuple(img[100, 100]) == COLOUR["left"]  # on top where the two cross
+    assert not ((img[..., 2] > 200) & (img[..., 0] < 50)).any()  # no blue (the right side's colour) drawn
+
+
 def _boxes_clear(monkeypatch, draw) -> None:
     """Render a plot; no annotation may cover another, a legend, a title or a horizontal line."""
     from hiprom.report import plots

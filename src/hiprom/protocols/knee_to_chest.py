@@ -340,7 +340,9 @@ def accuracy_line(entry: dict[str, Any]) -> str:
         line += f", pelvic tilt {err['pelvic_tilt']} deg (worst {err['pelvic_tilt_max']})"
         if entry.get("peak_hip_flexion_deg") is not None and "peak_hip_flexion" in err:
             line += f", hip flexion {err['peak_hip_flexion']} deg (worst {err['peak_hip_flexion_max']})"
-        if (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
+        if "clinician_correction" in entry:  # the benchmark measured hiprom's onset, not a chosen one
+            line += "; the onset was set by the clinician: the benchmark's onset error does not apply"
+        elif (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
             line += f", onset {err['onset_hip_flexion']} deg (worst {err['onset_hip_flexion_max']})"
             line += _coverage_note()
     return line

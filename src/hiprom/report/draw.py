@@ -12,10 +12,12 @@ import numpy as np
 
 from hiprom.skeleton import LEG_CHAIN
 
-__all__ = ["COLOUR", "arc", "label", "leg_skeleton", "line", "pt", "timeline"]
+__all__ = ["COLOUR", "DIM", "arc", "inset", "label", "leg_skeleton", "line", "pt", "timeline"]
 
 #: each side's colour (RGB)
 COLOUR = {"left": (255, 140, 0), "right": (0, 160, 255)}
+#: a leg that is not measured (the far leg of a knee-to-chest clip): grey, whatever its side
+DIM = (120, 120, 120)
 
 
 def pt(p: np.ndarray) -> tuple[int, int] | None:
@@ -64,6 +66,19 @@ def timeline(img: np.ndarray, fraction: float, marks: list[tuple[float, tuple]],
         cv2.line(img, (xm, y - 2 * thick), (xm, y + thick), colour, max(2, thick // 2))
 
 
+def inset(img: np.ndarray, picture: np.ndarray, caption: str, scale: float, colour=(255, 60, 60)) -> None:
+    """``picture`` (an earlier frame, already reduced) in the top right corner with a ``colour`` border
+    and ``caption`` under it: a moment held on screen while the clip plays on."""
+    h, w = picture.shape[:2]
+    margin, border = round(16 * scale), max(2, round(3 * scale))
+    x0, y0 = img.shape[1] - w - margin, margin
+    if x0 < border or y0 + h + border > img.shape[0]:
+        return
+    img[y0 - border : y0 + h + border, x0 - border : x0 + w + border] = colour
+    img[y0 : y0 + h, x0 : x0 + w] = picture
+    label(img, caption, (x0, y0 + h + border + round(22 * scale)), 0.6 * scale, colour)
+
+
 def arc(img, centre, start, end, colour, radius: int) -> None:
     """An arc at ``centre`` from the direction of ``start`` to that of ``end`` (the short way)."""
     a0 = np.degrees(np.arctan2(start[1] - centre[1], start[0] - centre[0]))
@@ -73,22 +88,30 @@ def arc(img, centre, start, end, colour, radius: int) -> None:
 
 
 def leg_skeleton(
-    img: np.ndarray, pts: np.ndarray, widths: dict[str, int], *, joints: bool = True
+    img: np.ndarray,
+    pts: np.ndarray,
+    widths: dict[str, int],
+    *,
+    joints: bool = True,
+    dimmed: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, list]:
-    """Both sides' shoulder-hip-knee-ankle chains, ``widths[side]`` px wide, joints as white dots.
+    """Both sides' shoulder-hip-knee-ankle chains, ``widths[side]`` px wide, joints as white dots; a side
+    in ``dimmed`` (not measured) in grey with small grey joints, drawn first so the measured leg lies
+    over it.
 
     Returns each side's joint positions (``None`` where not finite), shoulder first.
     """
     out = {}
-    for side, chain in LEG_CHAIN.items():
-        width = widths[side]
+    for side, chain in sorted(LEG_CHAIN.items(), key=lambda kv: kv[0] not in dimmed):
+        width, faint = widths[side], side in dimmed
         points = [pt(pts[j]) for j in chain]
         for a, b in itertools.pairwise(points):
             if a and b:
-                cv2.line(img, a, b, COLOUR[side], width, cv2.LINE_AA)
+                cv2.line(img, a, b, DIM if faint else COLOUR[side], width, cv2.LINE_AA)
         if joints:
             for p in points:
                 if p:
-                    cv2.circle(img, p, width + 2, (255, 255, 255), -1, cv2.LINE_AA)
+                    dot = (width, DIM) if faint else (width + 2, (255, 255, 255))
+                    cv2.circle(img, p, dot[0], dot[1], -1, cv2.LINE_AA)
         out[side] = points
-    return out
+    return {side: out[side] for side in LEG_CHAIN}

@@ -19,7 +19,7 @@ from hiprom.analysis.knee_to_chest import KneeToChestAnalysis
 from hiprom.capture.encode import VideoWriter
 from hiprom.capture.video import open_video
 from hiprom.landmarks import LandmarkSeries
-from hiprom.report.draw import COLOUR, arc, label, leg_skeleton, line, pt, timeline
+from hiprom.report.draw import COLOUR, arc, inset, label, leg_skeleton, line, pt, timeline
 from hiprom.report.keyframes import KeyFrame, write_key_frame
 from hiprom.report.privacy import blur_face
 from hiprom.skeleton import pair
@@ -27,6 +27,8 @@ from hiprom.skeleton import pair
 __all__ = ["hip_ir_drawing", "knee_to_chest_drawing", "render_clip"]
 
 DrawFn = Callable[[np.ndarray, int, float], None]
+HOLD_S = 2.0  # how long the onset's frame stays on screen, in a corner
+ONSET_INSET_STEP = 4  # that frame at a quarter of the size
 
 
 def render_clip(
@@ -86,6 +88,7 @@ def _widths(tested: set, scale: float) -> dict[str, int]:
 def knee_to_chest_drawing(series: LandmarkSeries, analysis: KneeToChestAnalysis) -> DrawFn:
     """What the knee-to-chest video shows on frame ``i``: skeleton, hip arc, live angles, the onset."""
     tested = {r.side for r in analysis.reps}
+    far = {"left", "right"} - tested  # the leg that is not measured: grey
     onsets = [
         (r.onset_time_s, r.onset_hip_flexion_deg, r.side) for r in analysis.reps if r.onset_time_s is not None
     ]
@@ -95,9 +98,23 @@ def knee_to_chest_drawing(series: LandmarkSeries, analysis: KneeToChestAnalysis)
 
     duration = max(float(series.time_s[-1]), 1e-6)
     marks = [(t_on / duration, (255, 60, 60)) for t_on, _, _ in onsets]
+    # the onset's frame, held in a corner for HOLD_S while the clip plays on (its timing unchanged)
+    onset_frames = {int(np.searchsorted(series.time_s, t_on)): (side, hip) for t_on, hip, side in onsets}
+    held: dict = {}
 
     def draw(img: np.ndarray, i: int, scale: float) -> None:
-        joints = leg_skeleton(img, series.image_px[i], _widths(tested, scale))
+        _draw_k2c(img, i, scale)
+        if i in onset_frames:
+            small = img[::ONSET_INSET_STEP, ::ONSET_INSET_STEP].copy()
+            side, hip = onset_frames[i]
+            held.update(
+                picture=small, until=series.time_s[i] + HOLD_S, caption=f"onset {side}: {hip:.0f} deg"
+            )
+        if held and series.time_s[i] <= held["until"]:
+            inset(img, held["picture"], held["caption"], scale)
+
+    def _draw_k2c(img: np.ndarray, i: int, scale: float) -> None:
+        joints = leg_skeleton(img, series.image_px[i], _widths(tested, scale), dimmed=far)
         for side in tested:
             shoulder, hip, knee = joints[side][:3]
             if shoulder and hip and knee:  # the goniometer's angle: the trunk's line continued, to the thigh
@@ -124,7 +141,10 @@ def knee_to_chest_drawing(series: LandmarkSeries, analysis: KneeToChestAnalysis)
             tilt = analysis.tilt_deg[i] - tilt_base
             label(img, f"pelvic tilt {tilt:5.1f} deg (card)", (round(16 * scale), y), 0.75 * scale)
         y += round(34 * scale)
-        label(img, "yellow arc: goniometer angle; red tick: onset", (round(16 * scale), y), 0.6 * scale)
+        key = "yellow arc: goniometer angle; red tick: onset" + (
+            "; grey: far leg, not measured" if far else ""
+        )
+        label(img, key, (round(16 * scale), y), 0.6 * scale)
         for t_on, hip_on, side in onsets:  # the onset is a moment: said for a second around it
             if abs(series.time_s[i] - t_on) <= 1.0:
                 y += round(34 * scale)
@@ -145,7 +165,7 @@ def hip_ir_drawing(series: LandmarkSeries, analysis: HipIRAnalysis) -> DrawFn:
 
     def draw(img: np.ndarray, i: int, scale: float) -> None:
         pts = series.image_px[i]
-        joints = leg_skeleton(img, pts, _widths(tested, scale))
+        joints = leg_skeleton(img, pts, _widths(tested, scale), dimmed={"left", "right"} - tested)
         hips = [pt(pts[j]) for j in pair("hip")]
         if all(hips):
             line(img, hips[0], hips[1], (255, 255, 255), max(1, round(2 * scale)))
