@@ -192,3 +192,38 @@ def test_the_clinician_sets_the_onset_from_the_paused_video(server, browser, sam
     page.click("button.clear-onset")
     page.wait_for_selector("button.set-onset")
     assert float(page.inner_text('.value[data-measure="pelvic_tilt.onset.hip_flexion_deg"]')) == measured
+
+
+def test_the_html_report_prints_on_a4(browser, tmp_path):
+    """The report's print stylesheet (#19): Chromium prints report.html on A4 pages (its default is Letter),
+    nothing cut at the side."""
+    import datetime as dt
+
+    import pypdfium2 as pdfium
+
+    from hiprom.report.athlete import write_report
+    from hiprom.store.db import open_store
+    from hiprom.store.records import record_analysis, results_of
+    from tests.store_docs import ir_document, k2c_document
+
+    store = open_store(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    for day, ir in ((1, 14.0), (22, 30.0)):
+        record_analysis(
+            store, "Sam", ir_document(ir, 25.0, sha=f"{day}" * 64), {}, date=dt.date(2026, 10, day)
+        )
+    record_analysis(store, "Sam", k2c_document(120.0, 95.0), {}, date=dt.date(2026, 10, 22))
+    paths = write_report("Sam", results_of(store, "Sam"), tmp_path / "report", clinic="Riverside Physio")
+    store.close()
+    page = browser.new_page()
+    page.goto(paths["html"].as_uri())
+    wide = page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+    page.emulate_media(media="print")
+    page.pdf(path=str(tmp_path / "printed.pdf"), prefer_css_page_size=True)
+    pdf = pdfium.PdfDocument(str(tmp_path / "printed.pdf"))
+    try:
+        sizes = {tuple(round(v) for v in pdf[i].get_size()) for i in range(len(pdf))}
+        text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+    assert sizes == {(595, 842)} and not wide  # every page A4 (points)
+    assert "LIMITED" in text and "Riverside Physio" in text

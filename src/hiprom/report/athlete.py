@@ -273,7 +273,10 @@ def _html(title, subtitle, comparisons, asym_lines, trend, sides, frames, warnin
 <style>body{{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}}
 table{{border-collapse:collapse;font-size:.9em}}
 td,th{{border:1px solid #ccc;padding:.3em .5em;text-align:left}}
-img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcaption{{font-size:.8em}}</style>
+img{{max-width:100%}}figure{{display:inline-block;width:48%;margin:.5%}}figcaption{{font-size:.8em}}
+@page{{size:A4;margin:14mm}}
+@media print{{body{{max-width:none;margin:0;padding:0;font-size:10pt}}h2{{break-after:avoid}}
+table,figure,img,li{{break-inside:avoid}}a{{color:inherit;text-decoration:none}}}}</style>
 </head><body>
 <h1>{e(title)}</h1><p>{e(subtitle)}</p>
 <h2>Results</h2><ul>{items(findings)}</ul>
