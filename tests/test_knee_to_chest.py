@@ -287,14 +287,33 @@ def test_a_card_hidden_before_the_onset_lowers_the_confidence_and_says_so(stiff)
     assert any("may have begun tilting earlier" in r for r in rep.reasons)
 
 
-def test_a_card_unread_at_rest_gives_no_baseline_and_no_answer(stiff):
+def test_a_card_unread_at_rest_takes_its_rest_from_the_raises_first_reads(stiff, healthy):
+    """A hand over the card at rest (#16): its resting angle comes from its reads over the first 40 deg of
+    the raise, less the normal gradual tilt; the stiff hip is still found, and the healthy one is not
+    called borrowing, both at most at moderate confidence and saying why; the onset is within 4 deg of
+    the one with the rest read."""
+    for (truth, _), expected, sign in ((stiff, True, -1.0), (healthy, False, 1.0)):  # its head on the left
+        pts, vis = truth_landmarks(truth)
+        ccw = sign * (truth["pelvic_tilt_deg"] + 7.0)
+        seen = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps[0]
+        hidden = np.where(truth["time_s"] < seen.rep.start_s + 0.05, np.nan, ccw)  # unread through the rest
+        rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
+        assert rep.borrowing is expected and rep.confidence in ("moderate", "low")
+        assert any("not read at rest" in r and "first 40 deg of the raise" in r for r in rep.reasons)
+        assert rep.peak_tilt_deg == pytest.approx(seen.peak_tilt_deg, abs=1.0)
+        if expected:
+            assert rep.onset_hip_flexion_deg == pytest.approx(seen.onset_hip_flexion_deg, abs=4.0)
+
+
+def test_a_card_unread_at_rest_and_early_in_the_raise_gives_no_answer(stiff):
     truth, _ = stiff
     pts, vis = truth_landmarks(truth)
     ccw = -(truth["pelvic_tilt_deg"] + 7.0)
-    hidden = np.where(truth["time_s"] < 1.8, np.nan, ccw)  # the rest lasts to ~1.9 s
-    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=hidden).reps[0]
+    thigh = truth["thigh_vs_table_deg"]
+    late = truth["time_s"] > truth["time_s"][np.argmax(thigh > 45.0)]  # read only once the thigh is past 45
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=np.where(late, ccw, np.nan)).reps[0]
     assert rep.borrowing is None
-    assert "not read during the rest before this rep" in rep.reasons[0]
+    assert "not read during the rest before this rep nor over the first 40 deg" in rep.reasons[0]
 
 
 def test_frames_csv_has_tilt_from_rest_the_hip_on_the_pelvis_and_empty_missing_cells(stiff, tmp_path):

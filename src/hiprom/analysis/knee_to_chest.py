@@ -20,19 +20,12 @@ import numpy as np
 
 from hiprom.analysis.camera import CameraOffset, estimate_camera_offset
 from hiprom.analysis.events import Baseline, Rep, detect_reps
+from hiprom.analysis.k2c_marker import marker_finding
 from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
-from hiprom.analysis.onset import (
-    card_gap,
-    card_tilts,
-    find_onset,
-    judge_borrowing,
-    peak_tilt_read,
-    relative_tilt,
-    unseen_card,
-)
+from hiprom.analysis.onset import card_tilts
 from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
+from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.filtering import clean_tracks_with
@@ -245,53 +238,6 @@ def analyze_knee_to_chest(
     )
 
 
-def _marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg):
-    """The card's tilt over one rep: the onset, the peak tilt and the peak hip flexion on the pelvis (None
-    when the card was not known through the raise), and the finding.
-
-    ``card`` is ``(tilt, tilt_read)``: the tilt with the followed frames, and with only the frames
-    the card was read in (the peak tilt and a "no" answer rest on these)."""
-    tilt, tilt_read = card
-    rel_tilt, sd = relative_tilt(tilt, baseline, rep)
-    rel_read = tilt_read - (tilt - rel_tilt)  # the same baseline
-    rest = base_thigh if cfg.rest_thigh_deg is None else cfg.rest_thigh_deg
-    hip = (thigh - rest) - rel_tilt
-    # the peak, when the card's angle is known (read, or followed between reads) through the raise and hold
-    peak_tilt = peak_tilt_read(time_s, rel_tilt, rep, cfg.onset)
-    window = hip[rep.start_frame : rep.end_frame + 1]
-    peak_hip = float(np.nanmax(window)) if peak_tilt is not None and np.isfinite(window).any() else None
-    off_square = camera is not None and camera.off_square
-    u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
-    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
-    borrowing, confidence, reasons = judge_borrowing(
-        onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
-        baseline is not None,
-    )  # fmt: skip
-    gap = card_gap(time_s, rel_read, thigh - base_thigh, rep, cfg.borrowing_hip_deg, cfg.onset)
-    if gap is None and borrowing is None:  # tilting "too briefly", or hidden past the deciding lift?
-        gap = card_gap(time_s, rel_read, thigh - base_thigh, rep, np.inf, cfg.onset)
-    borrowing, confidence, reasons = unseen_card(gap, sd, onset, borrowing, confidence, reasons)
-    if peak_tilt is not None and peak_tilt_read(time_s, rel_read, rep, cfg.onset) is None:
-        reasons.append(
-            "the peak tilt includes frames where the card was followed by image alignment, not read"
-        )
-    if onset["time"] is not None and not np.isfinite(rel_read[np.searchsorted(time_s, onset["time"])]):
-        confidence = "moderate" if confidence == "high" else confidence
-        reasons.append("the onset was timed where the card was followed by image alignment, not read")
-    if off_square:
-        confidence = "moderate" if confidence == "high" else confidence
-        anycam, square = (
-            BENCH_PEAK_ERROR_DEG["any camera"]["onset"],
-            BENCH_PEAK_ERROR_DEG["square-on"]["onset"],
-        )
-        reasons.append(
-            f"the phone was about {abs(camera.pan_deg):.0f} deg off square: the benchmark's onset error over "
-            f"every camera is {anycam[0]} deg (worst {anycam[1]}; square-on {square[0]}, worst {square[1]}), "
-            f"so the interval is widened by {u:.0f} deg and the confidence is at most moderate"
-        )
-    return onset, peak_tilt, peak_hip, borrowing, confidence, reasons
-
-
 SWAPPED_NOTE = (
     "the pose model's left and right labels contradicted the view (lying face up, the side towards the "
     "phone is the left with the head on the picture's right): they were swapped"
@@ -374,7 +320,7 @@ def _analyse_rep(
         ]
     else:
         method = "marker"
-        onset, peak_tilt, peak_hip, borrowing, confidence, reasons = _marker_finding(
+        onset, peak_tilt, peak_hip, borrowing, confidence, reasons = marker_finding(
             time_s, thigh, base_thigh, tilt, baseline, rep, camera, peak_thigh, cfg
         )
     return KneeToChestRep(

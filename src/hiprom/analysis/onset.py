@@ -21,6 +21,7 @@ __all__ = [
     "CardGap",
     "card_gap",
     "card_tilts",
+    "early_raise_baseline",
     "find_onset",
     "judge_borrowing",
     "peak_tilt_read",
@@ -93,6 +94,30 @@ def relative_tilt(tilt: np.ndarray, baseline: Baseline | None, rep: Rep) -> tupl
     if ref.size == 0:
         return tilt - np.nan, np.nan
     return tilt - float(np.median(ref)), float(np.std(ref))
+
+
+#: a card unread at rest takes its resting angle from its reads over this first part of the raise
+EARLY_LIFT_DEG = 40.0
+EARLY_MIN_FRAMES = 6
+
+
+def early_raise_baseline(tilt_read: np.ndarray, lift_deg: np.ndarray, rep: Rep) -> tuple[float, float] | None:
+    """The card's resting angle when it was not read at rest (a hand or the arm over it), or None.
+
+    Taken from the card's reads over the first :data:`EARLY_LIFT_DEG` of the thigh's lift in
+    ``rep``'s raise, each less the normal gradual tilt there (:func:`normal_posterior_tilt_deg`,
+    0.5-2 deg): an onset of borrowing before that much hip flexion would be taken for the rest.
+    ``tilt_read``: ``(n_frames,)`` the card's oriented angle, NaN where not read; ``lift_deg``: the
+    thigh's lift from its rest. Returns ``(angle at rest, its SD)`` from at least
+    :data:`EARLY_MIN_FRAMES` reads, else None.
+    """
+    part = slice(rep.start_frame, rep.peak_frame + 1)
+    tilt, lift = np.asarray(tilt_read, float)[part], np.asarray(lift_deg, float)[part]
+    early = np.isfinite(tilt) & np.isfinite(lift) & (lift < EARLY_LIFT_DEG)
+    if early.sum() < EARLY_MIN_FRAMES:
+        return None
+    rest = tilt[early] - normal_posterior_tilt_deg(np.maximum(lift[early], 0.0))
+    return float(np.median(rest)), float(np.std(rest))
 
 
 def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, u: float) -> dict:
@@ -197,7 +222,8 @@ def unseen_card(gap: CardGap | None, sd: float, onset: dict, borrowing, confiden
     if not np.isfinite(sd):
         why = (
             "lumbar borrowing not assessed: the pelvis card was not read during the rest before this rep "
-            "(hidden by a hand or the arm?), so its tilt has no baseline; keep the arms off the card"
+            f"nor over the first {EARLY_LIFT_DEG:.0f} deg of the raise (hidden by a hand or the arm?), so "
+            "its tilt has no baseline; keep the arms off the card"
         )
         return None, None, [why]
     if gap is None:
