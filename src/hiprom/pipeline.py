@@ -18,6 +18,7 @@ from hiprom._fs import atomic_folder
 from hiprom.capture.cache import LandmarkCache
 from hiprom.capture.model import resolve_model
 from hiprom.capture.pose import ProgressFn, extract_landmarks
+from hiprom.capture.segments import available_cores
 from hiprom.capture.tracking import check_person_rule
 from hiprom.capture.video import open_video, sha256_file
 from hiprom.errors import BadInputError, NoPersonError, TooFewDetectionsError
@@ -41,6 +42,9 @@ class Capture:
     use_cache: bool = True
     cache_dir: str | Path | None = None
     max_duration_s: float | None = None  # refuse clips whose decoded frames run longer (the web's limit)
+    # processes for the pose pass (hiprom.capture.segments); None: every core this process may use.
+    # A segmented pass gives the single pass's landmarks (tests/test_pose_e2e.py), so the cache serves both
+    jobs: int | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ def get_landmarks(
         person=cap.person,
         max_size_px=cap.max_size_px,
         max_duration_s=cap.max_duration_s,
+        jobs=available_cores() if cap.jobs is None else cap.jobs,
         orientation=orientation,
         progress=progress,
     )

@@ -11,9 +11,9 @@ The model bundle is resolved and checked by :mod:`hiprom.capture.model`.
 from __future__ import annotations
 
 import itertools
-import queue
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing
 from pathlib import Path
 
 import cv2
@@ -22,8 +22,9 @@ import numpy as np
 from hiprom._fs import quiet_native_stderr
 from hiprom.capture.markers import MarkerTracker
 from hiprom.capture.model import resolve_model
+from hiprom.capture.segments import Helper, join_segments, plan_segments
 from hiprom.capture.tracking import candidate_boxes, link_tracks, select_person
-from hiprom.capture.video import VideoReader, open_video
+from hiprom.capture.video import VideoReader, open_video, prefetch
 from hiprom.errors import ModelError, NoPersonError, TooFewDetectionsError
 from hiprom.landmarks import LandmarkSeries
 from hiprom.skeleton import MIRROR_INDEX, N_LANDMARKS, pair
@@ -90,38 +91,6 @@ class PoseEstimator:
         self.close()
 
 
-def _prefetch(frames: Iterator, depth: int = 4) -> Iterator:
-    """Decode in a helper thread so decoding overlaps inference."""
-    q: queue.Queue = queue.Queue(maxsize=depth)
-    done = object()
-    stop = threading.Event()
-
-    def work() -> None:
-        try:
-            for item in frames:
-                if stop.is_set():
-                    return
-                q.put(item)
-            q.put(done)
-        except BaseException as exc:  # re-raised in the consumer
-            q.put(exc)
-
-    thread = threading.Thread(target=work, name="hiprom-decode", daemon=True)
-    thread.start()
-    try:
-        while (item := q.get()) is not done:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                q.get_nowait()
-            except queue.Empty:
-                thread.join(0.05)
-
-
 #: what the model is shown: the frames as filmed, or mirrored when that puts a lying person's head on
 #: the right (the pose model reads a lying body's hip and knee less well with the head on the left)
 ORIENTATIONS = ("as-filmed", "head-right")
@@ -174,8 +143,13 @@ def _run_model(
     max_people: int,
     progress: ProgressFn | None,
     orientation: str,
+    helpers: list[Helper] = (),
+    own_stop: int | None = None,
 ):
-    """Candidates of every frame as padded arrays (in the frames' own orientation), and the flip made."""
+    """Candidates of every frame as padded arrays (in the frames' own orientation), and the flip made.
+
+    With ``helpers`` (:mod:`hiprom.capture.segments`) this process detects on the frames before
+    ``own_stop`` only (it decodes every frame, for the card's tracker) and the helpers on the rest."""
     width, height = reader.info.width_px, reader.info.height_px
     times, images, worlds = [], [], []
     expected = reader.info.n_frames_expected
@@ -188,20 +162,28 @@ def _run_model(
             tracker.update(rgb)  # in the decode thread, while the model works on the previous frame
             yield time_s, (cv2.flip(rgb, 1) if mirror.is_set() else None), rgb
 
-    frames = _prefetch(decoded())
+    frames = prefetch(decoded())
     first = list(itertools.islice(frames, _PROBE_FRAMES))
     mirrored = orientation == "head-right" and _head_on_left(model, [f[2] for f in first[::3]])
     if mirrored:
         mirror.set()
+    for helper in helpers:
+        helper.go(mirrored)
+    share = expected / own_stop if own_stop else 1.0  # the helpers progress alongside
     for time_s, flipped, rgb in itertools.chain(first, frames):
+        times.append(time_s)
+        if own_stop is not None and len(times) > own_stop:
+            continue  # a helper's frame: decoded here for the card's tracker only
         if mirrored and flipped is None:  # decoded before the decision
             flipped = cv2.flip(rgb, 1)
         image_lm, world_lm = estimator.detect(flipped if mirrored else rgb, time_s)
-        times.append(time_s)
         images.append(image_lm)
         worlds.append(world_lm)
         if progress:
-            progress(len(times), expected)
+            progress(min(round(len(times) * share), max(expected - 1, len(times))), expected)
+    join_segments(times, images, worlds, helpers)
+    if progress and helpers:
+        progress(len(times), expected)
     n_frames = len(times)
     cand = np.full((n_frames, max_people, N_LANDMARKS, 5), np.nan, dtype=np.float32)
     cand_world = np.full((n_frames, max_people, N_LANDMARKS, 3), np.nan, dtype=np.float32)
@@ -217,6 +199,25 @@ def _run_model(
     return time_s, cand, cand_world, tracker, mirrored
 
 
+def _every_frame(clip, model: Path, max_people: int, opened: dict, jobs: int, progress, orientation: str):
+    """The model on every frame, in ``jobs`` processes where it can (:mod:`hiprom.capture.segments`):
+    ``_run_model``'s results, the video's info and the segments run."""
+    with ExitStack() as stack:
+        reader = stack.enter_context(open_video(clip, **opened))
+        # one process when looking for one person: its tracking makes frames depend on the ones before
+        segments = plan_segments(reader.info.n_frames_expected, jobs if max_people >= 2 else 1)
+        helpers = [  # started first: they load the model while this process probes the orientation
+            stack.enter_context(
+                closing(Helper.spawn(Path(clip), model, max_people, opened["max_size_px"], a, b))
+            )
+            for a, b in segments[1:]
+        ]
+        stack.enter_context(quiet_native_stderr())
+        est = stack.enter_context(PoseEstimator(model, max_people))
+        found = _run_model(reader, est, model, max_people, progress, orientation, helpers, segments[0][1])
+        return (*found, reader.info, segments)
+
+
 def extract_landmarks(
     clip: str | Path,
     *,
@@ -229,6 +230,7 @@ def extract_landmarks(
     min_detected_fraction: float = 0.25,
     min_detected_frames: int = 5,
     progress: ProgressFn | None = None,
+    jobs: int = 1,
 ) -> LandmarkSeries:
     """Run pose estimation on a clip and return the tested person's series.
 
@@ -255,6 +257,9 @@ def extract_landmarks(
     min_detected_fraction, min_detected_frames : float, int
         Refuse when the chosen person is detected in fewer frames.
     progress : callable(n_done, n_expected), optional
+    jobs : int
+        Processes for the pose pass (:mod:`hiprom.capture.segments`): the clip's later segments
+        run in processes of their own; a short clip runs in one.
 
     Raises
     ------
@@ -266,15 +271,10 @@ def extract_landmarks(
     if orientation not in ORIENTATIONS:
         raise ValueError(f"orientation must be one of {ORIENTATIONS}, got {orientation!r}")
     model, model_sha = resolve_model(model_path)
-    with (
-        quiet_native_stderr(),
-        open_video(clip, max_size_px=max_size_px, max_duration_s=max_duration_s) as reader,
-        PoseEstimator(model, max_people) as est,
-    ):
-        time_s, cand, cand_world, tracker, mirrored = _run_model(
-            reader, est, model, max_people, progress, orientation
-        )
-        info = reader.info
+    opened = {"max_size_px": max_size_px, "max_duration_s": max_duration_s}
+    time_s, cand, cand_world, tracker, mirrored, info, segments = _every_frame(
+        clip, model, max_people, opened, jobs, progress, orientation
+    )
     n_frames = time_s.shape[0]
     start_s = float(time_s[0])
     time_s = _strictly_increasing(time_s - start_s)
@@ -285,6 +285,7 @@ def extract_landmarks(
         lm, world = lm[:, MIRROR_INDEX], world[:, MIRROR_INDEX]
     meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,
                         track, track_id, tracker, orientation, mirrored)  # fmt: skip
+    meta["pose_processes"] = len(segments)  # the pass's segments, each in its own process
     return LandmarkSeries(
         time_s=time_s,
         image_px=lm[..., :2],

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -27,7 +29,7 @@ from hiprom.errors import (
     NotAVideoError,
 )
 
-__all__ = ["VideoInfo", "VideoReader", "open_video", "sha256_file"]
+__all__ = ["VideoInfo", "VideoReader", "open_video", "prefetch", "sha256_file"]
 
 
 @dataclass(frozen=True)
@@ -283,3 +285,35 @@ def open_video(
     except PermissionError:
         raise BadInputError(f"cannot read {path.name}: permission denied") from None
     return VideoReader(path, max_size_px=max_size_px, max_duration_s=max_duration_s)
+
+
+def prefetch(frames: Iterator, depth: int = 4) -> Iterator:
+    """Decode in a helper thread so decoding overlaps inference."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for item in frames:
+                if stop.is_set():
+                    return
+                q.put(item)
+            q.put(done)
+        except BaseException as exc:  # re-raised in the consumer
+            q.put(exc)
+
+    thread = threading.Thread(target=work, name="hiprom-decode", daemon=True)
+    thread.start()
+    try:
+        while (item := q.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)

@@ -38,6 +38,11 @@ def add_pose_options(parser: argparse.ArgumentParser) -> None:
         default=2,
         help="poses to look for per frame (default 2; 1 is fastest)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=positive_int,
+        help="processes for the pose pass (default: every core; the clip's later segments run in their own)",
+    )
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not fill the landmark cache")
     parser.add_argument(
         "--cache-dir",
@@ -58,6 +63,7 @@ def capture_from(args: argparse.Namespace):
         max_size_px=getattr(args, "max_size", None),
         use_cache=not args.no_cache,
         cache_dir=args.cache_dir,
+        jobs=args.jobs,
     )
 
 

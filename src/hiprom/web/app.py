@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import Flask, g, jsonify, render_template, request, session
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from hiprom.capture.segments import available_cores
 from hiprom.errors import BadInputError
 from hiprom.store.accounts import session_generation
 from hiprom.store.db import open_store
@@ -95,6 +96,8 @@ def create_app(
         "max_bytes": max_upload_mb * (1 << 20),
         "max_duration_s": max_duration_s,
         "clinic": clinic,  # for the reports' header
+        # each job's pose pass shares the cores with the other workers' (RQ workers: one core each)
+        "pose_jobs": max(1, available_cores() // max(1, workers)) if jobs == "thread" else 1,
     }
     _hooks(app)
     for blueprint in (views_auth.bp, views_clips.bp, views_athletes.bp):

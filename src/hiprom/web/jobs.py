@@ -104,7 +104,8 @@ def _analyse(store: Store, job):
     options = protocols.get(params["test"]).options(
         params.get("position"), params.get("side"), params.get("marker", "auto")
     )
-    capture = Capture(max_duration_s=params.get("max_duration_s"))  # the limit, on the decoded frames
+    # the duration limit on the decoded frames; the pose pass's processes as the app shares its cores
+    capture = Capture(max_duration_s=params.get("max_duration_s"), jobs=params.get("pose_jobs", 1))
     outputs = protocols.Outputs(blur_faces=params.get("blur_faces", True))  # faces blurred unless asked
     run = analyze(job.upload_path, job.out_dir, options, capture=capture, progress=progress, outputs=outputs)
     set_job(store, job.id, progress=0.95, message="recording the result")

@@ -109,6 +109,7 @@ def upload():
         # a checkbox sends nothing when cleared: the form's hidden "blur_faces_shown" says it was offered
         "blur_faces": form.get("blur_faces") == "on" or "blur_faces_shown" not in form,
         "max_duration_s": cfg["max_duration_s"],  # enforced again on the decoded frames
+        "pose_jobs": cfg.get("pose_jobs", 1),  # processes for the pose pass (the app's cores / its workers)
     }
     job_id = create_job(cfg["store"], g.clinician_id, path, cfg["data_dir"] / "results", params)
     cfg["runner"].submit(job_id)
