@@ -309,9 +309,19 @@ BLOCKS = {
     "realistic scoreboard": _scoreboard,
     "models": _models,
     "throughput": lambda f: "\n".join([_table("last_throughput.txt", "| stage |", folder=f), "",
-                                        *_lines("last_throughput.txt", ("head-right pass", "ratio"), f)]),
+                                        *_lines("last_throughput.txt", ("processes", "ratio"), f), "",
+                                        *_memory_table(f)]),
     "web load": lambda f: _code("last_web_load.txt", f),
 }  # fmt: skip
+
+
+def _memory_table(folder) -> list[str]:
+    """The throughput run's peak-memory table and its growth line, when it was measured (--memory)."""
+    text = _text("last_throughput.txt", folder)
+    if "| clip | frames |" not in text:
+        return []
+    return [_table("last_throughput.txt", "| clip | frames |", folder=folder), "",
+            *_lines("last_throughput.txt", ("growth",), folder)]  # fmt: skip
 
 
 def block_markers(name: str) -> tuple[str, str]:

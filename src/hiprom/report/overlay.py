@@ -17,7 +17,7 @@ import numpy as np
 from hiprom.analysis.hip_ir import HipIRAnalysis
 from hiprom.analysis.knee_to_chest import KneeToChestAnalysis
 from hiprom.capture.encode import VideoWriter
-from hiprom.capture.video import open_video
+from hiprom.capture.video import open_video, prefetch
 from hiprom.landmarks import LandmarkSeries
 from hiprom.report.draw import COLOUR, arc, inset, label, leg_skeleton, line, pt, timeline
 from hiprom.report.keyframes import KeyFrame, write_key_frame
@@ -60,7 +60,7 @@ def render_clip(
         if draw is not None:
             writer = stack.enter_context(VideoWriter(out_dir / "annotated.mp4", fps, crf=23))
         scale = max(reader.info.width_px, reader.info.height_px) / 1280
-        for i, (_, rgb) in enumerate(reader.frames()):
+        for i, (_, rgb) in enumerate(prefetch(reader.frames())):  # decoding overlaps drawing and encoding
             if i > last:
                 break
             for name, caption in wanted.get(i, ()):  # from the frame as filmed, before drawing
