@@ -61,7 +61,7 @@ def set_correction(store: Store, result_id: int, correction: dict | None, owner:
 def clip_results(store: Store, athlete: str, clip_sha256: str, test: str, owner: int | None = None) -> list:
     """One clip's stored results of ``owner``'s athlete ``athlete``, in the latest session that holds
     them: ``(result_id, rep_index, measured entry, correction, artefacts)`` by rep index."""
-    from hiprom.store.records import owned_by
+    from hiprom.store.records import clean_name, owned_by
 
     with store.transaction() as s:
         rows = s.execute(
@@ -69,7 +69,7 @@ def clip_results(store: Store, athlete: str, clip_sha256: str, test: str, owner:
             .join(TestSession)
             .join(Athlete)
             .where(
-                Athlete.name == " ".join(athlete.split()),
+                Athlete.name == clean_name(athlete),
                 owned_by(owner),
                 Result.clip_sha256 == clip_sha256,
                 Result.test == test,

@@ -165,16 +165,11 @@ def job_page(job_id: str):
     views = _views(doc)
     owner_athlete = athlete_id(_cfg()["store"], job.params["athlete"], g.clinician_id)
     definitions = protocols.get(doc["test"]).definitions
-    correct = {k for k, (_, entry, _) in stored.items() if _correctable(entry) and "csv" in files_of(job)}
+    per_frame = "frames.csv" in files  # the correction recomputes from it
+    correct = {k for k, (_, entry, _) in stored.items() if per_frame and _correctable(entry)}
     return render_template("result.html", job=job, doc=doc, views=views, files=files,
                            athlete_id=owner_athlete, definitions=definitions, correct=correct,
                            corrected={k for k, row in stored.items() if row[2]})  # fmt: skip
-
-
-def files_of(job: Job) -> dict:
-    """The files the job's analysis wrote, by kind (``csv`` -> frames.csv), as far as they exist."""
-    out = Path(job.out_dir)
-    return {kind: out / name for kind, name in (("csv", "frames.csv"),) if (out / name).is_file()}
 
 
 @bp.post("/jobs/<job_id>/results/<int:index>/onset")
@@ -187,7 +182,7 @@ def correct_onset(job_id: str, index: int):
 
     job = own_job(job_id)
     row = _stored(job).get(index) if job.status == "done" else None
-    if row is None or not _correctable(row[1]) or "csv" not in files_of(job):
+    if row is None or not _correctable(row[1]) or "frames.csv" not in _written(job):
         abort(404)
     result_id = row[0]
     store = _cfg()["store"]
@@ -196,7 +191,8 @@ def correct_onset(job_id: str, index: int):
         return redirect(url_for("clips.job_page", job_id=job_id, _anchor=f"rep-{index}"), 303)
     measured = job.result["results"][index]
     try:
-        fix = onset_correction(measured, files_of(job)["csv"], float(request.form.get("onset_s", "nan")),
+        when = float(request.form.get("onset_s", "nan"))
+        fix = onset_correction(measured, Path(job.out_dir) / "frames.csv", when,
                                by=username_of(store, g.clinician_id) or "the clinician")  # fmt: skip
     except (HipromError, ValueError) as exc:
         message = str(exc) if isinstance(exc, HipromError) else "give the onset as a time in seconds"
