@@ -158,9 +158,10 @@ def _run_model(
     mirror = threading.Event()  # set once the probe has decided; frames decoded after it come mirrored
 
     def decoded() -> Iterator:
-        for time_s, rgb in reader.frames():
+        for i, (time_s, rgb) in enumerate(reader.frames()):
             tracker.update(rgb)  # in the decode thread, while the model works on the previous frame
-            yield time_s, (cv2.flip(rgb, 1) if mirror.is_set() else None), rgb
+            mine = own_stop is None or i < own_stop  # a helper's frames are not shown to this model
+            yield time_s, (cv2.flip(rgb, 1) if mirror.is_set() and mine else None), rgb
 
     frames = prefetch(decoded())
     first = list(itertools.islice(frames, _PROBE_FRAMES))
