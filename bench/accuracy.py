@@ -71,6 +71,10 @@ def _clip_ready(scenario, cache: Path) -> bool:
     document = json.loads(summary.read_text())
     if scenario.marker and document.get("card_revision") != CARD_REVISION:
         return False  # drawn with an older card (hiprom.synth.card.CARD_REVISION)
+    from hiprom.synth.scene import BODY_REVISION
+
+    if scenario.test == "knee-to-chest" and document.get("body_revision") != BODY_REVISION:
+        return False  # the body posed an older way (hiprom.synth.scene.BODY_REVISION)
     stored = document.get("scenario") or {}
     current = _jsonable(dataclasses.asdict(scenario))
     defaults = _jsonable(dataclasses.asdict(Scenario(name=scenario.name)))
@@ -130,6 +134,7 @@ def process(scenario, cache: Path) -> dict:
             cache / f"{scenario.name}.mp4", bench_capture(cache),
             orientation=protocols.get(scenario.test).orientation,
             person_rule=protocols.get(scenario.test).person_rule,
+            outline=protocols.get(scenario.test).outline,
         ).series  # fmt: skip
     except HipromError as exc:
         if scenario.test != "hip-ir":

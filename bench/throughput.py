@@ -81,7 +81,7 @@ def hiprom_landmarks(clip: Path, out_dir: Path, extra: list[str]) -> int:
 def head_right_pass(clip: Path) -> int:
     from hiprom.pipeline import Capture, get_landmarks
 
-    run = get_landmarks(clip, Capture(use_cache=False), orientation="head-right")
+    run = get_landmarks(clip, Capture(use_cache=False), orientation="head-right", outline=True)
     head_right_pass.mirrored = run.series.meta["mirrored_for_model"]
     head_right_pass.processes = run.series.meta.get("pose_processes", 1)
     return run.series.n_frames

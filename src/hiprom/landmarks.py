@@ -66,6 +66,11 @@ class LandmarkSeries:
         (:class:`hiprom.capture.markers.MarkerTracker`; NaN where not seen); ``None``
         when no card was seen at the start or the series was made without
         looking. ``meta["marker_id"]`` names the card.
+    outline_px : (n_frames, n_columns) float32 array or None
+        The lower edge of the person's segmentation mask, from the same pass:
+        image y (pixels) of its lowest pixel in each of ``n_columns`` evenly
+        spaced columns (:mod:`hiprom.capture.outline`; NaN where none);
+        ``None`` when the pass did not take it.
     meta : dict
         JSON-serialisable facts about the clip and how the series was made
         (``width_px``, ``height_px``, ``fps_nominal``, ``rotation_deg``,
@@ -80,6 +85,7 @@ class LandmarkSeries:
     world_m: np.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
     marker_ccw_deg: np.ndarray | None = None
+    outline_px: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_frames = None
@@ -102,6 +108,14 @@ class LandmarkSeries:
                 )
             marker.setflags(write=False)
             object.__setattr__(self, "marker_ccw_deg", marker)
+        if self.outline_px is not None:
+            outline = np.array(self.outline_px, dtype=np.float32)
+            if outline.ndim != 2 or outline.shape[0] != n_frames:
+                raise ValueError(
+                    f"Expected 'outline_px' to have shape ({n_frames}, n_columns), but got {outline.shape}."
+                )
+            outline.setflags(write=False)
+            object.__setattr__(self, "outline_px", outline)
         if n_frames and np.any(np.diff(self.time_s) <= 0):
             raise ValueError("Expected 'time_s' to be strictly increasing.")
         if not np.all(np.isfinite(self.time_s)):
@@ -147,6 +161,8 @@ class LandmarkSeries:
         arrays = {name: getattr(self, name) for name in _ARRAYS}
         if self.marker_ccw_deg is not None:
             arrays["marker_ccw_deg"] = self.marker_ccw_deg
+        if self.outline_px is not None:
+            arrays["outline_px"] = self.outline_px
         arrays["meta_json"] = np.array(json.dumps(meta, sort_keys=True))
         with atomic_output(path) as tmp, open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
@@ -166,6 +182,8 @@ class LandmarkSeries:
                 arrays = {name: npz[name] for name in _ARRAYS}
                 if "marker_ccw_deg" in npz.files:
                     arrays["marker_ccw_deg"] = npz["marker_ccw_deg"]
+                if "outline_px" in npz.files:
+                    arrays["outline_px"] = npz["outline_px"]
         except FileNotFoundError:
             raise LandmarkFileError(f"no such landmark file: {path}") from None
         except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError) as exc:

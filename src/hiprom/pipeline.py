@@ -63,12 +63,14 @@ def get_landmarks(
     orientation: str = "as-filmed",
     person_rule: str = "auto",
     progress: ProgressFn | None = None,
+    outline: bool = False,
 ) -> LandmarkRun:
     """Landmarks of the tested person in ``clip``, from the cache when possible.
 
     ``orientation``: see :func:`hiprom.capture.pose.extract_landmarks` (the
     knee-to-chest protocol asks for ``"head-right"``); ``person_rule``: who to follow when
-    the capture settings leave it to ``"auto"`` (the protocol's choice, e.g. ``"lying"``). Raises the
+    the capture settings leave it to ``"auto"`` (the protocol's choice, e.g. ``"lying"``); ``outline``:
+    also keep the person's lower outline (the protocol's choice). Raises the
     :mod:`hiprom.errors` kinds for bad input (see
     :func:`hiprom.capture.pose.extract_landmarks`).
     """
@@ -90,6 +92,8 @@ def get_landmarks(
     }
     if orientation != "as-filmed":  # (keys made before the option existed stay valid)
         settings["orientation"] = orientation
+    if outline:
+        settings["outline"] = 1
     cache = LandmarkCache(cap.cache_dir) if cap.use_cache else None
     key = LandmarkCache.key(clip_sha, model_sha, settings)
     if cache is not None and (hit := cache.get(key)) is not None:
@@ -111,6 +115,7 @@ def get_landmarks(
         jobs=available_cores() if cap.jobs is None else cap.jobs,
         orientation=orientation,
         progress=progress,
+        outline=outline,
     )
     series = dataclasses.replace(series, meta={**series.meta, "clip_sha256": clip_sha})
     if cache is not None:
@@ -148,7 +153,7 @@ def analyze(
     hint = protocol.refusal_hint(options)
     try:
         run = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=protocol.person_rule,
-                            progress=progress)  # fmt: skip
+                            progress=progress, outline=protocol.outline)  # fmt: skip
     except (NoPersonError, TooFewDetectionsError) as exc:
         raise _with_hint(exc, hint) from None
     warnings: list[str] = []

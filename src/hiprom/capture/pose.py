@@ -22,6 +22,7 @@ import numpy as np
 from hiprom._fs import quiet_native_stderr
 from hiprom.capture.markers import MarkerTracker
 from hiprom.capture.model import resolve_model
+from hiprom.capture.outline import OUTLINE_COLUMNS, lower_edge
 from hiprom.capture.segments import Helper, join_segments, plan_segments
 from hiprom.capture.tracking import candidate_boxes, link_tracks, select_person
 from hiprom.capture.video import VideoReader, open_video, prefetch
@@ -38,13 +39,14 @@ class PoseEstimator:
     """MediaPipe ``PoseLandmarker`` in VIDEO mode (IMAGE mode with ``video=False``); a context manager.
 
     :meth:`detect` returns, for up to ``max_people`` people,
-    ``image (k, 33, 5)`` = normalised x, y, z, visibility, presence and
-    ``world (k, 33, 3)`` in metres.
+    ``image (k, 33, 5)`` = normalised x, y, z, visibility, presence,
+    ``world (k, 33, 3)`` in metres and ``outline (k, OUTLINE_COLUMNS)``, the
+    lower edge of each person's mask in pixels (:mod:`hiprom.capture.outline`;
+    NaN without ``outline``).
     """
 
-    def __init__(
-        self, model_path: Path, max_people: int = 2, min_confidence: float = 0.5, video: bool = True
-    ):
+    def __init__(self, model_path: Path, max_people: int = 2, min_confidence: float = 0.5,
+                 video: bool = True, outline: bool = False):  # fmt: skip
         import mediapipe as mp
         from mediapipe.tasks.python import BaseOptions, vision
 
@@ -57,6 +59,7 @@ class PoseEstimator:
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
+            output_segmentation_masks=outline,
         )
         try:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -64,7 +67,7 @@ class PoseEstimator:
             raise ModelError(f"MediaPipe could not load {model_path}: {exc}") from exc
         self._last_ms = -1
 
-    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[np.ndarray, np.ndarray]:
+    def detect(self, rgb: np.ndarray, time_s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         mp = self._mp
         ms = max(round(time_s * 1000), self._last_ms + 1)  # VIDEO mode needs increasing ms
         self._last_ms = ms
@@ -79,7 +82,10 @@ class PoseEstimator:
         world_lm = np.array(
             [[(p.x, p.y, p.z) for p in pose] for pose in result.pose_world_landmarks], dtype=np.float32
         ).reshape(-1, N_LANDMARKS, 3)
-        return image_lm, world_lm
+        outline = np.full((len(image_lm), OUTLINE_COLUMNS), np.nan, np.float32)
+        for k, mask in enumerate((result.segmentation_masks or [])[: len(image_lm)]):
+            outline[k] = lower_edge(mask.numpy_view())
+        return image_lm, world_lm, outline
 
     def close(self) -> None:
         self._landmarker.close()
@@ -102,7 +108,7 @@ def _head_on_left(model: Path, frames: list[np.ndarray]) -> bool:
     votes = []
     with PoseEstimator(model, 1, video=False) as probe:
         for rgb in frames:
-            image_lm, _ = probe.detect(rgb, 0.0)
+            image_lm, _, _ = probe.detect(rgb, 0.0)
             if len(image_lm):
                 trunk = image_lm[0, pair("shoulder"), :2].mean(axis=0) - image_lm[0, pair("hip"), :2].mean(
                     axis=0
@@ -151,7 +157,7 @@ def _run_model(
     With ``helpers`` (:mod:`hiprom.capture.segments`) this process detects on the frames before
     ``own_stop`` only (it decodes every frame, for the card's tracker) and the helpers on the rest."""
     width, height = reader.info.width_px, reader.info.height_px
-    times, images, worlds = [], [], []
+    times, images, worlds, outlines = [], [], [], []
     expected = reader.info.n_frames_expected
     tracker = MarkerTracker()
 
@@ -177,30 +183,35 @@ def _run_model(
             continue  # a helper's frame: decoded here for the card's tracker only
         if mirrored and flipped is None:  # decoded before the decision
             flipped = cv2.flip(rgb, 1)
-        image_lm, world_lm = estimator.detect(flipped if mirrored else rgb, time_s)
+        image_lm, world_lm, outline = estimator.detect(flipped if mirrored else rgb, time_s)
         images.append(image_lm)
         worlds.append(world_lm)
+        outlines.append(outline)
         if progress:
             progress(min(round(len(times) * share), max(expected - 1, len(times))), expected)
-    join_segments(times, images, worlds, helpers)
+    join_segments(times, images, worlds, outlines, helpers)
     if progress and helpers:
         progress(len(times), expected)
     n_frames = len(times)
     cand = np.full((n_frames, max_people, N_LANDMARKS, 5), np.nan, dtype=np.float32)
     cand_world = np.full((n_frames, max_people, N_LANDMARKS, 3), np.nan, dtype=np.float32)
-    for f, (im, wo) in enumerate(zip(images, worlds, strict=True)):
+    cand_outline = np.full((n_frames, max_people, OUTLINE_COLUMNS), np.nan, dtype=np.float32)
+    for f, (im, wo, ou) in enumerate(zip(images, worlds, outlines, strict=True)):
         cand[f, : len(im)] = im
         cand_world[f, : len(wo)] = wo
+        cand_outline[f, : len(ou)] = ou
     cand[..., 0] *= width
     cand[..., 1] *= height
     cand[..., 2] *= width
     if mirrored:
         cand, cand_world = mirror_candidates(cand, cand_world, width)
+        cand_outline = cand_outline[..., ::-1]  # the columns are symmetric about the image's centre
     time_s = np.asarray(times, dtype=np.float64)
-    return time_s, cand, cand_world, tracker, mirrored
+    return time_s, cand, cand_world, cand_outline, tracker, mirrored
 
 
-def _every_frame(clip, model: Path, max_people: int, opened: dict, jobs: int, progress, orientation: str):
+def _every_frame(clip, model: Path, max_people: int, opened: dict, jobs: int, progress, orientation: str,
+                 outline: bool = False):  # fmt: skip
     """The model on every frame, in ``jobs`` processes where it can (:mod:`hiprom.capture.segments`):
     ``_run_model``'s results, the video's info and the segments run."""
     with ExitStack() as stack:
@@ -209,12 +220,12 @@ def _every_frame(clip, model: Path, max_people: int, opened: dict, jobs: int, pr
         segments = plan_segments(reader.info.n_frames_expected, jobs if max_people >= 2 else 1)
         helpers = [  # started first: they load the model while this process probes the orientation
             stack.enter_context(
-                closing(Helper.spawn(Path(clip), model, max_people, opened["max_size_px"], a, b))
+                closing(Helper.spawn(Path(clip), model, max_people, opened["max_size_px"], a, b, outline))
             )
             for a, b in segments[1:]
         ]
         stack.enter_context(quiet_native_stderr())
-        est = stack.enter_context(PoseEstimator(model, max_people))
+        est = stack.enter_context(PoseEstimator(model, max_people, outline=outline))
         found = _run_model(reader, est, model, max_people, progress, orientation, helpers, segments[0][1])
         return (*found, reader.info, segments)
 
@@ -232,6 +243,7 @@ def extract_landmarks(
     min_detected_frames: int = 5,
     progress: ProgressFn | None = None,
     jobs: int = 1,
+    outline: bool = False,
 ) -> LandmarkSeries:
     """Run pose estimation on a clip and return the tested person's series.
 
@@ -261,6 +273,9 @@ def extract_landmarks(
     jobs : int
         Processes for the pose pass (:mod:`hiprom.capture.segments`): the clip's later segments
         run in processes of their own; a short clip runs in one.
+    outline : bool
+        Also keep the lower edge of the person's segmentation mask (``outline_px``,
+        :mod:`hiprom.capture.outline`), from the same pass.
 
     Raises
     ------
@@ -273,15 +288,16 @@ def extract_landmarks(
         raise ValueError(f"orientation must be one of {ORIENTATIONS}, got {orientation!r}")
     model, model_sha = resolve_model(model_path)
     opened = {"max_size_px": max_size_px, "max_duration_s": max_duration_s}
-    time_s, cand, cand_world, tracker, mirrored, info, segments = _every_frame(
-        clip, model, max_people, opened, jobs, progress, orientation
+    time_s, cand, cand_world, cand_outline, tracker, mirrored, info, segments = _every_frame(
+        clip, model, max_people, opened, jobs, progress, orientation, outline
     )
     n_frames = time_s.shape[0]
     start_s = float(time_s[0])
     time_s = _strictly_increasing(time_s - start_s)
     name = Path(clip).name
     min_frames = max(min_detected_frames, min_detected_fraction * n_frames)
-    lm, world, track, track_id = _pick_person(cand, cand_world, time_s, info, person, name, min_frames)
+    found = _pick_person(cand, cand_world, time_s, info, person, name, min_frames)
+    lm, world, track, track_id, chosen = found
     if tracker.mirrored:  # a mirrored clip (the card reads only mirrored): the body's sides swap
         lm, world = lm[:, MIRROR_INDEX], world[:, MIRROR_INDEX]
     meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,
@@ -296,7 +312,14 @@ def extract_landmarks(
         world_m=world,
         meta=meta,
         marker_ccw_deg=tracker.angles(),
+        outline_px=_chosen(cand_outline, chosen) if outline else None,
     )
+
+
+def _chosen(cand: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """(n_frames, ...) the chosen candidate's row of ``cand (n_frames, k, ...)``, NaN where none was."""
+    rows = cand[np.arange(chosen.shape[0]), np.maximum(chosen, 0)]
+    return np.where((chosen >= 0).reshape(-1, *[1] * (rows.ndim - 1)), rows, np.nan)
 
 
 def _pick_person(cand, cand_world, time_s, info, person: str, name: str, min_frames: float):
@@ -309,18 +332,14 @@ def _pick_person(cand, cand_world, time_s, info, person: str, name: str, min_fra
     chosen, track = select_person(track_id, boxes, size, person)
     if track < 0:
         raise NoPersonError(f"no person found in {name} ({n_frames} frames)")
-    rows = np.arange(n_frames)
-    pick = np.where(chosen >= 0, chosen, 0)
-    mask = (chosen >= 0)[:, None, None]
-    lm = np.where(mask, cand[rows, pick], np.nan)
-    world = np.where(mask, cand_world[rows, pick], np.nan)
+    lm, world = _chosen(cand, chosen), _chosen(cand_world, chosen)
     n_detected = int((chosen >= 0).sum())
     if n_detected < min_frames:
         raise TooFewDetectionsError(
             f"the person in {name} was detected in only {n_detected} of {n_frames} frames; "
             "keep the whole body, head included, in frame and well lit"
         )
-    return lm, world, track, track_id
+    return lm, world, track, track_id, chosen
 
 
 def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person, track,

@@ -75,10 +75,11 @@ class Helper:
     start: int
 
     @classmethod
-    def spawn(cls, clip: Path, model: Path, max_people: int, max_size_px: int | None, start: int, stop):
+    def spawn(cls, clip: Path, model: Path, max_people: int, max_size_px: int | None, start: int, stop,
+              outline: bool = False):  # fmt: skip
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        args = (child, str(clip), str(model), max_people, max_size_px, start, stop)
+        args = (child, str(clip), str(model), max_people, max_size_px, start, stop, outline)
         process = ctx.Process(target=_run_segment, args=args, daemon=True, name=f"hiprom-pose-{start}")
         process.start()
         child.close()
@@ -88,8 +89,9 @@ class Helper:
         """Start on the frames (mirrored for the model or not, as the first segment's probe decided)."""
         self.conn.send(bool(mirrored))
 
-    def result(self) -> tuple[np.ndarray, list, list]:
-        """``(times, images, worlds)`` of the segment's frames; :class:`ModelError` if the process failed."""
+    def result(self) -> tuple[np.ndarray, list, list, list]:
+        """``(times, images, worlds, outlines)`` of the segment's frames; :class:`ModelError` if the
+        process failed."""
         try:
             kind, payload = self.conn.recv()
         except (EOFError, OSError):
@@ -109,11 +111,11 @@ class Helper:
             self.process.join(2.0)
 
 
-def join_segments(times: list, images: list, worlds: list, helpers: list[Helper]) -> None:
+def join_segments(times: list, images: list, worlds: list, outlines: list, helpers: list[Helper]) -> None:
     """Append each helper's candidates to this process's, in frame order; its frames must be the ones
     this process decoded after its own (same count and times), or :class:`ModelError`."""
     for helper in helpers:
-        seg_times, seg_images, seg_worlds = helper.result()
+        seg_times, seg_images, seg_worlds, seg_outlines = helper.result()
         start = len(images)
         mine = np.asarray(times[start : start + len(seg_images)], float)
         if (
@@ -126,12 +128,14 @@ def join_segments(times: list, images: list, worlds: list, helpers: list[Helper]
                              "one process (jobs 1)")  # fmt: skip
         images.extend(seg_images)
         worlds.extend(seg_worlds)
+        outlines.extend(seg_outlines)
     if len(images) != len(times):
         raise ModelError(f"the pose pass covered {len(images)} of the clip's {len(times)} frames; run it in "
                          "one process (jobs 1)")  # fmt: skip
 
 
-def _run_segment(conn, clip: str, model: str, max_people: int, max_size_px, start: int, stop) -> None:
+def _run_segment(conn, clip: str, model: str, max_people: int, max_size_px, start: int, stop,
+                 outline: bool = False) -> None:  # fmt: skip
     """In the helper process: load the model, wait for the orientation, detect on frames ``start``
     to ``stop`` (exclusive; None: the end) and send back their times and candidates."""
     try:
@@ -141,20 +145,21 @@ def _run_segment(conn, clip: str, model: str, max_people: int, max_size_px, star
         from hiprom.capture.pose import PoseEstimator
         from hiprom.capture.video import open_video
 
-        with quiet_native_stderr(), PoseEstimator(Path(model), max_people) as estimator:
+        with quiet_native_stderr(), PoseEstimator(Path(model), max_people, outline=outline) as estimator:
             mirrored = conn.recv()
-            times, images, worlds = [], [], []
+            times, images, worlds, outlines = [], [], [], []
             with open_video(clip, max_size_px=max_size_px) as reader:
                 for i, (time_s, rgb) in enumerate(reader.frames()):
                     if stop is not None and i >= stop:
                         break
                     if i < start:
                         continue
-                    image_lm, world_lm = estimator.detect(cv2.flip(rgb, 1) if mirrored else rgb, time_s)
+                    image_lm, world_lm, edge = estimator.detect(cv2.flip(rgb, 1) if mirrored else rgb, time_s)
                     times.append(time_s)
                     images.append(image_lm)
                     worlds.append(world_lm)
-        conn.send(("done", (np.asarray(times, float), images, worlds)))
+                    outlines.append(edge)
+        conn.send(("done", (np.asarray(times, float), images, worlds, outlines)))
     except BaseException as exc:  # reported to the calling process, which says what failed
         try:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))

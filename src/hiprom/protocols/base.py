@@ -144,6 +144,8 @@ class Protocol(ABC):
     orientation: Orientation = "as-filmed"
     #: who to follow when the user leaves it to "auto" (hiprom.capture.tracking.select_person)
     person_rule: str = "auto"
+    #: the pose pass also keeps the person's lower outline (hiprom.capture.outline)
+    outline: bool = False
 
     def options(self, position: str | None = None, side: str | None = None, marker: str = "auto") -> Options:
         """Validated options; :class:`BadInputError` naming the option otherwise."""

@@ -39,6 +39,7 @@ class KneeToChest(Protocol):
     # angles erred 2-3x less (see hiprom.capture.pose.extract_landmarks)
     orientation = "head-right"
     person_rule = "lying"  # the patient lies across the frame; a clinician standing by does not
+    outline = True  # the back's outline against the table (hiprom.kinematics.outline)
     definitions = (
         ("thigh angle", "the thigh (hip to knee) against the resting body's table line: 0 deg lying flat"),
         ("goniometer angle", "the trunk-thigh angle, as a goniometer on the hip reads it: 180 deg minus the "

@@ -24,6 +24,7 @@ from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_t
 from hiprom.synth.options import FLIPS
 from hiprom.synth.render import LIGHTING, Mesh, background, render
 from hiprom.synth.scene import (
+    BODY_REVISION,
     SceneBody,
     build_scene_body,
     ir_deltas,
@@ -162,7 +163,8 @@ def build(scenario: Scenario):
     else:
         schedule = ir_schedule(motion, time_s)
         deltas = ir_deltas(schedule, motion.side, motion.position, rest)
-    scene = build_scene_body(deltas, n_frames, scenario.position, scenario.side, scenario.body_shape)
+    scene = build_scene_body(deltas, n_frames, scenario.position, scenario.side, scenario.body_shape,
+                             settle=scenario.test == "knee-to-chest")  # fmt: skip
     return time_s, schedule, scene
 
 
@@ -325,6 +327,7 @@ def _summary(scenario: Scenario, time_s, schedule, truth, camera: Camera, view: 
         "hiprom_version": __version__,
         "scenario": _jsonable(dataclasses.asdict(scenario)),
         "card_revision": CARD_REVISION if scenario.marker else None,
+        "body_revision": BODY_REVISION if scenario.test == "knee-to-chest" else None,
         "test": scenario.test,
         "position": scenario.position,
         "side": scenario.side,

@@ -7,13 +7,14 @@ the camera (+Z); a seated body faces +Z with its left towards +X.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from hiprom.synth.body import PosedBody, pose_body, rot_axis, rot_x
 
 __all__ = [
+    "BODY_REVISION",
     "Placement",
     "SceneBody",
     "body_colours",
@@ -21,7 +22,12 @@ __all__ = [
     "ir_deltas",
     "knee_to_chest_deltas",
     "plinth_meshes",
+    "settle_on_table",
 ]
+
+#: Bumped when how the body lies changes, so that cached knee-to-chest clips are re-rendered
+#: (2: the trunk stays on the plinth under posterior tilt, :func:`settle_on_table`).
+BODY_REVISION = 2
 
 SKIN = np.array([222.0, 176.0, 145.0])
 PALETTE = {
@@ -86,6 +92,34 @@ def sacral_point(rest: PosedBody) -> np.ndarray:
     return v[idx].astype(float)
 
 
+def settle_on_table(posed: PosedBody) -> PosedBody:
+    """Keep a supine body's trunk where it lay and the body on the plinth, frame by frame.
+
+    The knee-to-chest's posterior tilt turns the rig's root (the pelvis, parent of
+    the spine) about the sacrum and the lumbar spine turns the trunk back; on
+    its own that carries the trunk into the plinth (4 cm at 30 deg of tilt).
+    Each frame is shifted so the thorax stays where it lay, then along the
+    body's back-front axis so its lowest point is on the plinth as at rest: the
+    pelvis rolls up off the table (the buttock lifts) and nothing sinks into
+    it. Angles are unchanged (a translation), so the truth's angles are too.
+    """
+    thorax = posed.joints["spine_thoracic"]
+    shift = thorax[:1] - thorax  # (n, 3), body frame
+    back = posed.vertices[..., 1] + shift[:, None, 1].astype(np.float32)  # +y is the back
+    shift[:, 1] += float(posed.vertices[0, :, 1].max()) - back.max(axis=1)
+    bone_poses = {}
+    for name, pose in posed.bone_poses.items():
+        pose = pose.copy()
+        pose[:, :3, 3] += shift
+        bone_poses[name] = pose
+    return replace(
+        posed,
+        vertices=(posed.vertices + shift[:, None, :]).astype(posed.vertices.dtype),
+        joints={k: v + shift for k, v in posed.joints.items()},
+        bone_poses=bone_poses,
+    )
+
+
 def _arm_down(side: str, n: int, angle_deg: float = 40.0) -> np.ndarray:
     """Adduct an arm from the rig's A-pose to lie along the body."""
     sign = 1.0 if side == "L" else -1.0
@@ -148,10 +182,13 @@ def ir_deltas(
 
 
 def build_scene_body(
-    deltas: dict[str, np.ndarray], n_frames: int, position: str, side: str, shape
+    deltas: dict[str, np.ndarray], n_frames: int, position: str, side: str, shape, settle: bool = False
 ) -> SceneBody:
-    """Pose, then place the body so it rests on the plinth (top at Y = 0)."""
+    """Pose, then place the body so it rests on the plinth (top at Y = 0); ``settle``: keep it there in
+    every frame (:func:`settle_on_table`, the knee-to-chest)."""
     posed = pose_body(deltas, n_frames, shape)
+    if settle:
+        posed = settle_on_table(posed)
     rest = pose_body({}, 1, shape)
     rotation = _placement_rotation(position, side)
     v0 = posed.vertices[0] @ rotation.T
