@@ -101,8 +101,8 @@ def test_a_segmented_pose_pass_gives_the_single_pass_landmarks(samples_dir, max_
     from hiprom.capture.segments import plan_segments
 
     clip = samples_dir / "k2c_left_early_tilt.mp4"  # head-left: shown to the model mirrored
-    one = extract_landmarks(clip, orientation="head-right", max_people=max_people, jobs=1)
-    two = extract_landmarks(clip, orientation="head-right", max_people=max_people, jobs=2)
+    one = extract_landmarks(clip, orientation="head-right", max_people=max_people, jobs=1, outline=True)
+    two = extract_landmarks(clip, orientation="head-right", max_people=max_people, jobs=2, outline=True)
     (_, split), _ = plan_segments(one.meta["n_frames_expected"], 2)
     assert 0 < split < one.n_frames and two.n_frames == one.n_frames
     size = max(one.meta["width_px"], one.meta["height_px"])
@@ -112,6 +112,28 @@ def test_a_segmented_pose_pass_gives_the_single_pass_landmarks(samples_dir, max_
     assert np.array_equal(np.isfinite(one.image_px[settled]), np.isfinite(two.image_px[settled]))
     assert np.allclose(one.marker_ccw_deg, two.marker_ccw_deg, equal_nan=True)
     np.testing.assert_allclose(two.time_s, one.time_s)
+    # the body's outline (#18), from the same pass and joined the same way
+    edge = np.abs(two.outline_px - one.outline_px)[settled]
+    assert np.nanmax(edge) / size < 0.005
+    assert np.array_equal(np.isfinite(one.outline_px[settled]), np.isfinite(two.outline_px[settled]))
+    _outline_lies_under_the_back(one)
+
+
+def _outline_lies_under_the_back(series) -> None:
+    """At rest (the first second) the outline below the hip and below the shoulders is the back on the
+    table: under each landmark, by less than a third of the hip-to-shoulder length."""
+    from hiprom.capture.outline import column_centres_px
+
+    rest = series.time_s < 1.0
+    columns = column_centres_px(series.image_size_px[0], series.outline_px.shape[1])
+    at_rest = {
+        j: np.nanmedian(series.image_px[rest][:, sk.pair(j)].mean(axis=1), axis=0)
+        for j in ("hip", "shoulder")
+    }
+    length = np.linalg.norm(at_rest["hip"] - at_rest["shoulder"])
+    for joint, point in at_rest.items():
+        below = np.nanmedian(series.outline_px[rest][:, np.argmin(np.abs(columns - point[0]))]) - point[1]
+        assert 0 < below < length / 3, (joint, below, length)
 
 
 def test_segments_are_planned_so_that_they_end_together():

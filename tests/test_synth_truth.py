@@ -42,6 +42,20 @@ def test_knee_to_chest_truth_matches_the_posed_angles(limit):
     np.testing.assert_allclose(gonio, sched["lift_deg"], atol=4.0)
 
 
+def test_a_tilting_pelvis_leaves_the_trunk_on_the_plinth_and_nothing_sinks_into_it():
+    """The posterior tilt turns the rig's root (parent of the spine) about the sacrum; before
+    BODY_REVISION 2 that carried the trunk 4 cm into the plinth at 30 deg. Now the thorax stays where
+    it lay along the body and the body's lowest point stays on the plinth's padding in every frame."""
+    prep = prepare(_k2c(side="left", peak_lift_deg=125.0, hip_limit_deg=85.0))
+    scene, tilt = prep.scene, prep.schedule["tilt_deg"]
+    assert tilt.max() > 20.0
+    lowest = np.array([scene.world_vertices(f)[:, 1].min() for f in range(tilt.size)])
+    np.testing.assert_allclose(lowest, lowest[0], atol=1e-4)  # (placed 4 mm into the padding at rest)
+    thorax = scene.placement.apply(scene.posed.joints["spine_thoracic"])
+    assert np.ptp(thorax[:, 0]) < 1e-4  # the long axis (X): the trunk does not slide
+    assert np.ptp(thorax[:, 1]) < 0.025  # it settles onto the table as the buttock rolls up
+
+
 def test_camera_height_sets_the_lens_above_the_table():
     scenario = dataclasses.replace(_k2c(side="left"), camera=CameraSetup(height_above_table_m=0.9))
     prep = prepare(scenario)

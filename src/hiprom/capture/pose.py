@@ -282,22 +282,17 @@ def extract_landmarks(
     NoPersonError, TooFewDetectionsError, ModelError
         and the video errors of :func:`hiprom.capture.video.open_video`.
     """
-    if max_people < 1:
-        raise ValueError("max_people must be at least 1")
-    if orientation not in ORIENTATIONS:
-        raise ValueError(f"orientation must be one of {ORIENTATIONS}, got {orientation!r}")
+    if max_people < 1 or orientation not in ORIENTATIONS:
+        raise ValueError(f"max_people must be at least 1 and orientation one of {ORIENTATIONS}")
     model, model_sha = resolve_model(model_path)
     opened = {"max_size_px": max_size_px, "max_duration_s": max_duration_s}
     time_s, cand, cand_world, cand_outline, tracker, mirrored, info, segments = _every_frame(
         clip, model, max_people, opened, jobs, progress, orientation, outline
     )
-    n_frames = time_s.shape[0]
-    start_s = float(time_s[0])
+    start_s, name = float(time_s[0]), Path(clip).name
     time_s = _strictly_increasing(time_s - start_s)
-    name = Path(clip).name
-    min_frames = max(min_detected_frames, min_detected_fraction * n_frames)
-    found = _pick_person(cand, cand_world, time_s, info, person, name, min_frames)
-    lm, world, track, track_id, chosen = found
+    least = max(min_detected_frames, min_detected_fraction * time_s.shape[0])
+    lm, world, track, track_id, chosen = _pick_person(cand, cand_world, time_s, info, person, name, least)
     if tracker.mirrored:  # a mirrored clip (the card reads only mirrored): the body's sides swap
         lm, world = lm[:, MIRROR_INDEX], world[:, MIRROR_INDEX]
     meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,
