@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
-from hiprom.kinematics.outline import buttock_lift, outline_turn_deg
+from hiprom.kinematics.outline import outline_cues
 from hiprom.skeleton import pair
 
 __all__ = ["OutlineCue", "rep_outline_cue"]
@@ -70,8 +70,7 @@ def rep_outline_cue(
         shoulder = np.nanmedian(points_px[rest][:, list(pair("shoulder"))].mean(axis=1), axis=0)
     if not (np.all(np.isfinite(hip)) and np.all(np.isfinite(shoulder))):
         return OutlineCue(nan, nan, nan, 0.0, "the hips and shoulders were not seen at rest")
-    turn = outline_turn_deg(outline_px, column_x_px, hip, shoulder, rest)
-    lift = buttock_lift(outline_px, column_x_px, hip, shoulder, rest)
+    turn, lift = outline_cues(outline_px, column_x_px, hip, shoulder, rest)
     seen_rest = float(np.isfinite(turn[rest]).mean())
     seen = float(np.isfinite(turn[hold]).mean()) if hold.any() else 0.0
     if seen_rest < _MIN_SEEN or seen < _MIN_SEEN:

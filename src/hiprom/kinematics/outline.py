@@ -31,6 +31,7 @@ __all__ = [
     "PELVIS_STATIONS",
     "buttock_lift",
     "outline_at",
+    "outline_cues",
     "outline_turn_deg",
     "station_x_px",
     "window_fit",
@@ -112,16 +113,49 @@ def window_fit(y_px: np.ndarray, along_px: np.ndarray, min_points: int = 4) -> t
     return np.where(bad, np.nan, my), np.where(bad, np.nan, slope)
 
 
-def _windows(outline_px, column_x_px, hip_px, shoulder_px):
-    """The edge's fitted lines under the pelvis and under the back: ((level, slope), (level, slope),
-    length_px, station x of each window's centre)."""
+def outline_cues(
+    outline_px: np.ndarray,
+    column_x_px: np.ndarray,
+    hip_px: np.ndarray,
+    shoulder_px: np.ndarray,
+    rest: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Both cues, from one fit of the edge under the pelvis and under the back.
+
+    Parameters
+    ----------
+    outline_px : (n_frames, n_columns) array
+    column_x_px : (n_columns,) array
+    hip_px, shoulder_px : (2,) arrays
+        Resting hip and shoulder midpoints (they set the stations and the body's direction).
+    rest : (n_frames,) bool array
+        The resting frames the cues are measured from.
+
+    Returns
+    -------
+    turn_deg, lift : (n_frames,) arrays
+        :func:`outline_turn_deg` and :func:`buttock_lift`; NaN where either window has too few
+        points or no resting frame has a value.
+    """
     length = float(np.hypot(*(np.asarray(shoulder_px, float) - hip_px)))
     fits = []
     for lo, hi in (PELVIS_STATIONS, BACK_STATIONS):
         stations = np.arange(lo, hi + _STEP / 2, _STEP)
         y = outline_at(outline_px, column_x_px, station_x_px(hip_px, shoulder_px, stations))
-        fits.append((window_fit(y, stations * length), float(stations.mean())))
-    return fits, length
+        fits.append((*window_fit(y, stations * length), float(stations.mean())))
+    (pelvis_level, pelvis_slope, pelvis_at), (back_level, back_slope, back_at) = fits
+    # slope = dy per pixel towards the head; the caudal end lifting (smaller y) makes it positive
+    turn = np.degrees(np.arctan(pelvis_slope)) - np.degrees(np.arctan(back_slope))
+    line_at_pelvis = back_level + back_slope * (pelvis_at - back_at) * length
+    lift = (line_at_pelvis - pelvis_level) / length
+    return _from_rest(turn, rest), _from_rest(lift, rest)
+
+
+def _from_rest(values: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """``values`` less their median over the resting frames (all NaN when none has a value)."""
+    with np.errstate(all="ignore"):
+        base = np.nanmedian(values[rest]) if np.isfinite(values[rest]).any() else np.nan
+    return values - base
 
 
 def outline_turn_deg(
@@ -133,27 +167,10 @@ def outline_turn_deg(
 ) -> np.ndarray:
     """The edge under the pelvis turned against the edge under the back, from rest (degrees).
 
-    Parameters
-    ----------
-    outline_px : (n_frames, n_columns) array
-    column_x_px : (n_columns,) array
-    hip_px, shoulder_px : (2,) arrays
-        Resting hip and shoulder midpoints (they set the stations and the body's direction).
-    rest : (n_frames,) bool array
-        The resting frames the cue is measured from.
-
-    Returns
-    -------
-    (n_frames,) array: positive when the caudal end of the edge under the pelvis lifts (image y
-    down; a posterior tilt turns it so); NaN where either window has too few points or no resting
-    frame has a value.
+    Parameters as :func:`outline_cues`. Returns ``(n_frames,)``: positive when the caudal end of the
+    edge under the pelvis lifts (image y down; a posterior tilt turns it so).
     """
-    ((_, pelvis), _), ((_, back), _) = _windows(outline_px, column_x_px, hip_px, shoulder_px)[0]
-    # slope = dy per pixel towards the head; the caudal end lifting (smaller y) makes it positive
-    turn = np.degrees(np.arctan(pelvis)) - np.degrees(np.arctan(back))
-    with np.errstate(all="ignore"):
-        base = np.nanmedian(turn[rest]) if np.isfinite(turn[rest]).any() else np.nan
-    return turn - base
+    return outline_cues(outline_px, column_x_px, hip_px, shoulder_px, rest)[0]
 
 
 def buttock_lift(
@@ -165,14 +182,7 @@ def buttock_lift(
 ) -> np.ndarray:
     """The edge under the pelvis lifted above the line of the back, from rest (hip-to-shoulder lengths).
 
-    Parameters and NaN rules as :func:`outline_turn_deg`. The back's line is extended to the pelvis
-    window's centre; the lift is how far above it the edge under the pelvis lies (positive: lifted,
-    image y smaller).
+    Parameters as :func:`outline_cues`. The back's line is extended to the pelvis window's centre;
+    the lift is how far above it the edge under the pelvis lies (positive: lifted, image y smaller).
     """
-    fits, length = _windows(outline_px, column_x_px, hip_px, shoulder_px)
-    ((pelvis_level, _), pelvis_at), ((back_level, back_slope), back_at) = fits
-    line_at_pelvis = back_level + back_slope * (pelvis_at - back_at) * length
-    lift = (line_at_pelvis - pelvis_level) / length
-    with np.errstate(all="ignore"):
-        base = np.nanmedian(lift[rest]) if np.isfinite(lift[rest]).any() else np.nan
-    return lift - base
+    return outline_cues(outline_px, column_x_px, hip_px, shoulder_px, rest)[1]
