@@ -167,6 +167,7 @@ def plausible_reps(
     ]
     if reps and all(other_test):
         raise BadInputError(f"not a knee-to-chest test: {other_test[0]}")
+    detected = float(np.isfinite(pts[:, :, 0]).any(axis=1).mean()) if pts.size else 0.0
     kept = []
     for r, not_this_test in zip(reps, other_test, strict=True):
         leg = angles[r.side]
@@ -181,7 +182,7 @@ def plausible_reps(
             cfg.gates,
             leg.trunk_thigh_deg,
         )
-        why = lost or not_this_test or _untrusted_track(r, thighs, pts)
+        why = lost or not_this_test or _untrusted_track(r, thighs, detected)
         if why is None:
             kept.append(r)
         else:
@@ -206,13 +207,11 @@ def plausible_reps(
 MIN_DETECTED_HIDDEN_REST = 0.9
 
 
-def _untrusted_track(rep: KneeToChestRep, thighs: dict[str, np.ndarray], pts: np.ndarray) -> str | None:
-    """Why the raise's leg cannot be trusted (or None): hidden at rest and the person often lost (a
-    tracksuit's near leg so read 17 deg high on the benchmark; the far-side clips, tracked throughout,
-    stay measured)."""
-    before = thighs[rep.side][max(0, rep.rep.start_frame - 30) : rep.rep.start_frame]
-    hidden = rep.baseline is None and (before.size == 0 or np.isfinite(before).mean() < 0.5)
-    detected = float(np.isfinite(pts[:, :, 0]).any(axis=1).mean()) if pts.size else 0.0
+def _untrusted_track(rep: KneeToChestRep, thighs: dict[str, np.ndarray], detected: float) -> str | None:
+    """Why the raise's leg cannot be trusted (or None): hidden at rest and the person often lost (in
+    ``detected``, the share of frames; a tracksuit's near leg so read 17 deg high on the benchmark; the
+    far-side clips, tracked throughout, stay measured)."""
+    hidden = rep.baseline is None and _before(thighs[rep.side], rep) is None
     if hidden and detected < MIN_DETECTED_HIDDEN_REST:
         share = f"{100 * detected:.0f}%"
         return (f"the {rep.side} thigh was hidden at rest and the person was found in only {share} of "
@@ -227,7 +226,13 @@ def _base(rep: KneeToChestRep, thighs: dict[str, np.ndarray]) -> float:
     if rep.baseline is not None:
         return rep.baseline.value
     for side in (rep.side, *(s for s in thighs if s != rep.side)):
-        before = thighs[side][max(0, rep.rep.start_frame - 30) : rep.rep.start_frame]
-        if before.size and np.isfinite(before).mean() >= 0.5 and np.isfinite(before[-5:]).any():
+        before = _before(thighs[side], rep)
+        if before is not None and np.isfinite(before[-5:]).any():
             return float(np.nanmedian(before[-5:]))
     return np.nan
+
+
+def _before(thigh: np.ndarray, rep: KneeToChestRep, frames: int = 30) -> np.ndarray | None:
+    """The thigh's angles over the ``frames`` before the raise, or None where it was mostly hidden."""
+    before = thigh[max(0, rep.rep.start_frame - frames) : rep.rep.start_frame]
+    return before if before.size and np.isfinite(before).mean() >= 0.5 else None
