@@ -71,11 +71,10 @@ def run_clip(scenario, cache: Path) -> dict:
     from accuracy import _clip_ready, bench_capture
     from hiprom import protocols
     from hiprom.analysis.k2c_outline import rep_outline_cue
-    from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
-    from hiprom.calibration import POSE_MODEL_REST_THIGH_DEG, POSE_MODEL_THIGH_OFFSET_DEG
     from hiprom.capture.outline import column_centres_px
     from hiprom.errors import HipromError
     from hiprom.pipeline import get_landmarks
+    from hiprom.protocols.knee_to_chest import analyze_series
     from hiprom.synth.generate import generate_clip
     from hiprom.synth.truthfile import load_truth_summary
 
@@ -88,13 +87,7 @@ def run_clip(scenario, cache: Path) -> dict:
         series = get_landmarks(cache / f"{scenario.name}.mp4", bench_capture(cache),
                                orientation=protocol.orientation, person_rule=protocol.person_rule,
                                outline=protocol.outline).series  # fmt: skip
-        found = analyze_knee_to_chest(
-            series.time_s, series.image_px, series.visibility, world_m=series.world_m,
-            image_size_px=series.image_size_px,
-            config=KneeToChestConfig(thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG,
-                                     rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG),
-            mirrored=series.meta.get("mirrored_clip") is True,
-        )  # fmt: skip
+        found = analyze_series(series)  # the card ignored: markerless
     except HipromError as exc:
         return {**out, "refused": str(exc)}
     columns = column_centres_px(series.image_size_px[0], series.outline_px.shape[1])

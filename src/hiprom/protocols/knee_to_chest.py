@@ -54,24 +54,10 @@ class KneeToChest(Protocol):
     )  # fmt: skip
 
     def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
-        from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
         from hiprom.report.overlay import knee_to_chest_drawing
         from hiprom.report.plots import plot_knee_to_chest
 
-        result = analyze_knee_to_chest(
-            series.time_s,
-            series.image_px,
-            series.visibility,
-            tilt_ccw_deg=_card_tilt(series, options.marker, warnings),
-            world_m=series.world_m,
-            image_size_px=series.image_size_px,
-            # the pose model's biases: its peak thigh, and the resting thigh hip flexion counts from
-            config=KneeToChestConfig(
-                thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG, rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG
-            ),
-            mirrored=series.meta.get("mirrored_clip") is True,
-            tilt_followed=series.marker_followed,
-        )
+        result = analyze_series(series, _card_tilt(series, options.marker, warnings))
         warnings.extend(result.notes)  # frames dropped, labels swapped, raises not measured
         reps = [r for r in result.reps if options.side is None or r.side == options.side]
         if not reps:
@@ -181,6 +167,28 @@ class KneeToChest(Protocol):
             accuracy=accuracy_line(entry),
             warnings=tuple((entry.get("quality") or {}).get("warnings") or ()),
         )
+
+
+def analyze_series(series: LandmarkSeries, tilt_ccw_deg: np.ndarray | None = None):
+    """The knee-to-chest analysis of ``series`` as ``hiprom analyze`` runs it (a
+    :class:`~hiprom.analysis.knee_to_chest.KneeToChestAnalysis`); ``tilt_ccw_deg``: the card's angle
+    (None: markerless, as ``bench/markerless.py`` scores it)."""
+    from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
+
+    return analyze_knee_to_chest(
+        series.time_s,
+        series.image_px,
+        series.visibility,
+        tilt_ccw_deg=tilt_ccw_deg,
+        world_m=series.world_m,
+        image_size_px=series.image_size_px,
+        # the pose model's biases: its peak thigh, and the resting thigh hip flexion counts from
+        config=KneeToChestConfig(
+            thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG, rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG
+        ),
+        mirrored=series.meta.get("mirrored_clip") is True,
+        tilt_followed=series.marker_followed,
+    )
 
 
 def borrowing_verdict(entry: dict) -> str:
