@@ -313,7 +313,29 @@ BLOCKS = {
                                         *_lines("last_throughput.txt", ("processes", "ratio"), f), "",
                                         *_memory_table(f)]),
     "web load": lambda f: _code("last_web_load.txt", f),
+    "markerless scoreboard": lambda f: _markerless(f),
 }  # fmt: skip
+
+
+def _markerless(folder: Path) -> str:
+    """The outline cue's scoreboard (#18) from ``bench/markerless.py``'s two outputs."""
+    out = ["| suite | clips (refused) | true reps: borrowing / healthy | reps with a cue | outline turn AUC "
+           "| turn AUC, phone 12-25° off square | buttock lift AUC | main cut-off: flag right |",
+           "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    patterns = (r"refused: (\d+) clips", r"reps with a cue: (\d+/\d+)", r"\| turn_deg \| ([\d.]+|nan) \|",
+                r"pan 12-25 ([\d.]+|nan)", r"\| lift \| ([\d.]+|nan) \|",
+                r"cut-off turn_deg > [\d.]+ .*?flag right on (\d+/\d+)")  # fmt: skip
+    for label, f in (("main", "M"), ("held out", "MH")):
+        text = _text(f, folder)
+        clips, bor, hea = re.search(
+            r"(\d+) clips, \d+ true reps \((\d+) borrowing, (\d+) healthy\)", text
+        ).groups()
+        refused, cued, turn, panned, lift, right = (
+            m.group(1) if (m := re.search(p, text)) else "–" for p in patterns
+        )
+        cells = (label, f"{clips} ({refused})", f"{bor} / {hea}", cued, turn, panned, lift, right)
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
 
 
 def _memory_table(folder) -> list[str]:

@@ -317,6 +317,9 @@ def _analyse_rep(
             "of the leg nearest the phone, arms off it",
             f"the thigh reached {peak_thigh:.0f} deg from the table and the goniometer reading "
             f"(trunk-thigh) was {peak_gonio:.0f} deg; both include any pelvic contribution",
+            "a markerless cue (the body's outline under the pelvis turning against the back) was measured "
+            "on the benchmark and does not yet tell a borrowing pelvis from a healthy one well enough to "
+            "grade, so none is given (docs/knee-to-chest.md, Pipeline, item 10)",
         ]
     else:
         method = "marker"
