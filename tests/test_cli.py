@@ -227,7 +227,7 @@ def test_the_board_card_prints_both_markers_parallel_at_true_size(tmp_path, caps
     from hiprom.capture.markers import CARDS, MARKER_MM
 
     out = tmp_path / "board.png"
-    assert cli.main(["marker", "-o", str(out), "--card", "board"]) == 0
+    assert cli.main(["marker", "-o", str(out)]) == 0  # the board is the default card
     page = cv2.imread(str(out), cv2.IMREAD_GRAYSCALE)
     corners, ids, _ = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
                                               ).detectMarkers(page)  # fmt: skip

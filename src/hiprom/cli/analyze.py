@@ -67,8 +67,10 @@ def add_analyze_parsers(sub) -> None:
     mk.add_argument(
         "--card",
         choices=("single", "board"),
-        default="single",
-        help="single: one marker, 80 mm; board: two markers, 150 x 80 mm (read when one is hidden)",
+        default=None,
+        help="board (the default): two markers, 150 x 80 mm, read while a thigh or hand hides one end "
+        "(README, Accuracy: the board against the single card); single: one marker, 80 mm (the default "
+        "with --id)",
     )
     mk.add_argument(
         "--id", type=int, default=None, help="ArUco 4x4_50 id of the single card (0-49; default 7)"
@@ -149,8 +151,9 @@ def _cmd_marker(args: argparse.Namespace) -> int:
 
     if args.id is not None and not 0 <= args.id < 50:
         raise BadInputError("--id must be between 0 and 49")
-    if args.id is not None and args.card != "single":
+    card = args.card or ("single" if args.id is not None else "board")
+    if args.id is not None and card != "single":
         raise BadInputError("--id sets the single card's marker; the board's ids are fixed")
-    sheet = write_marker_sheet(args.out, args.card, args.id)
+    sheet = write_marker_sheet(args.out, card, args.id)
     print(f"wrote {sheet} (print at 100 % scale; check the 50 mm line)")
     return 0
