@@ -131,11 +131,8 @@ def process(scenario, cache: Path) -> dict:
     }
     try:
         series = get_landmarks(
-            cache / f"{scenario.name}.mp4", bench_capture(cache),
-            orientation=protocols.get(scenario.test).orientation,
-            person_rule=protocols.get(scenario.test).person_rule,
-            outline=protocols.get(scenario.test).outline,
-        ).series  # fmt: skip
+            cache / f"{scenario.name}.mp4", bench_capture(cache), protocol=protocols.get(scenario.test)
+        ).series
     except HipromError as exc:
         if scenario.test != "hip-ir":
             raise

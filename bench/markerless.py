@@ -84,9 +84,7 @@ def run_clip(scenario, cache: Path) -> dict:
     protocol = protocols.get("knee-to-chest")
     out = {"name": scenario.name, "case": case_of(scenario), "reps": []}
     try:
-        series = get_landmarks(cache / f"{scenario.name}.mp4", bench_capture(cache),
-                               orientation=protocol.orientation, person_rule=protocol.person_rule,
-                               outline=protocol.outline).series  # fmt: skip
+        series = get_landmarks(cache / f"{scenario.name}.mp4", bench_capture(cache), protocol=protocol).series
         found = analyze_series(series)  # the card ignored: markerless
     except HipromError as exc:
         return {**out, "refused": str(exc)}

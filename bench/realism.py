@@ -95,10 +95,7 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
 
     protocol = protocols.get(scenario.test)
     clip, capture = cache / f"{scenario.name}.mp4", bench_capture(cache)
-    rule = protocol.person_rule
-    series = get_landmarks(
-        clip, capture, orientation=protocol.orientation, person_rule=rule, outline=protocol.outline
-    ).series
+    series = get_landmarks(clip, capture, protocol=protocol).series
     if series.marker_ccw_deg is None:
         return 0.0, None
     t, angle = series.time_s, series.marker_ccw_deg

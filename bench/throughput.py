@@ -10,7 +10,8 @@ against a baseline measured under the same load (issue #20):
      pelvis-card search in the decode thread, tracking, atomic save);
 (c) ``hiprom landmarks`` with its defaults: the pose pass in as many processes as there are cores
     (``hiprom.capture.segments``);
-(e) the knee-to-chest landmark pass (``pipeline.get_landmarks``, ``orientation="head-right"``);
+(e) the knee-to-chest landmark pass (``pipeline.get_landmarks`` with the protocol's choices: the
+    picture turned head-right for the model, the lying-person rule, the body's outline kept);
 (f) ``hiprom analyze`` end to end with its defaults: landmarks, analysis, the annotated video and
     key frames (one decode after the pose pass), plots, ``result.json``; no cache.
 
@@ -79,9 +80,10 @@ def hiprom_landmarks(clip: Path, out_dir: Path, extra: list[str]) -> int:
 
 
 def head_right_pass(clip: Path) -> int:
+    from hiprom import protocols
     from hiprom.pipeline import Capture, get_landmarks
 
-    run = get_landmarks(clip, Capture(use_cache=False), orientation="head-right", outline=True)
+    run = get_landmarks(clip, Capture(use_cache=False), protocol=protocols.get("knee-to-chest"))
     head_right_pass.mirrored = run.series.meta["mirrored_for_model"]
     head_right_pass.processes = run.series.meta.get("pose_processes", 1)
     return run.series.n_frames

@@ -60,6 +60,7 @@ def get_landmarks(
     clip: str | Path,
     capture: Capture | None = None,
     *,
+    protocol: protocols.Protocol | None = None,
     orientation: str = "as-filmed",
     person_rule: str = "auto",
     progress: ProgressFn | None = None,
@@ -67,6 +68,9 @@ def get_landmarks(
 ) -> LandmarkRun:
     """Landmarks of the tested person in ``clip``, from the cache when possible.
 
+    ``protocol``: the test's protocol, whose choices for the pose pass (its ``orientation``,
+    ``person_rule`` and ``outline``) replace the three keywords below; what ``hiprom analyze`` and
+    the benches pass, so that they run the pass one way.
     ``orientation``: see :func:`hiprom.capture.pose.extract_landmarks` (the
     knee-to-chest protocol asks for ``"head-right"``); ``person_rule``: who to follow when
     the capture settings leave it to ``"auto"`` (the protocol's choice, e.g. ``"lying"``); ``outline``:
@@ -74,6 +78,8 @@ def get_landmarks(
     :mod:`hiprom.errors` kinds for bad input (see
     :func:`hiprom.capture.pose.extract_landmarks`).
     """
+    if protocol is not None:
+        orientation, person_rule, outline = protocol.orientation, protocol.person_rule, protocol.outline
     cap = capture or Capture()
     if cap.person == "auto":
         cap = dataclasses.replace(cap, person=person_rule)
@@ -152,8 +158,7 @@ def analyze(
     protocol = protocols.get(options.test)
     hint = protocol.refusal_hint(options)
     try:
-        run = get_landmarks(clip, capture, orientation=protocol.orientation, person_rule=protocol.person_rule,
-                            progress=progress, outline=protocol.outline)  # fmt: skip
+        run = get_landmarks(clip, capture, protocol=protocol, progress=progress)
     except (NoPersonError, TooFewDetectionsError) as exc:
         raise _with_hint(exc, hint) from None
     warnings: list[str] = []
