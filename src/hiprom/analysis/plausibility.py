@@ -49,6 +49,10 @@ class PlausibilityConfig:
     min_depth_gap_m: float = 0.08  # near and far leg apart in the pose model's depth (side labels)
     max_trunk_drift_deg: float = 25.0  # goniometer minus thigh, against its rest value
     max_thigh_speed_deg_s: float = 450.0  # 3x the benchmark's fastest raise
+    # the thigh's on-screen length held at the hold, against rest: a side view keeps it (the true joint
+    # centres kept 99-100 %); the model's points kept 78-103 % on the main suites' reps, and a thigh read
+    # 11-14 deg high shrank to 70 %, its hip or knee point off the joint
+    min_hold_thigh_ratio: float = 0.75
 
 
 def _nan_quiet(fn):
@@ -235,4 +239,20 @@ def lost_pose(
                 f"{100 * float(np.nanmax(np.abs(ratio - 1))):.0f}% (a side view keeps it), so the pose model "
                 "lost the leg or followed someone else"
             )
+        if name == "thigh":
+            held = _hold_ratio(length, ref, rep)
+            if held < cfg.min_hold_thigh_ratio:
+                return (
+                    f"pose not trusted {when}: the {side} thigh was {100 * held:.0f}% of its resting length "
+                    "on screen at the hold (a side view keeps it), so the pose model's hip or knee point was "
+                    "off the joint and the thigh's angle would be off too"
+                )
     return None
+
+
+def _hold_ratio(length: np.ndarray, ref: float, rep: Rep) -> float:
+    """The segment's median on-screen length over the rep's hold, against ``ref`` (NaN: not seen)."""
+    hold = length[rep.hold_start_frame : rep.hold_stop_frame + 1]
+    if not np.isfinite(hold).any() or not np.isfinite(ref) or ref <= 0:
+        return np.nan
+    return float(np.nanmedian(hold) / ref)
