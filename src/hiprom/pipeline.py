@@ -61,25 +61,24 @@ def get_landmarks(
     capture: Capture | None = None,
     *,
     protocol: protocols.Protocol | None = None,
-    orientation: str = "as-filmed",
-    person_rule: str = "auto",
     progress: ProgressFn | None = None,
-    outline: bool = False,
 ) -> LandmarkRun:
     """Landmarks of the tested person in ``clip``, from the cache when possible.
 
-    ``protocol``: the test's protocol, whose choices for the pose pass (its ``orientation``,
-    ``person_rule`` and ``outline``) replace the three keywords below; what ``hiprom analyze`` and
-    the benches pass, so that they run the pass one way.
-    ``orientation``: see :func:`hiprom.capture.pose.extract_landmarks` (the
-    knee-to-chest protocol asks for ``"head-right"``); ``person_rule``: who to follow when
-    the capture settings leave it to ``"auto"`` (the protocol's choice, e.g. ``"lying"``); ``outline``:
-    also keep the person's lower outline (the protocol's choice). Raises the
-    :mod:`hiprom.errors` kinds for bad input (see
+    ``protocol``: the test's protocol, whose choices shape the pose pass (what ``hiprom analyze``
+    and the benches pass, so that they run it one way): its ``orientation`` (see
+    :func:`hiprom.capture.pose.extract_landmarks`; the knee-to-chest protocol asks for
+    ``"head-right"``), its ``person_rule`` (who to follow when the capture settings leave it to
+    ``"auto"``, e.g. ``"lying"``) and its ``outline`` (also keep the person's lower outline).
+    None (``hiprom landmarks``): the clip as filmed, the automatic person rule, no outline.
+    Raises the :mod:`hiprom.errors` kinds for bad input (see
     :func:`hiprom.capture.pose.extract_landmarks`).
     """
-    if protocol is not None:
-        orientation, person_rule, outline = protocol.orientation, protocol.person_rule, protocol.outline
+    orientation, person_rule, outline = (
+        ("as-filmed", "auto", False)
+        if protocol is None
+        else (protocol.orientation, protocol.person_rule, protocol.outline)
+    )
     cap = capture or Capture()
     if cap.person == "auto":
         cap = dataclasses.replace(cap, person=person_rule)
