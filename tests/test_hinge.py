@@ -53,3 +53,29 @@ def test_no_rise_past_any_breakpoint_gives_none():
 def test_the_same_series_gives_the_same_interval():
     a, b = fit_hinge(*_raise(95.0, noise=0.8)), fit_hinge(*_raise(95.0, noise=0.8))
     assert a == b
+
+
+def _raise_and_hold(breakpoint_deg=100.0, top_deg=125.0, slope=0.85, seed=0):
+    """A raise to ``top_deg`` then a 1.5 s hold in which the pose model's thigh wanders by +-8 deg
+    while the thigh and the pelvis stay put: the excess is flat there, whatever the lift reads."""
+    rng = np.random.default_rng(seed)
+    lift_up = np.linspace(20.0, top_deg, 40)
+    lift_hold = top_deg + 8.0 * np.sin(np.linspace(0.0, 3 * np.pi, 45)) + rng.normal(0.0, 1.0, 45)
+    excess_up = slope * np.maximum(lift_up - breakpoint_deg, 0.0)
+    excess_hold = np.full(45, excess_up[-1])
+    return np.concatenate([lift_up, lift_hold]), np.concatenate([excess_up, excess_hold])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_wandering_hold_does_not_pull_the_breakpoint_early(seed):
+    """The hold's frames sit on a plateau wherever the thigh reading wanders; the fit gives them one."""
+    lift, excess = _raise_and_hold(100.0, seed=seed)
+    fit = fit_hinge(lift, excess)
+    assert fit.lift_deg == pytest.approx(100.0, abs=1.5)
+    assert fit.top_lift_deg == pytest.approx(125.0, abs=6.0)
+    assert fit.lift_lo_deg - 1.0 <= 100.0 <= fit.lift_hi_deg + 1.0
+
+
+def test_a_raise_without_a_hold_is_the_plain_hinge():
+    fit = fit_hinge(*_raise(95.0))
+    assert fit.top_lift_deg >= 124.0  # no plateau short of the highest lift

@@ -6,10 +6,15 @@ first frame the excess stays above a threshold, which fires late by the
 time the excess takes to reach it, early on a noise spike, and late again
 after a gap. This module times it from every frame of the raise instead: the
 excess tilt (the card's tilt minus the normal tilt at the same hip flexion)
-is fitted as ``c + s * max(0, h - b)`` against the hip flexion ``h`` (femur on
-pelvis), and the breakpoint ``b`` is the onset. A moving-block bootstrap of
-the residuals gives its interval (the noise part; the caller adds the hip
-angle's own measurement uncertainty).
+is fitted as ``c + s * clip(h - b, 0, p - b)`` against the hip flexion ``h``
+(femur on pelvis), and the breakpoint ``b`` is the onset. ``p`` is where the
+rise stops: the hold, when the thigh and the pelvis stay put while the pose
+model's thigh wanders by several degrees; without that plateau those frames
+would pull a plain ramp flat and its breakpoint early (on the benchmark by
+up to 9 deg). ``p`` may lie at the highest lift, which is the plain hinge. A
+moving-block bootstrap of the residuals (with ``p`` held) gives the
+breakpoint's interval (the noise part; the caller adds the hip angle's own
+measurement uncertainty).
 
 Past the hinge a stiff hip gains little flexion while the pelvis rolls, so
 the excess rises steeply against ``h``; the fit is run against the thigh's
@@ -28,22 +33,22 @@ __all__ = ["HingeFit", "fit_hinge"]
 
 @dataclass(frozen=True)
 class HingeFit:
-    """A fitted hinge: the breakpoint (in lift), its bootstrap spread, and the rise past it."""
+    """A fitted hinge: the breakpoint (in lift), its bootstrap spread, the rise past it and where it stops."""
 
     lift_deg: float  # the breakpoint, in thigh lift
     lift_lo_deg: float  # 5th and 95th percentile of the bootstrap breakpoints
     lift_hi_deg: float
     slope: float  # excess tilt per degree of lift past the breakpoint
     n_frames: int
+    top_lift_deg: float = np.inf  # the lift where the rise stops (the plateau of the hold); inf: none
 
 
-def _best_breaks(lift: np.ndarray, y: np.ndarray, cands: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares ``c + s * max(0, lift - b)`` over candidate ``b``: the best per series.
+def _best_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares ``c + s * x`` (``s >= 0``) for each candidate regressor row of ``x``: the best per series.
 
-    ``y`` is ``(..., n)``; returns the best breakpoint index and its slope, each ``(...)``.
+    ``x`` is ``(m, n)``, ``y`` ``(..., n)``; returns the best row's index and its slope, each ``(...)``.
     """
-    x = np.maximum(lift[None, :] - cands[:, None], 0.0)  # (m, n)
-    n = lift.size
+    n = x.shape[1]
     sx, sxx = x.sum(1), (x * x).sum(1)  # (m,)
     sy = y.sum(-1)[..., None]  # (..., 1)
     sxy = y @ x.T  # (..., m)
@@ -60,11 +65,17 @@ def _best_breaks(lift: np.ndarray, y: np.ndarray, cands: np.ndarray) -> tuple[np
     return best, np.take_along_axis(s, best[..., None], -1)[..., 0]
 
 
+def _ramps(lift: np.ndarray, breaks: np.ndarray, tops: np.ndarray) -> np.ndarray:
+    """``clip(lift - b, 0, p - b)`` for each pair ``(b, p)``: ``(m, n)``."""
+    return np.clip(lift[None, :] - breaks[:, None], 0.0, (tops - breaks)[:, None])
+
+
 def fit_hinge(
     lift_deg: np.ndarray,
     excess_deg: np.ndarray,
     *,
     step_deg: float = 0.5,
+    top_step_deg: float = 1.0,
     n_boot: int = 200,
     block: int = 8,
     seed: int = 0,
@@ -76,8 +87,8 @@ def fit_hinge(
     lift_deg, excess_deg : (n_frames,) arrays
         The thigh's lift from rest and the excess tilt over the normal curve
         over the raise and hold; NaN frames (the card unread) are left out.
-    step_deg : float
-        Spacing of the candidate breakpoints.
+    step_deg, top_step_deg : float
+        Spacing of the candidate breakpoints and of the candidate tops of the rise.
     n_boot, block, seed : int
         Moving-block bootstrap of the residuals (blocks of ``block`` frames,
         seeded: the same clip gives the same interval).
@@ -88,6 +99,7 @@ def fit_hinge(
         None with fewer than 10 usable frames, or no rise past any breakpoint.
     """
     lift, y = np.asarray(lift_deg, float), np.asarray(excess_deg, float)
+    lift = np.fmax.accumulate(lift)  # the highest lift so far: a hold's dips are the reading, not the thigh
     ok = np.isfinite(lift) & np.isfinite(y)
     lift, y = lift[ok], y[ok]
     if lift.size < 10 or np.ptp(lift) < 5 * step_deg:
@@ -96,10 +108,13 @@ def fit_hinge(
     cands = np.arange(lo + step_deg, hi - step_deg, step_deg)
     if cands.size == 0:
         return None
-    best, slope = _best_breaks(lift, y, cands)
+    tops = np.append(np.arange(lo + 2 * step_deg, hi, top_step_deg), np.inf)  # inf: the plain hinge
+    b_idx, p_idx = np.nonzero(tops[None, :] > cands[:, None] + step_deg)
+    best, slope = _best_fit(_ramps(lift, cands[b_idx], tops[p_idx]), y)
     if slope <= 0:
         return None
-    x = np.maximum(lift - cands[best], 0.0)
+    brk, top = float(cands[b_idx[best]]), float(tops[p_idx[best]])
+    x = np.clip(lift - brk, 0.0, top - brk)
     c = float(np.mean(y - slope * x))
     fitted = c + slope * x
     resid = y - fitted
@@ -107,6 +122,7 @@ def fit_hinge(
     n = lift.size
     starts = rng.integers(0, max(n - block, 0) + 1, size=(n_boot, -(-n // block)))
     idx = (starts[..., None] + np.arange(block)).reshape(n_boot, -1)[:, :n] % n
-    boot, _ = _best_breaks(lift, fitted[None, :] + resid[idx], cands)
-    b_lo, b_hi = np.percentile(cands[boot], [5.0, 95.0])
-    return HingeFit(float(cands[best]), float(b_lo), float(b_hi), float(slope), int(n))
+    below = cands[cands < top - step_deg / 2]  # the interval's breakpoints, with the top held
+    boot, _ = _best_fit(_ramps(lift, below, np.full(below.size, top)), fitted[None, :] + resid[idx])
+    b_lo, b_hi = np.percentile(below[boot], [5.0, 95.0])
+    return HingeFit(brk, float(b_lo), float(b_hi), float(slope), int(n), top)
