@@ -44,7 +44,7 @@ class HingeFit:
 
 
 def _best_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares ``c + s * x`` (``s >= 0``) for each candidate regressor row of ``x``: the best per series.
+    """Least-squares ``c + s * x`` (``s >= 0``) for each candidate row of ``x``: the best per series.
 
     ``x`` is ``(m, n)``, ``y`` ``(..., n)``; returns the best row's index and its slope, each ``(...)``.
     """
