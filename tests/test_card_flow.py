@@ -103,3 +103,23 @@ def test_the_single_card_so_covered_is_lost():
     cv2.circle(img, (180, 180), 30, 25, -1)
     tracker.update(cv2.cvtColor(img, cv2.COLOR_GRAY2RGB))
     assert np.isfinite(tracker.angles()[:2]).all() and np.isnan(tracker.angles()[2])
+
+
+def test_the_card_is_looked_for_over_two_seconds_at_any_frame_rate():
+    """At 60 fps an arm along the side that hides the card for the first 1.5 s no longer makes the
+    clip markerless: the probe is two seconds long, and never shorter than 60 frames."""
+    from hiprom.capture.markers import probe_frames
+
+    assert probe_frames(30.0) == 60 and probe_frames(25.0) == 60 and probe_frames(None) == 60
+    assert probe_frames(60.0) == 120
+    hidden = cv2.cvtColor(_frame(0.0, False), cv2.COLOR_RGB2GRAY)
+    cv2.circle(hidden, (180, 180), 80, 25, -1)  # the arm over the whole card
+    hidden = cv2.cvtColor(hidden, cv2.COLOR_GRAY2RGB)
+    for probe, found in ((60, False), (probe_frames(60.0), True)):
+        tracker = MarkerTracker(probe, follow=False)
+        for i in range(100):
+            tracker.update(hidden if i < 90 else _frame(0.0, False))
+        if found:
+            assert np.isfinite(tracker.angles()[90:]).all() and np.isnan(tracker.angles()[:90]).all()
+        else:
+            assert tracker.marker_id is None and tracker.angles() is None  # markerless

@@ -16,6 +16,7 @@ from pathlib import Path
 from hiprom import protocols
 from hiprom._fs import atomic_folder
 from hiprom.capture.cache import LandmarkCache
+from hiprom.capture.markers import MIN_PROBE_FRAMES, probe_frames
 from hiprom.capture.model import resolve_model
 from hiprom.capture.pose import ProgressFn, extract_landmarks
 from hiprom.capture.segments import available_cores
@@ -84,8 +85,8 @@ def get_landmarks(
         cap = dataclasses.replace(cap, person=person_rule)
     start = time.perf_counter()
     check_person_rule(cap.person)
-    with open_video(clip):  # fail fast, with the video's own error, before hashing
-        pass
+    with open_video(clip) as video:  # fail fast, with the video's own error, before hashing
+        card_probe = probe_frames(video.info.fps_nominal)
     _, model_sha = resolve_model(cap.model_path)
     clip_sha = sha256_file(clip)
     settings = {
@@ -99,6 +100,8 @@ def get_landmarks(
         settings["orientation"] = orientation
     if outline:
         settings["outline"] = 1
+    if card_probe != MIN_PROBE_FRAMES:  # above 30 fps (keys of clips at 30 fps or less stay valid)
+        settings["card_probe_frames"] = card_probe
     cache = LandmarkCache(cap.cache_dir) if cap.use_cache else None
     key = LandmarkCache.key(clip_sha, model_sha, settings)
     if cache is not None and (hit := cache.get(key)) is not None:

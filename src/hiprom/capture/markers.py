@@ -31,10 +31,24 @@ __all__ = [
     "MarkerTracker",
     "card_of",
     "detect_marker_angles",
+    "probe_frames",
     "write_marker_sheet",
 ]
 
 MARKER_DICT = cv2.aruco.DICT_4X4_50
+#: the card is looked for over the clip's first PROBE_S seconds, and at least MIN_PROBE_FRAMES frames
+PROBE_S = 2.0
+MIN_PROBE_FRAMES = 60
+
+
+def probe_frames(fps: float | None) -> int:
+    """Frames to look for a card in before a clip counts as markerless: :data:`PROBE_S` seconds at
+    ``fps`` (None or 0: unknown, 30 assumed), at least :data:`MIN_PROBE_FRAMES`. At 60 fps a fixed 60
+    frames was one second, too short when an arm along the side hides the card until the raise."""
+    rate = fps if fps is not None and fps > 0 else 30.0
+    return max(MIN_PROBE_FRAMES, round(PROBE_S * rate))
+
+
 MARKER_MM = 60.0  # each printed marker's side, black border included
 
 
@@ -103,7 +117,7 @@ class MarkerTracker:
     the same mirrored, so they cannot tell; the default card, 7, can.)
     """
 
-    def __init__(self, probe_frames: int = 60, follow: bool = True):
+    def __init__(self, probe_frames: int = MIN_PROBE_FRAMES, follow: bool = True):
         self._detector = _detector()
         self._probe_frames = probe_frames
         self._angles: list[float] = []

@@ -190,6 +190,9 @@ def _main_cards() -> list[Scenario]:
              size="1080p", shape="heavy", seed=622, board=True),
         _k2c("real_k2c_right_stiff95_strapped10_arms_side_board", "right", 95.0, card_yaw=10.0, seed=623,
              board=True),
+        # added after the second release suite: the board with the arms along the side at 60 fps, two reps
+        _k2c("real_k2c_left_stiff92_strapped9_arms_side_board_60fps_2reps", "left", 92.0, card_yaw=9.0,
+             reps=2, fps=60.0, clothing="leggings", seed=624, board=True),
     ]  # fmt: skip
 
 
