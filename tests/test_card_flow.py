@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from hiprom.capture.markers import MARKER_DICT, MarkerTracker
+from hiprom.capture.markers import MARKER_DICT, MarkerTracker, card_probe_frames
 
 
 def _frame(angle_deg: float, hide_corner: bool, size: int = 360) -> np.ndarray:
@@ -108,14 +108,12 @@ def test_the_single_card_so_covered_is_lost():
 def test_the_card_is_looked_for_over_two_seconds_at_any_frame_rate():
     """At 60 fps an arm along the side that hides the card for the first 1.5 s no longer makes the
     clip markerless: the probe is two seconds long, and never shorter than 60 frames."""
-    from hiprom.capture.markers import probe_frames
-
-    assert probe_frames(30.0) == 60 and probe_frames(25.0) == 60 and probe_frames(None) == 60
-    assert probe_frames(60.0) == 120
+    assert card_probe_frames(30.0) == 60 and card_probe_frames(25.0) == 60 and card_probe_frames(None) == 60
+    assert card_probe_frames(60.0) == 120
     hidden = cv2.cvtColor(_frame(0.0, False), cv2.COLOR_RGB2GRAY)
     cv2.circle(hidden, (180, 180), 80, 25, -1)  # the arm over the whole card
     hidden = cv2.cvtColor(hidden, cv2.COLOR_GRAY2RGB)
-    for probe, found in ((60, False), (probe_frames(60.0), True)):
+    for probe, found in ((60, False), (card_probe_frames(60.0), True)):
         tracker = MarkerTracker(probe, follow=False)
         for i in range(100):
             tracker.update(hidden if i < 90 else _frame(0.0, False))

@@ -16,7 +16,7 @@ from pathlib import Path
 from hiprom import protocols
 from hiprom._fs import atomic_folder
 from hiprom.capture.cache import LandmarkCache
-from hiprom.capture.markers import MIN_PROBE_FRAMES, probe_frames
+from hiprom.capture.markers import MIN_PROBE_FRAMES, card_probe_frames
 from hiprom.capture.model import resolve_model
 from hiprom.capture.pose import ProgressFn, extract_landmarks
 from hiprom.capture.segments import available_cores
@@ -86,7 +86,7 @@ def get_landmarks(
     start = time.perf_counter()
     check_person_rule(cap.person)
     with open_video(clip) as video:  # fail fast, with the video's own error, before hashing
-        card_probe = probe_frames(video.info.fps_nominal)
+        card_probe = card_probe_frames(video.info.fps_nominal)
     _, model_sha = resolve_model(cap.model_path)
     clip_sha = sha256_file(clip)
     settings = {

@@ -30,8 +30,8 @@ __all__ = [
     "CardLayout",
     "MarkerTracker",
     "card_of",
+    "card_probe_frames",
     "detect_marker_angles",
-    "probe_frames",
     "write_marker_sheet",
 ]
 
@@ -41,7 +41,7 @@ PROBE_S = 2.0
 MIN_PROBE_FRAMES = 60
 
 
-def probe_frames(fps: float | None) -> int:
+def card_probe_frames(fps: float | None) -> int:
     """Frames to look for a card in before a clip counts as markerless: :data:`PROBE_S` seconds at
     ``fps`` (None or 0: unknown, 30 assumed), at least :data:`MIN_PROBE_FRAMES`. At 60 fps a fixed 60
     frames was one second, too short when an arm along the side hides the card until the raise."""
@@ -190,13 +190,17 @@ class MarkerTracker:
         return a
 
 
-def detect_marker_angles(clip: str | Path, *, probe_frames: int = 60, max_size_px: int | None = None):
+def detect_marker_angles(
+    clip: str | Path, *, probe_frames: int | None = None, max_size_px: int | None = None
+):
     """In-plane angle of the card in every frame of ``clip``, in a pass of its own.
 
     The analysis gets the same angles from the pose pass
     (:attr:`hiprom.landmarks.LandmarkSeries.marker_ccw_deg`); this decodes the
     clip again (the throughput bench's baseline, and the check that the pose
-    pass reads the card the same way).
+    pass reads the card the same way). ``probe_frames``: how long to look for a
+    card before the clip counts as markerless; None, as the pose pass does
+    (:func:`card_probe_frames` at the clip's frame rate).
 
     Returns
     -------
@@ -204,8 +208,10 @@ def detect_marker_angles(clip: str | Path, *, probe_frames: int = 60, max_size_p
         See :meth:`MarkerTracker.angles`.
     marker_id : int or None
     """
-    tracker = MarkerTracker(probe_frames)
     with open_video(clip, max_size_px=max_size_px) as reader:
+        if probe_frames is None:  # as the pose pass looks for it
+            probe_frames = card_probe_frames(reader.info.fps_nominal)
+        tracker = MarkerTracker(probe_frames)
         for i, (_, rgb) in enumerate(reader.frames()):
             tracker.update(rgb)
             if tracker.marker_id is None and i + 1 >= probe_frames:

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from hiprom._fs import quiet_native_stderr
-from hiprom.capture.markers import MarkerTracker, probe_frames
+from hiprom.capture.markers import MarkerTracker, card_probe_frames
 from hiprom.capture.model import resolve_model
 from hiprom.capture.outline import OUTLINE_COLUMNS, lower_edge
 from hiprom.capture.segments import Helper, join_segments, plan_segments
@@ -159,7 +159,7 @@ def _run_model(
     width, height = reader.info.width_px, reader.info.height_px
     times, images, worlds, outlines = [], [], [], []
     expected = reader.info.n_frames_expected
-    tracker = MarkerTracker(probe_frames(reader.info.fps_nominal))
+    tracker = MarkerTracker(card_probe_frames(reader.info.fps_nominal))
 
     mirror = threading.Event()  # set once the probe has decided; frames decoded after it come mirrored
 

@@ -14,7 +14,7 @@ from hiprom.synth.motion import IRMotion, KneeToChestMotion
 
 __all__ = ["clothed_ir_scenario", "realistic_holdout_suite", "realistic_suite"]
 
-_SIZES = {"540p": (960, 540), "720p": (1280, 720), "1080p": (1920, 1080)}
+FRAME_SIZES = {"540p": (960, 540), "720p": (1280, 720), "1080p": (1920, 1080)}
 
 
 def _k2c(
@@ -38,7 +38,7 @@ def _k2c(
     arms: str = "side",
     board: bool = False,
 ) -> Scenario:
-    long_px, short_px = _SIZES[size]
+    long_px, short_px = FRAME_SIZES[size]
     card = {} if card_yaw is None else {"card": "strapped", "card_yaw_deg": card_yaw}
     if board:  # the two-marker card, smeared by the shutter at the raise's speed
         card.update(card_layout="board", motion_blur=True)

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import KneeToChestMotion
-from hiprom.synth.realistic import clothed_ir_scenario
+from hiprom.synth.realistic import FRAME_SIZES, clothed_ir_scenario
 
 __all__ = ["release_holdout_suite"]
-
-_SIZES = {"540p": (960, 540), "720p": (1280, 720), "1080p": (1920, 1080)}
 
 #: side, hip limit (None = healthy), peak lift, pan, tilt, body, clothing, card (layout, yaw; None: ideal
 #: single card), arms at rest, extras (reps, size, fps, second person, lighting)
@@ -54,7 +52,7 @@ _IR = (
 
 def _k2c(m: int, side, limit, lift, pan, tilt, shape, clothing, card, arms, extras) -> Scenario:
     hip = "healthy" if limit is None else f"stiff{int(limit)}"
-    long_px, short_px = _SIZES[extras.get("size", "720p")]
+    long_px, short_px = FRAME_SIZES[extras.get("size", "720p")]
     worn = {} if card is None else {"card": "strapped", "card_yaw_deg": card[1], "card_layout": card[0],
                                     "motion_blur": card[0] == "board"}  # fmt: skip
     label = "ideal" if card is None else f"{card[0]}{int(card[1])}"
