@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from hiprom.analysis.camera import off_square
@@ -128,6 +130,17 @@ def _stats(values: list[float]) -> tuple[float, float, float, int]:
     return float(np.mean(np.abs(v))), float(np.mean(v)), float(np.max(np.abs(v))), int(v.size)
 
 
+
+def model_label() -> str:
+    """The pose model this bench run uses, as its output names it (``bench/calibrate.py`` reads it):
+    ``pose model full (sha256 c7ec94cbc06c)``."""
+    from hiprom.capture.model import resolve_model
+
+    name = os.environ.get("HIPROM_BENCH_MODEL") or "full"
+    path, sha = resolve_model(name)
+    return f"pose model {name if '/' not in name else path.stem} (sha256 {sha[:12]})"
+
+
 def scoreboard(results: list[dict]) -> str:
     if not results:
         return "(no accuracy-suite clips selected)"
@@ -135,8 +148,8 @@ def scoreboard(results: list[dict]) -> str:
     quantities = sorted({q for r in results for q in r["errors"]})
     detection = [r["detection"] for r in results]
     lines.append(
-        f"clips: {len(results)}; person detected in {100 * np.mean(detection):.1f}% of frames "
-        f"(lowest clip {100 * min(detection):.1f}%)"
+        f"clips: {len(results)}; {model_label()}; person detected in "
+        f"{100 * np.mean(detection):.1f}% of frames (lowest clip {100 * min(detection):.1f}%)"
     )
     lines.append("")
     lines.append("| quantity | group | clips | frames | MAE | bias | max |")

@@ -266,6 +266,24 @@ def ir_femur_box(out: Outputs) -> dict[str, dict | None]:
     return found
 
 
+def benchmarked_model(out: Outputs) -> dict:
+    """The one pose model every bench output ran (each names it); stated errors are for it alone."""
+    found = {
+        name: re.search(r"pose model (\S+) \(sha256 ([0-9a-f]{12})\)", text)
+        for name, text in out.text.items()
+    }
+    unnamed = sorted(name for name, m in found.items() if m is None)
+    if unnamed:
+        raise SystemExit(f"calibrate: {', '.join(unnamed)} do not name their pose model: re-run them")
+    models = {(m[1], m[2]) for m in found.values()}
+    if len(models) != 1:
+        raise SystemExit(f"calibrate: the bench outputs ran different pose models: {sorted(models)}")
+    ((name, sha),) = models
+    return {"name": name, "sha256_prefix": sha,
+            "why": "every bench output behind these errors and constants ran this pose model; a result "
+                   "from another model states no error"}  # fmt: skip
+
+
 def build(out: Outputs, current: dict, refit: bool = False) -> dict:
     """The calibration document: ``current``'s constants, the stated errors, MDCs and benchmarked view."""
     constants = json.loads(json.dumps(current["constants"]))
@@ -292,6 +310,7 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
         "about": "Written by bench/calibrate.py from the committed bench outputs; do not edit by hand. "
         "hiprom.calibration reads it; tests/test_calibration.py checks it against those outputs.",
         "commands": COMMANDS,
+        "model": benchmarked_model(out),
         "errors": errors(out),
         "mdc_deg": mdc(out),
         "pelvic_roll_cost": roll_cost(out),

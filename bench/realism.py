@@ -205,8 +205,10 @@ def _mae(values: list[float]) -> str:
 
 
 def report(results: list[dict], suite: str) -> str:
+    from accuracy_tables import model_label
+
     lines = [
-        f"realistic suite ({suite}): {len(results)} clips, hiprom analyze's defaults",
+        f"realistic suite ({suite}): {len(results)} clips, hiprom analyze's defaults; {model_label()}",
         "",
         "| clip | outcome | side right | reps found | printed off > 10 deg | errors (deg) |",
         "|---|---|---|---|---|---|",

@@ -23,6 +23,7 @@ from importlib import resources
 
 __all__ = [
     "BENCHMARKED_IR_FEMUR_DEG",
+    "BENCHMARKED_MODEL",
     "BENCHMARKED_PAN_DEG",
     "BENCHMARKED_TILT_DEG",
     "BENCH_PEAK_ERROR_DEG",
@@ -49,6 +50,7 @@ __all__ = [
     "SIDE_TO_SIDE_ERROR_DEG",
     "SQUARE_MAX_PAN_DEG",
     "TILT_MAP",
+    "model_not_benchmarked",
     "provenance",
 ]
 
@@ -68,6 +70,21 @@ def provenance(key: str) -> list[dict]:
     """The bench rows behind a stated error (``"k2c.thigh.square-on"``, ``"ir.supine"``, ...)."""
     entry = _ERRORS.get(key)
     return [] if entry is None else list(entry["rows"])
+
+
+#: The pose model the benchmark ran (``name``, ``sha256_prefix``): the stated errors and the fitted
+#: corrections below were measured with it alone.
+BENCHMARKED_MODEL: dict = DATA["model"]
+
+
+def model_not_benchmarked(model_name: str | None, model_sha256: str | None) -> str | None:
+    """Why no error can be stated for landmarks from this model (None: the benchmarked model)."""
+    if model_sha256 and model_sha256.startswith(BENCHMARKED_MODEL["sha256_prefix"]):
+        return None
+    return (
+        f"errors not benchmarked for the pose model {model_name or 'given'}: hiprom's stated errors and "
+        f"corrections were measured with the {BENCHMARKED_MODEL['name']} model only (see the README's Speed)"
+    )
 
 
 #: Knee-to-chest errors (mean absolute, worst; deg) by the camera set-up the result was filmed from:

@@ -76,6 +76,7 @@ class HipIRConfig:
     baseline_min_s: float = 0.5
     limited_ir_deg: float = LIMITED_IR_DEG  # IR <= this is limited (hiprom.norms)
     asymmetry_deg: float = ASYMMETRY_IR_DEG  # side-to-side IR difference flagged (hiprom.norms)
+    stated_errors: bool = True  # False: the landmarks came from a pose model the benchmark did not run
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,7 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
             findings.append(
                 f"side-to-side difference {abs(asymmetry):.0f} deg (< {cfg.asymmetry_deg:.0f} deg)"
             )
-        findings[-1] += _difference_error(position)
+        findings[-1] += _difference_error(position) if cfg.stated_errors else "; its error is not benchmarked"
     findings.append(
         f"a change between sessions smaller than {IR_MDC_DEG[position]:.1f} deg (minimal detectable change, "
         f"{position}) is within measurement error"

@@ -204,6 +204,14 @@ def judge_borrowing(
     lo, hi = onset["ci"]
     margin = min(abs(lo - borrowing_hip_deg), abs(hi - borrowing_hip_deg))
     straddles = lo < borrowing_hip_deg < hi
+    if straddles and not borrowing:  # a "no" claims the hip reached the cut-off: its interval must say so
+        why = (
+            f"lumbar borrowing not assessed: the pelvis began tilting at {onset['hip']:.0f} deg hip "
+            f"flexion, but the onset's interval ({lo:.0f}-{hi:.0f} deg) reaches below the "
+            f"{borrowing_hip_deg:.0f} deg cut-off, so a stiff hip is not ruled out; repeat the raise "
+            "slowly with the card in full view"
+        )
+        return None, None, [why]
     confidence = (
         "low" if straddles or not has_baseline else ("high" if margin >= 5 and sd < 1.0 else "moderate")
     )

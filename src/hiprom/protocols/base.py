@@ -197,6 +197,7 @@ class Protocol(ABC):
         from hiprom.results import write_json
 
         done = self.analyse(series, options, warnings)
+        withhold_errors(done.document, errors_unbenchmarked(series))
         paths = done.write_files(out_dir)
         draw = done.drawing() if outputs.video else None
         paths.update(
@@ -246,3 +247,21 @@ def sides_lines(document: dict) -> list[str]:
     """The terminal line on left and right, unless the card showed the camera did not mirror."""
     sides = document.get("side_labels") or {}
     return [] if sides.get("mirrored_clip") is False or not sides else [f"- sides: {sides['note']}"]
+
+
+def errors_unbenchmarked(series: LandmarkSeries) -> str | None:
+    """Why no benchmark error applies to these landmarks (not the benchmark's pose model), or None."""
+    from hiprom.calibration import model_not_benchmarked
+
+    return model_not_benchmarked(series.meta.get("model_name"), series.meta.get("model_sha256"))
+
+
+def withhold_errors(document: dict, why: str | None) -> None:
+    """With ``why``: every entry states no benchmark error (its ``measurement_error*`` fields null) and
+    says why instead; a number measured with another model must not stand beside this model's error."""
+    if not why:
+        return
+    for entry in document["results"]:
+        for key in [k for k in entry if "measurement_error" in k]:
+            entry[key] = None
+        entry["errors_not_benchmarked"] = why

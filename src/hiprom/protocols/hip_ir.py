@@ -18,7 +18,16 @@ from hiprom.calibration import (
     ERROR_NOTES,
 )
 from hiprom.norms import ASYMMETRY_IR_DEG, HEALTHY_IR_DEG, IR_MDC_DEG, LIMITED_IR_DEG, POSITIONS, ir_band
-from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol, sides_lines
+from hiprom.protocols.base import (
+    Analysed,
+    Cell,
+    EntryView,
+    Measure,
+    Options,
+    Protocol,
+    errors_unbenchmarked,
+    sides_lines,
+)
 from hiprom.results import clip_meta, document, num, side_labels
 
 if TYPE_CHECKING:
@@ -55,7 +64,7 @@ class HipIR(Protocol):
         return PRONE_HINT if options.position == "prone" else ""
 
     def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
-        from hiprom.analysis.hip_ir import analyze_hip_ir
+        from hiprom.analysis.hip_ir import HipIRConfig, analyze_hip_ir
         from hiprom.report.overlay import hip_ir_drawing
         from hiprom.report.plots import plot_hip_ir
 
@@ -68,6 +77,7 @@ class HipIR(Protocol):
             side=options.side,
             world_m=series.world_m,
             image_size_px=series.image_size_px,
+            config=HipIRConfig(stated_errors=errors_unbenchmarked(series) is None),
         )
 
         def write_files(out_dir: Path) -> dict[str, Path]:
@@ -147,6 +157,8 @@ class HipIR(Protocol):
 def accuracy_line(entry: dict[str, Any]) -> str:
     """The position's benchmark error (or that it is not established)."""
     err = entry.get("measurement_error_deg")
+    if entry.get("errors_not_benchmarked"):
+        return entry["errors_not_benchmarked"]
     if entry.get("benchmarked_view") is False:
         return (
             "errors not benchmarked for this view (the femur points further off the camera's axis than in "

@@ -323,6 +323,8 @@ def accuracy_line(entry: dict[str, Any]) -> str:
     Empty for entries stored before these fields existed.
     """
     err, cam = entry.get("measurement_error_deg"), entry.get("camera")
+    if entry.get("errors_not_benchmarked"):
+        return entry["errors_not_benchmarked"]
     if not err:
         return ""
     where = ""

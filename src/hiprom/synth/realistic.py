@@ -193,6 +193,16 @@ def _main_cards() -> list[Scenario]:
         # added after the second release suite: the board with the arms along the side at 60 fps, two reps
         _k2c("real_k2c_left_stiff92_strapped9_arms_side_board_60fps_2reps", "left", 92.0, card_yaw=9.0,
              reps=2, fps=60.0, clothing="leggings", seed=624, board=True),
+        # added after the second release suite missed hips stiff at 98-108 deg: onsets near the 110 deg
+        # cut-off (one just above it), a single card on a heavy body, a clinician in view with the phone panned
+        _k2c("real_k2c_right_stiff105_strapped6_board", "right", 105.0, card_yaw=6.0, arms="thighs",
+             clothing="leggings", seed=625, board=True),
+        _k2c("real_k2c_left_stiff108_strapped-7_heavy_1080p", "left", 108.0, card_yaw=-7.0, arms="thighs",
+             size="1080p", shape="heavy", seed=626),
+        _k2c("real_k2c_right_stiff100_standing_pan-15_board", "right", 100.0, card_yaw=8.0, arms="thighs",
+             second="standing", pan=-15.0, seed=627, board=True),
+        _k2c("real_k2c_left_stiff116_strapped8_board", "left", 116.0, card_yaw=8.0, arms="thighs",
+             clothing="tracksuit", seed=628, board=True),
     ]  # fmt: skip
 
 
