@@ -127,7 +127,13 @@ def test_other_tests_are_not_a_knee_to_chest():
     assert "started 50 deg off the table (knees bent from the start" in why
     thighs = {"left": np.full(n, 5.0), "right": np.full(n, 5.0)}
     assert not_knee_to_chest(pts, thighs, "left", rep, 5.0, feet) is None
+    jump = pts.copy()
+    jump[66:69, sk.pair("hip"), 1] -= 120.0  # a pose lost for 3 frames (0.1 s) is not a bridge
+    assert not_knee_to_chest(jump, thighs, "left", rep, 5.0, feet) is None
     pts[30:70, sk.pair("hip"), 1] -= 120.0  # the hips rise 120 px (0.4 of the trunk) off the table
+    assert "the pelvis lifted off the table" in not_knee_to_chest(pts, thighs, "left", rep, 5.0, feet)
+    pts[50, sk.pair("hip")] = np.nan  # an unseen frame in the middle of a held lift
+    pts[30:40, sk.pair("hip"), 1] += 120.0  # still held from frame 40 to 69 (1 s)
     assert "the pelvis lifted off the table" in not_knee_to_chest(pts, thighs, "left", rep, 5.0, feet)
 
 

@@ -21,6 +21,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.ndimage import binary_opening
 
 from hiprom.analysis.events import Rep
 from hiprom.skeleton import JOINTS, LEG_CHAIN, joint, pair
@@ -44,6 +45,7 @@ class PlausibilityConfig:
     segment_ratio: tuple[float, float] = (0.55, 1.6)  # on-screen thigh/shank length against rest
     lost_fraction: float = 0.15  # of a rep's frames outside that ratio: the pose was lost
     max_pelvis_lift: float = 0.15  # hip point off the table line, fraction of the trunk's length
+    min_pelvis_lift_s: float = 0.3  # held this long (a bridge holds seconds; a lost pose jumps for a frame)
     max_other_thigh_fraction: float = 0.6  # the other thigh rising with the tested one (of its rise)
     max_hip_shift: float = 0.35  # hip centre off its resting place, fraction of the trunk's length
     min_depth_gap_m: float = 0.08  # near and far leg apart in the pose model's depth (side labels)
@@ -175,8 +177,15 @@ def not_knee_to_chest(
             )
     normal = np.array([-feet_dir[1], feet_dir[0]])
     hips = points[:, pair("hip")].mean(axis=1) @ normal
-    lift = np.nanmax(np.abs(hips[window] - np.nanmedian(hips[: max(rep.start_frame, 1)])))
-    if np.isfinite(lift) and lift > cfg.max_pelvis_lift * _trunk_length(points):
+    off = np.abs(hips - np.nanmedian(hips[: max(rep.start_frame, 1)]))
+    # a lift held for min_pelvis_lift_s, in the rep or running on past its ends (an unseen frame breaks
+    # the run): the realistic suite's clip with a clinician in view, the athlete's pose lost over the
+    # last 3 frames of the raise, jumped 0.18 trunk lengths and was refused as a bridge
+    fps = (rep.end_frame - rep.start_frame) / max(rep.end_s - rep.start_s, 1e-9)
+    held = max(1, round(cfg.min_pelvis_lift_s * fps))
+    with np.errstate(invalid="ignore"):
+        lifted = off > cfg.max_pelvis_lift * _trunk_length(points)
+    if binary_opening(lifted, structure=np.ones(held, bool))[window].any():
         return "the pelvis lifted off the table during the movement (a bridge?); keep the pelvis on the table"
     return None
 

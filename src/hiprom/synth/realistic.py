@@ -194,7 +194,7 @@ def _main_cards() -> list[Scenario]:
         _k2c("real_k2c_left_stiff92_strapped9_arms_side_board_60fps_2reps", "left", 92.0, card_yaw=9.0,
              reps=2, fps=60.0, clothing="leggings", seed=624, board=True),
         # added after the second release suite missed hips stiff at 98-108 deg: onsets near the 110 deg
-        # cut-off (one just above it), a single card on a heavy body, a clinician in view with the phone panned
+        # cut-off (one above it), a single card on a heavy body, a clinician in view with the phone panned
         _k2c("real_k2c_right_stiff105_strapped6_board", "right", 105.0, card_yaw=6.0, arms="thighs",
              clothing="leggings", seed=625, board=True),
         _k2c("real_k2c_left_stiff108_strapped-7_heavy_1080p", "left", 108.0, card_yaw=-7.0, arms="thighs",
