@@ -55,7 +55,6 @@ def bench_capture(cache: Path):
     return Capture(cache_dir=cache / "landmarks", model_path=os.environ.get("HIPROM_BENCH_MODEL"))
 
 
-
 def _clip_ready(scenario, cache: Path) -> bool:
     """True when the cached clip was made from this scenario.
 

@@ -130,7 +130,6 @@ def _stats(values: list[float]) -> tuple[float, float, float, int]:
     return float(np.mean(np.abs(v))), float(np.mean(v)), float(np.max(np.abs(v))), int(v.size)
 
 
-
 def model_label() -> str:
     """The pose model this bench run uses, as its output names it (``bench/calibrate.py`` reads it):
     ``pose model full (sha256 c7ec94cbc06c)``."""
