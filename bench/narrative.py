@@ -21,7 +21,7 @@ instead, for a one-off probe or a dated figure of history). Specs:
 - ``json:FILE:PATH`` an entry of a committed JSON file (a sample clip's truth), FILE from the
   repository's root.
 
-FILE is ``A``, ``H``, ``R``, ``RH``, ``RL`` (the suites of ``bench/calibrate.py``)
+FILE is ``A``, ``H``, ``R``, ``RH``, ``RL``, ``RL3`` (the suites of ``bench/calibrate.py``)
 or a file name under ``bench/``. A spec may end in filters after ``!``: ``abs``,
 ``pct`` (absolute value x 100), ``neg``, ``int`` (rounded to a whole number), ``r1`` (to one
 decimal).
@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 SHORT = {"A": "last_accuracy_run.txt", "H": "last_holdout_run.txt", "R": "last_realism_run.txt",
          "RH": "last_realism_holdout_run.txt", "RL": "last_release_holdout_run.txt",
+         "RL3": "last_release3_holdout_run.txt",
          "M": "last_markerless_run.txt", "MH": "last_markerless_holdout_run.txt"}  # fmt: skip
 MARKER = re.compile(r"<!-- v:(?P<spec>.+?) -->(?P<text>.*?)<!-- /v -->")
 #: a decimal figure (not part of a version number or a name)
@@ -240,12 +241,16 @@ SCOREBOARD = (("refused", "refused: "), ("side right", "side right: "), ("reps f
               ("knee-to-chest goniometer", "knee-to-chest goniometer: "),
               ("card tilt (marker)", "knee-to-chest tilt: "), ("onset (marker)", "knee-to-chest onset: "),
               ("borrowing flag (clips with a card)", "knee-to-chest borrowing flag (clips with a card): "),
+              ("onset interval held the true onset", "knee-to-chest onset interval held the true onset on "),
               ("hip IR, clothed legs", "hip-ir ir: "), ("hip ER, clothed legs", "hip-ir er: "))  # fmt: skip
 
 
 def _scoreboard(folder: Path) -> str:
-    files = ("R", "RH", "RL")
-    out = ["| | realistic | realistic held out | release held out |", "|---|---|---|---|"]
+    files = ("R", "RH", "RL3", "RL")
+    out = [
+        "| | realistic | realistic held out | release 3 held out | release held out |",
+        "|---|---|---|---|---|",
+    ]
     for label, start in SCOREBOARD:
         cells = []
         for f in files:
@@ -301,6 +306,7 @@ BLOCKS = {
     "card cases (realistic)": lambda f: _table("R", "| card case |", folder=f),
     "card cases (realistic held out)": lambda f: _table("RH", "| card case |", folder=f),
     "card cases (release held out)": lambda f: _table("RL", "| card case |", folder=f),
+    "card cases (release 3 held out)": lambda f: _table("RL3", "| card case |", folder=f),
     "landmarks": _landmarks,
     "raw angles": _raw_angles,
     "hip-rotation analysis": lambda f: _table("A", "| position | camera |", _within_15, f),

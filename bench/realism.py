@@ -251,6 +251,10 @@ def report(results: list[dict], suite: str) -> str:
             f"{len(flags) - len(judged)} not assessed; wrong ones said: "
             f"{', '.join(f[2] for f in judged if f[0] != f[1]) or 'none'}"
         )
+    covered = [c for r in measured for c in r.get("covered", [])]
+    if covered:
+        held = f"{sum(covered)}/{len(covered)}"
+        lines.append(f"knee-to-chest onset interval held the true onset on {held} reps")
     for kind in ("read", "followed"):
         err = [float(e) for r in measured if r.get("card_errors") for e in r["card_errors"][kind]]
         if err:
@@ -290,8 +294,9 @@ def occlusion_table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--suite", choices=("main", "holdout", "release"), default="main",
-        help="release: hiprom.synth.release_holdout, run once per release and never tuned on",
+        "--suite", choices=("main", "holdout", "release", "release3"), default="main",
+        help="release: hiprom.synth.release_holdout, run once per release and never tuned on; "
+        "release3: the previous release's suite",
     )  # fmt: skip
     parser.add_argument(
         "--cache-dir",
@@ -308,9 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.model:  # read by each worker (hiprom.pipeline.Capture.model_path)
         os.environ["HIPROM_BENCH_MODEL"] = args.model
     from hiprom.synth.realistic import realistic_holdout_suite, realistic_suite
-    from hiprom.synth.release_holdout import release_holdout_suite
+    from hiprom.synth.release_holdout import release3_suite, release_holdout_suite
 
-    chosen = {"main": realistic_suite, "holdout": realistic_holdout_suite, "release": release_holdout_suite}
+    chosen = {
+        "main": realistic_suite,
+        "holdout": realistic_holdout_suite,
+        "release": release_holdout_suite,
+        "release3": release3_suite,
+    }
     suite = [s for s in chosen[args.suite]() if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()

@@ -91,6 +91,29 @@ def test_the_fitted_constants_still_fit_the_last_run():
     assert width["value"] == width["last_refit"]
 
 
+def test_the_onset_error_range_is_read_from_the_clip_rows_of_held_out_suites():
+    """The onset interval's range (#16): signed onset errors of every measured clip row, none of the
+    summary lines; the value from the outputs it was fitted on, the refit from every held-out one."""
+    onset = _bench_module("calibrate_onset")
+    text = "\n".join([
+        "| a | measured | yes | 2/2 | 0 | thigh +7.9, tilt +0.7, onset +17.0, -2.5; card angle |",
+        "| b | refused: pose lost | - | - | - | - |",
+        "| c | measured | yes | 1/1 | 0 | thigh -2.3, goniometer -3.9, tilt -0.1; borrowing: no (low) |",
+        "knee-to-chest onset: MAE 7.2 (worst 99.0, n=8)",
+        "knee-to-chest onset interval held the true onset on 5/8 reps",
+    ])  # fmt: skip
+    assert onset.signed_onset_errors(text) == [17.0, -2.5]
+    texts = {"x": text, "y": "| d | measured | yes | 1/1 | 0 | onset +3.0, +4.0 |"}
+    assert onset.error_range(texts, ["x"]) == [-2.5, 17.0]
+    assert onset.error_range(texts, ["y"]) == [0.0, 4.0]  # each end at least 0
+    got = onset.onset_error_range(texts, {"from": ["y"]}, ["x", "y"], {"x": "suite x", "y": "suite y"})
+    assert got["value"] == [0.0, 4.0] and got["last_refit"] == [-2.5, 17.0] and got["n_errors"] == 2
+    assert got["coverage"] == {"suite x": [5, 8], "suite y": None}
+    const = calibration.DATA["constants"]["onset_error_range_deg"]
+    assert list(calibration.ONSET_ERROR_RANGE_DEG) == const["value"] and const["value"][1] > 0
+    assert all(name.startswith("last_") and "holdout" in name for name in const["from"])
+
+
 def test_the_results_state_the_calibrated_errors():
     """The words beside a number are built from the calibration module, not typed."""
     from hiprom.protocols.hip_ir import accuracy_line

@@ -53,3 +53,42 @@ def test_a_no_needs_the_whole_onset_interval_above_the_cut_off():
     assert judge(118.0, (111.0, 125.0))[:2] == (False, "moderate")  # 1 deg clear of the cut-off
     assert judge(122.0, (116.0, 128.0))[:2] == (False, "high")
     assert judge(95.0, (89.0, 101.0))[:2] == (True, "high")
+
+
+def _hinge_rep(onset_hip_deg: float, n: int = 180, fps: float = 30.0):
+    """A raise from 0 to 130 deg hip flexion over frames 30-90, held to 130, down by 150, whose pelvis
+    leaves the normal gradual curve at ``onset_hip_deg`` (0.6 deg of tilt per degree past it):
+    ``(time_s, hip on the pelvis, tilt, rep)``."""
+    from hiprom.analysis.events import Rep
+
+    t = np.arange(n) / fps
+    hip = np.interp(np.arange(n), [0, 30, 90, 130, 150, n - 1], [0, 0, 130, 130, 0, 0]).astype(float)
+    tilt = normal_posterior_tilt_deg(hip) + 0.6 * np.clip(hip - onset_hip_deg, 0, None)
+    tilt[130:] = normal_posterior_tilt_deg(hip[130:])
+    rep = Rep(30, 90, 90, 130, 150, t[30], t[90], t[150], 130.0)
+    return t, hip, tilt, rep
+
+
+def test_the_onset_interval_carries_the_measured_error_range():
+    """#16, release 3: a stiff 102 deg hip whose thigh the pose model read high gave an onset of 119 with
+    a bootstrap interval of about 1 deg, all above 110: "no" at moderate confidence. The onset's error is a
+    per-clip bias the bootstrap cannot see, so the interval reaches down by the largest over-read and up by
+    the largest under-read measured on held-out clips; an onset of 119 then leaves a stiff hip open."""
+    from hiprom.analysis.onset import find_onset, judge_borrowing, widen
+
+    assert widen(100.0, 104.0, (-4.0, 17.0)) == (83.0, 108.0)
+    assert widen(104.0, 100.0, (0.0, 0.0)) == (100.0, 104.0)
+    assert widen(100.0, 104.0, (3.0, -2.0)) == (100.0, 104.0)  # an end never moves inwards
+    t, hip, tilt, rep = _hinge_rep(119.0)
+    exact = find_onset(t, hip, tilt, hip, rep, 0.3, OnsetConfig(), (0.0, 0.0))
+    assert abs(exact["hip"] - 119.0) < 2.0 and exact["ci"][0] > 110.0
+    assert judge_borrowing(exact, 130.0, 20.0, 0.3, 110.0, True)[0] is False
+    wide = find_onset(t, hip, tilt, hip, rep, 0.3, OnsetConfig(), (-4.0, 17.0))
+    assert wide["hip"] == exact["hip"]
+    assert wide["ci"] == (exact["ci"][0] - 17.0, exact["ci"][1] + 4.0)
+    borrowing, confidence, reasons = judge_borrowing(wide, 130.0, 20.0, 0.3, 110.0, True)
+    assert borrowing is None and confidence is None and "not ruled out" in reasons[0]
+    t, hip, tilt, rep = _hinge_rep(85.0)  # a hip stiff at 85 deg stays a confident "yes"
+    stiff = find_onset(t, hip, tilt, hip, rep, 0.3, OnsetConfig(), (-4.0, 17.0))
+    assert stiff["ci"][1] < 105.0
+    assert judge_borrowing(stiff, 130.0, 20.0, 0.3, 110.0, True)[:2] == (True, "high")

@@ -35,11 +35,10 @@ __all__ = [
     "DATA",
     "ERROR_NOTES",
     "HIPROM_MDC_DEG",
-    "HIP_UNCERTAINTY_DEG",
     "HIP_WIDTH_PER_SHANK",
     "IR_FEMUR_MARGIN_DEG",
     "KNEE_SLID_FRACTION",
-    "OFF_SQUARE_HIP_UNCERTAINTY_DEG",
+    "ONSET_ERROR_RANGE_DEG",
     "ONSET_INTERVAL_COVERAGE",
     "PAN_CORRECTION_MAX_DEG",
     "PAN_FLEXION_SLOPE_PER_DEG",
@@ -144,10 +143,11 @@ SQUARE_MAX_PAN_DEG: float = _CONST["square_max_pan_deg"]["value"]
 POSE_MODEL_THIGH_OFFSET_DEG: float = _CONST["pose_model_thigh_offset_deg"]["value"]
 #: The resting thigh reading (after that offset) that the onset's hip flexion counts from.
 POSE_MODEL_REST_THIGH_DEG: float = _CONST["pose_model_rest_thigh_deg"]["value"]
-#: Added on both sides of the onset interval, square-on and off square; how often it held the hinge.
-HIP_UNCERTAINTY_DEG: float = _CONST["onset_uncertainty_deg"]["square-on"]
-OFF_SQUARE_HIP_UNCERTAINTY_DEG: float = _CONST["onset_uncertainty_deg"]["off-square"]
-ONSET_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CONST["onset_uncertainty_deg"]["coverage"]
+#: The onset's error range on held-out clips, deg: (most under-read, most over-read), signed measured -
+#: true. The onset interval reaches from the fit's own interval minus the over-read to plus the
+#: under-read; how often it held the true onset, per suite.
+ONSET_ERROR_RANGE_DEG: tuple[float, float] = tuple(_CONST["onset_error_range_deg"]["value"])
+ONSET_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CONST["onset_error_range_deg"]["coverage"]
 #: Hip-to-hip distance over the true rest shank per hip-rotation view (predicts the shank when the
 #: knee point is not trusted), and the fraction of it below which the knee point slid (clothing).
 HIP_WIDTH_PER_SHANK: dict[str, float] = dict(_CONST["hip_width_per_shank"]["value"])

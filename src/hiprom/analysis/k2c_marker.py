@@ -43,8 +43,7 @@ def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, 
     window = hip[rep.start_frame : rep.end_frame + 1]
     peak_hip = float(np.nanmax(window)) if peak_tilt is not None and np.isfinite(window).any() else None
     off_square = camera is not None and camera.off_square
-    u = cfg.off_square_hip_uncertainty_deg if off_square else cfg.hip_uncertainty_deg
-    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, u)
+    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, cfg.onset_error_range_deg)
     borrowing, confidence, reasons = judge_borrowing(
         onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
         baseline is not None and early is None,
@@ -72,7 +71,7 @@ def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, 
         reasons.append(
             f"the phone was about {abs(camera.pan_deg):.0f} deg off square: the benchmark's onset error over "
             f"every camera is {anycam[0]} deg (worst {anycam[1]}; square-on {square[0]}, worst {square[1]}), "
-            f"so the interval is widened by {u:.0f} deg and the confidence is at most moderate"
+            "so the confidence is at most moderate"
         )
     return onset, peak_tilt, peak_hip, borrowing, confidence, reasons
 

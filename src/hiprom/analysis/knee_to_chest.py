@@ -25,7 +25,7 @@ from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible
 from hiprom.analysis.onset import card_tilts
 from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
-from hiprom.calibration import HIP_UNCERTAINTY_DEG, OFF_SQUARE_HIP_UNCERTAINTY_DEG
+from hiprom.calibration import ONSET_ERROR_RANGE_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.filtering import clean_tracks_with
@@ -71,10 +71,10 @@ class KneeToChestConfig:
     baseline_min_s: float = 1.0
     rest_margin_deg: float = 10.0  # a baseline lies within this of the leg's resting angle
     borrowing_hip_deg: float = BORROWING_HIP_FLEXION_DEG  # onset below this = early posterior tilt
-    # measurement uncertainty of the hip-flexion estimate, added on both sides of the onset interval,
-    # square-on and with the phone estimated off square (|pan| > SQUARE_MAX_PAN_DEG); hiprom.calibration
-    hip_uncertainty_deg: float = HIP_UNCERTAINTY_DEG
-    off_square_hip_uncertainty_deg: float = OFF_SQUARE_HIP_UNCERTAINTY_DEG
+    # the onset's measured error range on held-out clips (most under-read, most over-read; signed, deg):
+    # the onset interval reaches from the fit's interval minus the over-read to plus the under-read, so
+    # that it holds the true onset as often as the pose model's thigh reading lets it (hiprom.calibration)
+    onset_error_range_deg: tuple[float, float] = ONSET_ERROR_RANGE_DEG
     onset: OnsetConfig = field(default_factory=OnsetConfig)
     gates: PlausibilityConfig = field(default_factory=PlausibilityConfig)
 

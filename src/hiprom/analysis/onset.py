@@ -27,6 +27,7 @@ __all__ = [
     "peak_tilt_read",
     "relative_tilt",
     "unseen_card",
+    "widen",
 ]
 
 
@@ -120,17 +121,23 @@ def early_raise_baseline(tilt_read: np.ndarray, lift_deg: np.ndarray, rep: Rep) 
     return float(np.median(rest)), float(np.std(rest))
 
 
-def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, u: float) -> dict:
+def find_onset(
+    time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, error_range: tuple[float, float]
+) -> dict:
     """The onset of excess tilt during the raise of ``rep``, with an interval.
 
     ``hip``, ``tilt`` and ``thigh`` are ``(n_frames,)`` degrees (femur on
     pelvis, tilt from baseline, thigh against the table); ``sd`` the baseline
-    noise; ``u`` the hip-angle measurement uncertainty added on both sides of
-    the interval. *Whether* there is an onset is the shared rule's call (the
-    excess stays above the threshold); *where* is the hinge fitted over the
-    whole raise (:mod:`hiprom.analysis.hinge`), its bootstrap interval widened
-    by ``u``; with too few frames for a fit, the rule's own first crossing
-    (interval: the crossings of the threshold +- max(sd, 1 deg)).
+    noise; ``error_range`` the onset's measured error range ``(most under-read,
+    most over-read)``, signed measured - true (deg). *Whether* there is an onset
+    is the shared rule's call (the excess stays above the threshold); *where*
+    is the hinge fitted over the whole raise (:mod:`hiprom.analysis.hinge`),
+    with its bootstrap interval; with too few frames for a fit, the rule's own
+    first crossing (interval: the crossings of the threshold +- max(sd, 1 deg)).
+    The bootstrap covers the fit's noise on the hip angle as read; the pose
+    model's error in reading it is not noise but a per-clip bias, so the
+    interval is extended by the error range: down by the largest over-read,
+    up by the largest under-read (:func:`widen`).
     Returns ``dict(hip, thigh, time, ci, excess, threshold)``: the first four ``None``
     without an onset; ``excess`` the largest excess tilt over the raise and hold, against
     ``threshold``.
@@ -152,7 +159,7 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
         lo, hi = _crossing(lift, fit.lift_lo_deg), _crossing(lift, fit.lift_hi_deg)
         ci_lo, ci_hi = _value_at(hips, lo), _value_at(hips, hi)
         return dict(hip=_value_at(hips, at), thigh=_value_at(thighs, at), time=_value_at(t, at),
-                    ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
+                    ci=widen(ci_lo, ci_hi, error_range), excess=peak_excess,
                     threshold=threshold)  # fmt: skip
     # too few frames for a fit (or a fit that disagrees with the rule): the rule's own timing
     spread = max(sd if np.isfinite(sd) else 0.0, 1.0)  # at least 1 deg: the marker's own resolution
@@ -161,8 +168,19 @@ def find_onset(time_s, hip, tilt, thigh, rep: Rep, sd: float, cfg: OnsetConfig, 
     ci_lo = float(hips[lo]) if lo >= 0 else float(hips[idx])
     ci_hi = float(hips[hi]) if hi >= 0 else float(np.nanmax(hips))
     return dict(hip=float(hips[idx]), thigh=float(thighs[idx]), time=float(t[idx]),
-                ci=(min(ci_lo, ci_hi) - u, max(ci_lo, ci_hi) + u), excess=peak_excess,
+                ci=widen(ci_lo, ci_hi, error_range), excess=peak_excess,
                 threshold=threshold)  # fmt: skip
+
+
+def widen(lo: float, hi: float, error_range: tuple[float, float]) -> tuple[float, float]:
+    """The interval ``(lo, hi)`` of an angle as read, extended by the reading's error range.
+
+    ``error_range`` is ``(most under-read, most over-read)``, signed measured - true: a reading
+    that may be up to ``over`` high puts the truth up to ``over`` below it, so the lower end moves
+    down by the over-read and the upper end up by the under-read (neither end moves inwards).
+    """
+    under, over = error_range
+    return min(lo, hi) - max(over, 0.0), max(lo, hi) + max(-under, 0.0)
 
 
 def _crossing(lift: np.ndarray, value: float) -> float:

@@ -1,20 +1,29 @@
-"""The release held-out suite: clips made for one release's check and never looked at while building.
+"""The release held-out suites: clips made for one release's check and never looked at while building.
 
-``bench/realism.py --suite release`` runs it once per release with
+``bench/realism.py --suite release`` runs the current one once per release with
 ``hiprom analyze``'s defaults; its output (``bench/last_release_holdout_run.txt``)
 joins the stated errors (``bench/calibrate.py``) as a held-out row and is not
 tuned on.
 
-**Third release suite** (replacing the second, which was run twice and then
-prompted the card-probe fix and the rule that a "no" needs the onset's whole
-interval above the cut-off; git history keeps both earlier suites). New seeds,
-bodies, cameras and mixes of the same clinic cases: the card strapped 6-12 deg
-off the lateral plane, mostly the two-marker board (one single card, one ideal
-card), the hands on the thighs or along the side, two reps, a clinician
-standing by, 540p to 1080p, 60 fps, pans from -18 to 15 deg, stiff hips
-stopping at 90-114 deg (three within 8 deg of the 110 deg cut-off) and peak
-lifts of 120-134 deg, over four body shapes in cluttered rooms. Four seated
-and supine hip-rotation clips on clothed legs.
+**Fourth release suite** (``release_holdout_suite``), written before the
+release's code was final and run once after it: new seeds (1200+, 1250+),
+bodies, cameras and mixes of the clinic cases; the card strapped 5-13 deg off
+the lateral plane (mostly the two-marker board, one single card, one ideal
+card); stiff hips stopping at 93-112 deg, four of them within 10 deg of the
+110 deg cut-off (the range where a wrong "no" would be made), two healthy
+hips, two-rep clips, a clinician standing by, 540p to 1080p, 60 fps, pans from
+-16 to 17 deg, peak lifts of 118-136 deg; four seated and supine hip-rotation
+clips on clothed legs.
+
+**Third release suite** (``release3_suite``, ``bench/realism.py --suite
+release3``, ``bench/last_release3_holdout_run.txt``): run once for the
+previous release; it then set the onset interval's error range (the largest
+onset over-read, 17 deg, was its), so for that range it is in-sample; for
+every other stated error it stays a held-out row. It replaced the second
+suite, which was run twice and then prompted the card-probe fix and the rule
+that a "no" needs the onset's whole interval above the cut-off (git history
+keeps the earlier suites). The card strapped 6-12 deg off the lateral plane,
+stiff hips at 90-114 deg, peak lifts of 120-134 deg, pans from -18 to 15 deg.
 """
 
 from __future__ import annotations
@@ -23,11 +32,11 @@ from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import KneeToChestMotion
 from hiprom.synth.realistic import FRAME_SIZES, clothed_ir_scenario
 
-__all__ = ["release_holdout_suite"]
+__all__ = ["release3_suite", "release_holdout_suite"]
 
 #: side, hip limit (None = healthy), peak lift, pan, tilt, body, clothing, card (layout, yaw; None: ideal
 #: single card), arms at rest, extras (reps, size, fps, second person, lighting)
-_K2C = (
+_K2C3 = (
     ("right", 102.0, 124.0, 8.0, 6.0, "slim_female", "tracksuit", ("board", 10.0), "thighs", {}),
     ("left", 95.0, 128.0, -14.0, 8.0, "heavy", "leggings", ("board", -8.0), "thighs", {"reps": 2}),
     ("right", None, 130.0, 4.0, 5.0, "athletic_male", "tracksuit", ("board", 12.0), "side",
@@ -41,22 +50,45 @@ _K2C = (
 )  # fmt: skip
 
 #: side, position, peak IR, pan, body, clothing
-_IR = (
+_IR3 = (
     ("right", "seated", 22.0, -5.0, "athletic_male", "leggings"),
     ("left", "seated", 40.0, 7.0, "average", "tracksuit"),
     ("left", "supine", 25.0, -6.0, "slim_female", "tracksuit"),
     ("right", "supine", 15.0, 3.0, "heavy", "leggings"),
 )
 
+#: the fourth suite's rows, in the same order as the third's
+_K2C4 = (
+    ("left", 104.0, 126.0, 6.0, 7.0, "athletic_male", "tracksuit", ("board", 9.0), "thighs", {}),
+    ("right", 97.0, 130.0, -12.0, 5.0, "average", "shorts", ("board", -7.0), "thighs",
+     {"reps": 2, "size": "1080p"}),
+    ("left", None, 134.0, 10.0, 9.0, "slim_female", "leggings", ("board", 13.0), "side", {}),
+    ("right", 108.0, 128.0, -16.0, 6.0, "heavy", "tracksuit", ("board", 6.0), "thighs", {"fps": 60.0}),
+    ("left", 93.0, 118.0, 3.0, 10.0, "average", "leggings", ("single", 5.0), "thighs",
+     {"second": "standing"}),
+    ("right", 112.0, 136.0, 17.0, 4.0, "athletic_male", "shorts", ("board", -10.0), "side", {"reps": 2}),
+    ("left", None, 128.0, -8.0, 8.0, "heavy", "tracksuit", ("board", 11.0), "thighs", {"size": "540p"}),
+    ("right", 101.0, 124.0, -3.0, 7.0, "slim_female", "tracksuit", None, "thighs", {"lighting": "dim"}),
+)  # fmt: skip
 
-def _k2c(m: int, side, limit, lift, pan, tilt, shape, clothing, card, arms, extras) -> Scenario:
+_IR4 = (
+    ("left", "seated", 18.0, 6.0, "heavy", "tracksuit"),
+    ("right", "seated", 35.0, -8.0, "slim_female", "leggings"),
+    ("right", "supine", 28.0, 5.0, "athletic_male", "tracksuit"),
+    ("left", "supine", 45.0, -4.0, "average", "leggings"),
+)
+
+
+def _k2c(
+    prefix: str, seed: int, side, limit, lift, pan, tilt, shape, clothing, card, arms, extras
+) -> Scenario:
     hip = "healthy" if limit is None else f"stiff{int(limit)}"
     long_px, short_px = FRAME_SIZES[extras.get("size", "720p")]
     worn = {} if card is None else {"card": "strapped", "card_yaw_deg": card[1], "card_layout": card[0],
                                     "motion_blur": card[0] == "board"}  # fmt: skip
     label = "ideal" if card is None else f"{card[0]}{int(card[1])}"
     return Scenario(
-        name=f"rel3_k2c_{side}_{hip}_lift{int(lift)}_pan{int(pan)}_{label}_{clothing}",
+        name=f"{prefix}_k2c_{side}_{hip}_lift{int(lift)}_pan{int(pan)}_{label}_{clothing}",
         k2c=KneeToChestMotion(
             side=side, peak_lift_deg=lift, hip_limit_deg=limit, reps=extras.get("reps", 1), arms_rest=arms
         ),
@@ -66,19 +98,28 @@ def _k2c(m: int, side, limit, lift, pan, tilt, shape, clothing, card, arms, extr
         fps=extras.get("fps", 30.0),
         speed=1.5,
         background="cluttered",
-        lighting=extras.get("lighting", ("studio", "window")[m % 2]),
-        seed=1100 + m,
+        lighting=extras.get("lighting", ("studio", "window")[seed % 2]),
+        seed=seed,
         marker=True,
         clothing=clothing,
         second_person=extras.get("second", "none"),
     )
 
 
-def release_holdout_suite() -> list[Scenario]:
-    """Eight knee-to-chest and four hip-rotation clips (see the module docstring)."""
-    out = [_k2c(m, *row) for m, row in enumerate(_K2C)]
-    for m, (side, position, peak, pan, shape, clothing) in enumerate(_IR):
-        name = f"rel3_ir_{position}_{side}_{int(peak)}_{clothing}"
+def _suite(prefix: str, seed: int, k2c_rows, ir_rows) -> list[Scenario]:
+    out = [_k2c(prefix, seed + m, *row) for m, row in enumerate(k2c_rows)]
+    for m, (side, position, peak, pan, shape, clothing) in enumerate(ir_rows):
+        name = f"{prefix}_ir_{position}_{side}_{int(peak)}_{clothing}"
         out.append(clothed_ir_scenario(name, side, position, peak, shape=shape, clothing=clothing, pan=pan,
-                                       seed=1150 + m))  # fmt: skip
+                                       seed=seed + 50 + m))  # fmt: skip
     return out
+
+
+def release_holdout_suite() -> list[Scenario]:
+    """The fourth release suite: eight knee-to-chest and four hip-rotation clips (module docstring)."""
+    return _suite("rel4", 1200, _K2C4, _IR4)
+
+
+def release3_suite() -> list[Scenario]:
+    """The third release suite, as it was run (the same clips: names, seeds and rows unchanged)."""
+    return _suite("rel3", 1100, _K2C3, _IR3)
