@@ -134,11 +134,11 @@ def test_knee_to_chest_without_3d_landmarks_has_no_camera_estimate(k2c):
     assert analyze_knee_to_chest(*k2c).reps[0].camera is None
 
 
-@pytest.mark.parametrize(("pan", "widen_deg"), [(2.0, 5.0), (18.0, 8.0)])
-def test_off_square_widens_the_onset_interval_and_caps_the_confidence(
-    samples_dir, pan, widen_deg, monkeypatch
-):
-    monkeypatch.setattr(camera, "PAN_FLEXION_SLOPE_PER_DEG", 0.0)  # the widening alone
+@pytest.mark.parametrize(("pan", "off_square"), [(2.0, False), (18.0, True)])
+def test_off_square_caps_the_confidence_and_keeps_the_interval(samples_dir, pan, off_square, monkeypatch):
+    """The interval's error range is measured over every camera of the held-out suites (pans of -18 to
+    17 deg), so an off-square phone no longer widens it; it caps the confidence and says why."""
+    monkeypatch.setattr(camera, "PAN_FLEXION_SLOPE_PER_DEG", 0.0)  # the cap alone
     truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
     pts, vis = truth_landmarks(truth)
     ccw = -(truth["pelvic_tilt_deg"] + 7.0)  # the card, as in test_knee_to_chest
@@ -146,9 +146,7 @@ def test_off_square_widens_the_onset_interval_and_caps_the_confidence(
     plain = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps[0]
     rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw, world_m=world).reps[0]
     assert rep.onset_hip_flexion_deg == pytest.approx(plain.onset_hip_flexion_deg)
-    assert rep.onset_ci_deg[0] == pytest.approx(plain.onset_ci_deg[0] + 5.0 - widen_deg)
-    assert rep.onset_ci_deg[1] == pytest.approx(plain.onset_ci_deg[1] - 5.0 + widen_deg)
-    off_square = widen_deg > 5.0
+    assert rep.onset_ci_deg == pytest.approx(plain.onset_ci_deg)
     assert any("off square: the benchmark's onset error" in r for r in rep.reasons) == off_square
     if off_square:
         assert rep.confidence in ("moderate", "low")
