@@ -158,6 +158,28 @@ def test_a_session_filmed_off_square_is_named_in_the_comparison():
     assert all(c.caveats == () for c in square)
 
 
+def test_a_session_from_an_unbenchmarked_pose_model_is_named_in_the_comparison():
+    """#20: the MDC is measured for the bundled model only; a session analysed with another (its result
+    withholds the benchmark errors) gets a caveat on every measure it enters, naming why."""
+    from hiprom.store.records import StoredResult
+
+    def row(i, date, thigh, why=None):
+        entry = k2c_document(thigh, 100.0)["results"][0]
+        if why:
+            entry["errors_not_benchmarked"] = why
+        return StoredResult(i, "Sam", date, "", "c.mp4", str(i) * 64, "knee-to-chest", "supine", "left", 0,
+                            entry, {}, {})  # fmt: skip
+
+    why = "errors not benchmarked for the pose model pose_landmarker_heavy.task"
+    comparisons, _ = compare([row(0, D1, 110.0), row(1, D2, 125.0, why)])
+    thigh = next(c for c in comparisons if c.measure.key == "peak_thigh_angle_deg")
+    (caveat,) = thigh.caveats
+    assert f"the {D2} session states no benchmark error ({why})" in caveat
+    assert f"({thigh.measure.mdc_deg:.1f} deg, {thigh.measure.mdc_source})" in caveat
+    same, _ = compare([row(0, D1, 110.0), row(1, D2, 125.0)])
+    assert all(c.caveats == () for c in same)
+
+
 def test_fhir_bundle_validates_as_r4(store):
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.observation import Observation

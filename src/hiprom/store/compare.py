@@ -107,6 +107,43 @@ def _corrected_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date]
     }
 
 
+def _unbenchmarked_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date], str]:
+    """(side, date) -> why that session states no benchmark error (a pose model the bench did not run;
+    ``hiprom.protocols.base.withhold_errors``)."""
+    return {
+        (r.side, r.date): str(r.result["errors_not_benchmarked"])
+        for r in results
+        if r.result.get("errors_not_benchmarked")
+    }
+
+
+def _caveats(m: Measure, dates, corrected, off_square_pans, unbenchmarked) -> tuple[str, ...]:
+    """What a reader must know before trusting a change of ``m`` over ``dates``."""
+    return (
+        tuple(
+            f"the {d} session's onset was set by the clinician {corrected[(m.side, d)]}, not measured"
+            for d in dates
+            if m.key.startswith("pelvic_tilt.onset.") and (m.side, d) in corrected
+        )
+        + tuple(
+            f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square: its angles "
+            "lean on a correction for the phone's pan, and the tool's own error there reached "
+            f"{OFF_SQUARE_ERROR_DEG[1]:.0f} deg on the benchmark ({SQUARE_ERROR_DEG[1]:.0f} square-on), "
+            "so part of a change may be the camera's; film sessions to be compared square-on"
+            for d in dates
+            if m.test == "knee-to-chest" and (m.side, d) in off_square_pans
+        )
+        + tuple(
+            f"the {d} session states no benchmark error ({unbenchmarked[(m.side, d)]}): the minimal "
+            f"detectable change used ({m.mdc_deg:.1f} deg, {m.mdc_source}) is not measured for its pose "
+            "model, and part of a change may be the model's; analyse sessions to be compared with the "
+            "default model"
+            for d in dates
+            if (m.side, d) in unbenchmarked
+        )
+    )
+
+
 def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     """Comparisons per measure, and left/right asymmetry per session and measure.
 
@@ -116,6 +153,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     """
     series = measures_by_session(results)
     off_square_pans, corrected = _off_square_sessions(results), _corrected_sessions(results)
+    unbenchmarked = _unbenchmarked_sessions(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -137,18 +175,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             )
             for i in range(len(values) - 1)
         )
-        caveats = tuple(
-            f"the {d} session's onset was set by the clinician {corrected[(m.side, d)]}, not measured"
-            for d in dates
-            if m.key.startswith("pelvic_tilt.onset.") and (m.side, d) in corrected
-        ) + tuple(
-            f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square: its angles "
-            "lean on a correction for the phone's pan, and the tool's own error there reached "
-            f"{OFF_SQUARE_ERROR_DEG[1]:.0f} deg on the benchmark ({SQUARE_ERROR_DEG[1]:.0f} square-on), "
-            "so part of a change may be the camera's; film sessions to be compared square-on"
-            for d in dates
-            if m.test == "knee-to-chest" and (m.side, d) in off_square_pans
-        )
+        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked)
         comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
