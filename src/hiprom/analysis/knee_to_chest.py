@@ -22,7 +22,6 @@ from hiprom.analysis.camera import CameraOffset, estimate_camera_offset
 from hiprom.analysis.events import Baseline, Rep, detect_reps
 from hiprom.analysis.k2c_marker import marker_finding
 from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible_reps, resting, rests_before
-from hiprom.analysis.leg_labels import leg_label_notes, repair_leg_labels
 from hiprom.analysis.onset import card_tilts
 from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
@@ -76,9 +75,6 @@ class KneeToChestConfig:
     # the onset interval reaches from the fit's interval minus the over-read to plus the under-read, so
     # that it holds the true onset as often as the pose model's thigh reading lets it (hiprom.calibration)
     onset_error_range_deg: tuple[float, float] = ONSET_ERROR_RANGE_DEG
-    # give the raised knee its raise's label where the pose model exchanged the legs' labels, and drop
-    # knees merged into one (hiprom.analysis.leg_labels)
-    repair_leg_labels: bool = True
     onset: OnsetConfig = field(default_factory=OnsetConfig)
     gates: PlausibilityConfig = field(default_factory=PlausibilityConfig)
 
@@ -211,11 +207,8 @@ def analyze_knee_to_chest(
     """
     cfg = config or KneeToChestConfig()
     time_s = np.asarray(time_s, float)
-    labels = repair_leg_labels(points_px, visibility) if cfg.repair_leg_labels else None
-    if labels is not None:
-        points_px, visibility = labels.points_px, labels.visibility
     pts = clean_tracks_with(cfg, points_px, visibility, time_s)
-    notes = drop_off_body(pts, time_s, cfg.gates) + leg_label_notes(labels, time_s)
+    notes = drop_off_body(pts, time_s, cfg.gates)
     if feet_dir is None:
         feet_dir = body_feet_direction(pts)
     check_side_view(feet_dir)
