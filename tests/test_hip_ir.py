@@ -436,3 +436,30 @@ def test_a_view_beyond_the_benchmarks_clips_states_no_error(monkeypatch):
     ]
     unknown = analyze_hip_ir(time_s, pts, vis, "seated").sides[0]  # no 3D landmarks: nothing to judge by
     assert ir_entry(unknown, (0.7, 1.6))["benchmarked_view"] is True
+
+
+def test_the_side_to_side_statement_states_its_error_from_the_protocol_layer():
+    """The analysis words the difference; the protocol adds the benchmark's error of a difference, or
+    why there is none (another pose model, or a position with no difference benchmarked)."""
+    from types import SimpleNamespace
+
+    from hiprom.calibration import SIDE_TO_SIDE_ERROR_DEG
+    from hiprom.protocols.hip_ir import difference_error, hip_ir_document
+
+    err = SIDE_TO_SIDE_ERROR_DEG["supine"]
+    assert (
+        difference_error("supine")
+        == f"; benchmark error of a difference: mean {err[0]} deg, worst {err[1]} deg"
+    )
+    assert difference_error("supine", "errors not benchmarked for ...") == "; its error is not benchmarked"
+    assert difference_error("prone") == "; its error is not benchmarked in this position"
+    said = ("left hip ...", "SIDE-TO-SIDE DIFFERENCE 24 deg (>= 15 deg)", "a change")
+    analysis = SimpleNamespace(
+        position="supine", sides=(), asymmetry_deg=24.0, asymmetric=True, findings=said
+    )
+    doc = hip_ir_document(analysis, {"clip_name": "c.mp4"}, [], difference_error="; X")
+    assert doc["findings"]["statements"] == [
+        "left hip ...",
+        "SIDE-TO-SIDE DIFFERENCE 24 deg (>= 15 deg); X",
+        "a change",
+    ]

@@ -81,8 +81,9 @@ def model_not_benchmarked(model_name: str | None, model_sha256: str | None) -> s
     if model_sha256 and model_sha256.startswith(BENCHMARKED_MODEL["sha256_prefix"]):
         return None
     return (
-        f"errors not benchmarked for the pose model {model_name or 'given'}: hiprom's stated errors and "
-        f"corrections were measured with the {BENCHMARKED_MODEL['name']} model only (see the README's Speed)"
+        f"errors not benchmarked for the pose model {model_name or 'given'}: hiprom's stated errors, its "
+        "corrections and the onset interval's error range were measured with the "
+        f"{BENCHMARKED_MODEL['name']} model only (see the README's Speed)"
     )
 
 

@@ -33,7 +33,7 @@ from hiprom.analysis.ir_views import (
 )
 from hiprom.analysis.plausibility import drop_off_body
 from hiprom.analysis.quality import rep_quality_warnings
-from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG, ERROR_NOTES, SIDE_TO_SIDE_ERROR_DEG
+from hiprom.calibration import BENCH_PEAK_IR_ERROR_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.filtering import clean_tracks_with
 from hiprom.kinematics.rotation import direction_deg, median_direction, signed_rotation_deg
@@ -76,7 +76,6 @@ class HipIRConfig:
     baseline_min_s: float = 0.5
     limited_ir_deg: float = LIMITED_IR_DEG  # IR <= this is limited (hiprom.norms)
     asymmetry_deg: float = ASYMMETRY_IR_DEG  # side-to-side IR difference flagged (hiprom.norms)
-    stated_errors: bool = True  # False: the landmarks came from a pose model the benchmark did not run
 
 
 @dataclass(frozen=True)
@@ -327,17 +326,6 @@ def _side_result(
                      pivot, view, tuple(warnings), femur)  # fmt: skip
 
 
-def _difference_error(position: str) -> str:
-    """The benchmark error of a left-minus-right IR difference in this position (or that it is unknown)."""
-    err = SIDE_TO_SIDE_ERROR_DEG.get(position)
-    if err is None:
-        return "; its error is not benchmarked in this position"
-    note = ERROR_NOTES.get(f"side_to_side.{position}")
-    return f"; benchmark error of a difference: mean {err[0]} deg, worst {err[1]} deg" + (
-        f" ({note})" if note else ""
-    )
-
-
 def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[float | None, list[str]]:
     findings = []
     for s in sides:
@@ -363,7 +351,6 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
             findings.append(
                 f"side-to-side difference {abs(asymmetry):.0f} deg (< {cfg.asymmetry_deg:.0f} deg)"
             )
-        findings[-1] += _difference_error(position) if cfg.stated_errors else "; its error is not benchmarked"
     findings.append(
         f"a change between sessions smaller than {IR_MDC_DEG[position]:.1f} deg (minimal detectable change, "
         f"{position}) is within measurement error"

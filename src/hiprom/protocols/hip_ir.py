@@ -16,6 +16,7 @@ from hiprom.calibration import (
     BENCH_PEAK_IR_CLOTHED_ERROR_DEG,
     BENCH_PEAK_IR_ERROR_DEG,
     ERROR_NOTES,
+    SIDE_TO_SIDE_ERROR_DEG,
 )
 from hiprom.norms import ASYMMETRY_IR_DEG, HEALTHY_IR_DEG, IR_MDC_DEG, LIMITED_IR_DEG, POSITIONS, ir_band
 from hiprom.protocols.base import (
@@ -64,7 +65,7 @@ class HipIR(Protocol):
         return PRONE_HINT if options.position == "prone" else ""
 
     def analyse(self, series: LandmarkSeries, options: Options, warnings: list[str]) -> Analysed:
-        from hiprom.analysis.hip_ir import HipIRConfig, analyze_hip_ir
+        from hiprom.analysis.hip_ir import analyze_hip_ir
         from hiprom.report.overlay import hip_ir_drawing
         from hiprom.report.plots import plot_hip_ir
 
@@ -77,7 +78,6 @@ class HipIR(Protocol):
             side=options.side,
             world_m=series.world_m,
             image_size_px=series.image_size_px,
-            config=HipIRConfig(stated_errors=errors_unbenchmarked(series) is None),
         )
 
         def write_files(out_dir: Path) -> dict[str, Path]:
@@ -95,8 +95,9 @@ class HipIR(Protocol):
             for j, h in enumerate(s.holds, 1)
         }
         warnings.extend(result.notes)
+        ending = difference_error(position, errors_unbenchmarked(series))
         doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position),
-                              sides=side_labels(series))  # fmt: skip
+                              sides=side_labels(series), difference_error=ending)  # fmt: skip
         return Analysed(doc, write_files, frames, lambda: hip_ir_drawing(series, result))
 
     def measures(self, position: str) -> tuple[Measure, ...]:
@@ -254,12 +255,18 @@ def hip_ir_document(
     warnings: list[str],
     accuracy_deg: tuple[float, float] | None = None,
     sides: dict | None = None,
+    difference_error: str = "",
 ) -> dict:
-    """The result document of a hip-rotation clip."""
+    """The result document of a hip-rotation clip; ``difference_error`` is added to the side-to-side
+    statement (:func:`difference_error`)."""
+    statements = [
+        f + difference_error if f.lower().startswith("side-to-side difference") else f
+        for f in analysis.findings
+    ]
     findings = {
         "asymmetry_deg": num(analysis.asymmetry_deg),
         "asymmetric": analysis.asymmetric,
-        "statements": list(analysis.findings),
+        "statements": statements,
     }
     return document(
         "hip-ir",
@@ -269,6 +276,20 @@ def hip_ir_document(
         position=analysis.position,
         findings=findings,
         sides=sides,
+    )
+
+
+def difference_error(position: str, unbenchmarked: str | None = None) -> str:
+    """The benchmark error of a left-minus-right IR difference in this position, as the side-to-side
+    statement's ending (or why there is none: not benchmarked in this position, or for this pose model)."""
+    if unbenchmarked:
+        return "; its error is not benchmarked"
+    err = SIDE_TO_SIDE_ERROR_DEG.get(position)
+    if err is None:
+        return "; its error is not benchmarked in this position"
+    note = ERROR_NOTES.get(f"side_to_side.{position}")
+    return f"; benchmark error of a difference: mean {err[0]} deg, worst {err[1]} deg" + (
+        f" ({note})" if note else ""
     )
 
 
