@@ -24,9 +24,13 @@ def signed_onset_errors(text: str) -> list[float]:
     return [float(v) for row in rows for m in _ONSET.finditer(row) for v in m[1].split(", ")]
 
 
+def _errors(texts: dict[str, str], names) -> list[float]:
+    return [e for name in names if name in texts for e in signed_onset_errors(texts[name])]
+
+
 def error_range(texts: dict[str, str], names) -> list[float] | None:
     """``[most under-read, most over-read]`` over the outputs ``names`` (each end 0 at least)."""
-    errs = [e for name in names if name in texts for e in signed_onset_errors(texts[name])]
+    errs = _errors(texts, names)
     return [min(min(errs), 0.0), max(max(errs), 0.0)] if errs else None
 
 
@@ -34,7 +38,7 @@ def coverage(texts: dict[str, str], labels: dict[str, str]) -> dict[str, list[in
     """How often the interval held the true onset, per output (``labels``: file name -> suite label)."""
     found = {}
     for name, label in labels.items():
-        m = (_GRID if name.startswith(("last_accuracy", "last_holdout")) else _REALISTIC).search(texts[name])
+        m = _GRID.search(texts[name]) or _REALISTIC.search(texts[name])  # bench/accuracy.py or realism.py
         found[label] = [int(m[1]), int(m[2])] if m else None
     return found
 
@@ -46,7 +50,7 @@ def onset_error_range(texts: dict[str, str], current: dict, held_out, labels: di
     value = error_range(texts, current["from"])
     if value is None:
         raise SystemExit(f"calibrate: no onset errors in {current['from']}")
-    n = len([e for name in current["from"] for e in signed_onset_errors(texts[name])])
+    n = len(_errors(texts, current["from"]))
     return {
         "value": value,
         "last_refit": error_range(texts, held_out),

@@ -50,12 +50,17 @@ from hiprom.norms import (
 from hiprom.skeleton import joint
 
 __all__ = [
+    "SIDE_TO_SIDE_STATEMENT",
     "HipIRAnalysis",
     "HipIRConfig",
     "HipIRSide",
     "Hold",
     "analyze_hip_ir",
 ]
+
+#: how the left-minus-right statement of the findings begins (upper case when flagged); the protocol
+#: layer finds it by this to add the benchmark's error of a difference
+SIDE_TO_SIDE_STATEMENT = "side-to-side difference"
 
 _HIP, _KNEE, _ANKLE = ({s: joint(j, s) for s in ("left", "right")} for j in ("hip", "knee", "ankle"))
 
@@ -344,12 +349,12 @@ def _findings(sides: list[HipIRSide], position: str, cfg: HipIRConfig) -> tuple[
         if abs(asymmetry) >= cfg.asymmetry_deg:
             low = "right" if asymmetry > 0 else "left"
             findings.append(
-                f"SIDE-TO-SIDE DIFFERENCE {abs(asymmetry):.0f} deg (>= {cfg.asymmetry_deg:.0f} deg): "
-                f"the {low} hip rotates less"
+                f"{SIDE_TO_SIDE_STATEMENT.upper()} {abs(asymmetry):.0f} deg "
+                f"(>= {cfg.asymmetry_deg:.0f} deg): the {low} hip rotates less"
             )
         else:
             findings.append(
-                f"side-to-side difference {abs(asymmetry):.0f} deg (< {cfg.asymmetry_deg:.0f} deg)"
+                f"{SIDE_TO_SIDE_STATEMENT} {abs(asymmetry):.0f} deg (< {cfg.asymmetry_deg:.0f} deg)"
             )
     findings.append(
         f"a change between sessions smaller than {IR_MDC_DEG[position]:.1f} deg (minimal detectable change, "

@@ -259,9 +259,10 @@ def hip_ir_document(
 ) -> dict:
     """The result document of a hip-rotation clip; ``difference_error`` is added to the side-to-side
     statement (:func:`difference_error`)."""
+    from hiprom.analysis.hip_ir import SIDE_TO_SIDE_STATEMENT
+
     statements = [
-        f + difference_error if f.lower().startswith("side-to-side difference") else f
-        for f in analysis.findings
+        f + difference_error if f.lower().startswith(SIDE_TO_SIDE_STATEMENT) else f for f in analysis.findings
     ]
     findings = {
         "asymmetry_deg": num(analysis.asymmetry_deg),
