@@ -55,6 +55,7 @@ def onset_error_range(texts: dict[str, str], current: dict, held_out, labels: di
         "value": value,
         "last_refit": error_range(texts, held_out),
         "from": current["from"],
+        "fitted_on": [labels[name] for name in current["from"]],  # coverage there is in-sample
         "fit": "measured on held-out suites",
         "n_errors": n,
         "coverage": coverage(texts, labels),

@@ -114,6 +114,25 @@ def test_the_onset_error_range_is_read_from_the_clip_rows_of_held_out_suites():
     assert all(name.startswith("last_") and "holdout" in name for name in const["from"])
 
 
+def test_the_onset_coverage_printed_keeps_the_suites_the_range_came_from_apart():
+    """The range holds every error of the suites it was taken from by construction: their coverage is
+    in-sample and is not summed with the others' (the CLI once called it all held out)."""
+    from hiprom.protocols.knee_to_chest import _coverage_note
+
+    const = calibration.DATA["constants"]["onset_error_range_deg"]
+    calibrate = _bench_module("calibrate")
+    assert list(calibration.ONSET_RANGE_FITTED_ON) == [calibrate.SUITES[n][0] for n in const["from"]]
+    cov = {k: v for k, v in calibration.ONSET_INTERVAL_COVERAGE.items() if v}
+    out = [v for k, v in cov.items() if k not in calibration.ONSET_RANGE_FITTED_ON]
+    fit = [v for k, v in cov.items() if k in calibration.ONSET_RANGE_FITTED_ON]
+    note = _coverage_note()
+    assert (
+        f"{sum(h for h, _ in out)}/{sum(n for _, n in out)} reps of the suites its error range was not"
+        in note
+    )
+    assert f"({sum(h for h, _ in fit)}/{sum(n for _, n in fit)} on those it was)" in note
+
+
 def test_the_results_state_the_calibrated_errors():
     """The words beside a number are built from the calibration module, not typed."""
     from hiprom.protocols.hip_ir import accuracy_line

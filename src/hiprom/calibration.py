@@ -40,6 +40,7 @@ __all__ = [
     "KNEE_SLID_FRACTION",
     "ONSET_ERROR_RANGE_DEG",
     "ONSET_INTERVAL_COVERAGE",
+    "ONSET_RANGE_FITTED_ON",
     "PAN_CORRECTION_MAX_DEG",
     "PAN_FLEXION_SLOPE_PER_DEG",
     "PAN_MAP",
@@ -149,6 +150,8 @@ POSE_MODEL_REST_THIGH_DEG: float = _CONST["pose_model_rest_thigh_deg"]["value"]
 #: under-read; how often it held the true onset, per suite.
 ONSET_ERROR_RANGE_DEG: tuple[float, float] = tuple(_CONST["onset_error_range_deg"]["value"])
 ONSET_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CONST["onset_error_range_deg"]["coverage"]
+#: The suites the range was taken from: its coverage there is in-sample, wherever else they are held out.
+ONSET_RANGE_FITTED_ON: tuple[str, ...] = tuple(_CONST["onset_error_range_deg"]["fitted_on"])
 #: Hip-to-hip distance over the true rest shank per hip-rotation view (predicts the shank when the
 #: knee point is not trusted), and the fraction of it below which the knee point slid (clothing).
 HIP_WIDTH_PER_SHANK: dict[str, float] = dict(_CONST["hip_width_per_shank"]["value"])
