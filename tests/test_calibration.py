@@ -117,7 +117,7 @@ def test_the_onset_error_range_is_read_from_the_clip_rows_of_held_out_suites():
 def test_the_onset_coverage_printed_keeps_the_suites_the_range_came_from_apart():
     """The range holds every error of the suites it was taken from by construction: their coverage is
     in-sample and is not summed with the others' (the CLI once called it all held out)."""
-    from hiprom.protocols.knee_to_chest import _coverage_note
+    from hiprom.protocols.k2c_accuracy import coverage_note
 
     const = calibration.DATA["constants"]["onset_error_range_deg"]
     calibrate = _bench_module("calibrate")
@@ -125,7 +125,7 @@ def test_the_onset_coverage_printed_keeps_the_suites_the_range_came_from_apart()
     cov = {k: v for k, v in calibration.ONSET_INTERVAL_COVERAGE.items() if v}
     out = [v for k, v in cov.items() if k not in calibration.ONSET_RANGE_FITTED_ON]
     fit = [v for k, v in cov.items() if k in calibration.ONSET_RANGE_FITTED_ON]
-    note = _coverage_note()
+    note = coverage_note(calibration.ONSET_INTERVAL_COVERAGE, calibration.ONSET_RANGE_FITTED_ON)
     assert (
         f"{sum(h for h, _ in out)}/{sum(n for _, n in out)} reps of the suites its error range was not"
         in note

@@ -60,17 +60,22 @@ def test_the_flow_gives_up_after_its_limit():
     assert np.isnan(flow.step(blank)) and np.isnan(flow.step(gray))  # lost until the next detection
 
 
-def _board_frame(angle_deg: float, hide: str | None, size: int = 480) -> np.ndarray:
+def _board_frame(
+    angle_deg: float, hide: str | None, size: int = 480, layout: str = "board", at=None, img=None
+) -> np.ndarray:
     """The two-marker board (hiprom.capture.markers.LAYOUTS["board"]) turned ``angle_deg`` CCW on a textured
-    background; ``hide`` = "left" or "right" covers that half with a dark shape (a thigh, a hand)."""
+    background; ``hide`` = "left" or "right" covers that half with a dark shape (a thigh, a hand).
+    ``layout``, ``at`` (its centre, px) and ``img`` (grey, drawn on) put another card in the picture."""
     from hiprom.capture.markers import LAYOUTS
 
     rng = np.random.default_rng(1)
-    img = np.clip(rng.normal(120, 12, (size, size)), 0, 255).astype(np.uint8)
-    card = LAYOUTS["board"].raster(px_per_mm=1.6)  # 240 x 128 px
+    if img is None:
+        img = np.clip(rng.normal(120, 12, (size, size)), 0, 255).astype(np.uint8)
+    card = LAYOUTS[layout].raster(px_per_mm=1.6)  # 240 x 128 px
     h, w = card.shape
+    cx, cy = at if at is not None else (size / 2, size / 2)
     rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle_deg, 1.0)
-    rot[:, 2] += (size / 2 - w / 2, size / 2 - h / 2)
+    rot[:, 2] += (cx - w / 2, cy - h / 2)
     warped = cv2.warpAffine(card, rot, (size, size), borderValue=0)
     mask = cv2.warpAffine(np.full_like(card, 255), rot, (size, size), borderValue=0) > 0
     img[mask] = warped[mask]
@@ -79,6 +84,33 @@ def _board_frame(angle_deg: float, hide: str | None, size: int = 480) -> np.ndar
         centre = rot @ np.array([x, h / 2, 1.0])
         cv2.circle(img, (round(centre[0]), round(centre[1])), 50, 25, -1)
     return cv2.cvtColor(img, cv2.COLOR_GRAY2RGB)
+
+
+def test_the_pelvis_and_thigh_cards_are_each_followed_by_their_own_tracker_from_one_detection():
+    """Both cards in view, the thigh card first in the detector's order or not: the pelvis tracker
+    follows the board only and the thigh tracker the thigh card only, each with its own angle, from one
+    ArUco detection per frame (hiprom.capture.markers.FrameMarkers)."""
+    from hiprom.capture.markers import THIGH_CARDS, FrameMarkers
+
+    pelvis, thigh = MarkerTracker(follow=False), MarkerTracker(follow=False, cards=THIGH_CARDS)
+    lifts = np.linspace(0.0, 60.0, 13)
+    calls = []
+    for lift in lifts:
+        grey = cv2.cvtColor(_board_frame(5.0, None, size=640, at=(320, 150)), cv2.COLOR_RGB2GRAY)
+        rgb = _board_frame(-10.0 + lift, None, size=640, layout="thigh", at=(320, 440), img=grey)
+        frame = FrameMarkers(rgb)
+        found = frame.detections
+        frame.detections = lambda mirrored, f=found: calls.append(mirrored) or f(mirrored)
+        pelvis.update(rgb, frame)
+        thigh.update(rgb, frame)
+    assert pelvis.card_ids == (10, 11) and thigh.card_ids == (20, 21)
+    np.testing.assert_allclose(pelvis.angles(), 5.0, atol=1.0)
+    np.testing.assert_allclose(thigh.angles() - thigh.angles()[0], lifts, atol=1.0)
+    assert set(calls) == {False}  # found as filmed: the mirror image never searched
+    alone = MarkerTracker(follow=False)  # only a thigh card in view: the pelvis tracker finds no card
+    for _ in range(3):
+        alone.update(_board_frame(0.0, None, layout="thigh"))
+    assert alone.card_ids is None
 
 
 def test_a_board_with_one_marker_hidden_is_still_read_from_the_other():

@@ -240,7 +240,7 @@ def test_the_board_card_prints_both_markers_parallel_at_true_size(tmp_path, caps
     centres = sorted(q[0].mean(axis=0)[0] for q in corners)
     assert (centres[1] - centres[0]) / px_per_mm == pytest.approx(70.0, abs=0.5)
     code, _, err = run_cli(["marker", "-o", tmp_path / "x.png", "--card", "board", "--id", "3"], capsys)
-    assert code == 3 and "the board's ids are fixed" in err
+    assert code == 3 and "the board card's ids are fixed" in err
 
 
 def test_marker_id_out_of_range(tmp_path, capsys):
@@ -316,3 +316,24 @@ def test_synth_bad_shape(tmp_path, capsys):
     assert code == 3
     assert_one_line_error(err)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_thigh_card_prints_its_own_ids_at_true_size_with_its_placement(tmp_path, capsys, monkeypatch):
+    import cv2
+
+    from hiprom.capture.marker_sheet import THIGH_PLACEMENT, placement
+    from hiprom.capture.markers import CARDS, MARKER_MM
+
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["marker", "--card", "thigh"]) == 0
+    out = tmp_path / "hiprom-thigh-card.png"  # its own default name: not the pelvis card's
+    page = cv2.imread(str(out), cv2.IMREAD_GRAYSCALE)
+    corners, ids, _ = cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(cv2.aruco.DICT_4X4_50)
+                                              ).detectMarkers(page)  # fmt: skip
+    assert sorted(ids.ravel().tolist()) == sorted(CARDS["thigh"])
+    assert not set(CARDS["thigh"]) & {i for name in ("single", "board") for i in CARDS[name]}
+    for quad in corners:
+        assert np.linalg.norm(quad[0][1] - quad[0][0]) / (300 / 25.4) == pytest.approx(MARKER_MM, abs=0.5)
+    assert placement("thigh") == THIGH_PLACEMENT and "thigh" in " ".join(THIGH_PLACEMENT)
+    code, _, err = run_cli(["marker", "-o", tmp_path / "x.png", "--id", str(CARDS["thigh"][0])], capsys)
+    assert code == 3 and "thigh card's" in err

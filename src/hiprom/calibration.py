@@ -49,6 +49,10 @@ __all__ = [
     "POSE_MODEL_THIGH_OFFSET_DEG",
     "SIDE_TO_SIDE_ERROR_DEG",
     "SQUARE_MAX_PAN_DEG",
+    "THIGH_CARD_ERROR_DEG",
+    "THIGH_CARD_INTERVAL_COVERAGE",
+    "THIGH_CARD_ONSET_ERROR_RANGE_DEG",
+    "THIGH_CARD_RANGE_FITTED_ON",
     "TILT_MAP",
     "model_not_benchmarked",
     "provenance",
@@ -152,6 +156,16 @@ ONSET_ERROR_RANGE_DEG: tuple[float, float] = tuple(_CONST["onset_error_range_deg
 ONSET_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CONST["onset_error_range_deg"]["coverage"]
 #: The suites the range was taken from: its coverage there is in-sample, wherever else they are held out.
 ONSET_RANGE_FITTED_ON: tuple[str, ...] = tuple(_CONST["onset_error_range_deg"]["fitted_on"])
+#: The same with the thigh card (the thigh's lift read from the card, hiprom.analysis.thigh_card): its
+#: error range, coverage and the suites the range was taken from; and its stated errors (thigh, onset,
+#: hip_flexion; None until a suite nothing was fitted on measured them).
+_CARD_RANGE = _CONST["thigh_card_onset_error_range_deg"]
+THIGH_CARD_ONSET_ERROR_RANGE_DEG: tuple[float, float] = tuple(_CARD_RANGE["value"])
+THIGH_CARD_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CARD_RANGE["coverage"]
+THIGH_CARD_RANGE_FITTED_ON: tuple[str, ...] = tuple(_CARD_RANGE["fitted_on"])
+THIGH_CARD_ERROR_DEG: dict[str, tuple[float, float] | None] = {
+    q: _err(f"k2c.{q}.thigh card") for q in ("thigh", "onset", "hip_flexion")
+}
 #: Hip-to-hip distance over the true rest shank per hip-rotation view (predicts the shank when the
 #: knee point is not trusted), and the fraction of it below which the knee point slid (clothing).
 HIP_WIDTH_PER_SHANK: dict[str, float] = dict(_CONST["hip_width_per_shank"]["value"])

@@ -39,6 +39,9 @@ _ARRAYS: dict[str, tuple[tuple[int, ...], type]] = {
     "world_m": ((N_LANDMARKS, 3), np.float32),
 }
 
+#: the optional (n_frames,) card angles: the pelvis card's, the thigh card's
+_CARD_ANGLES = ("marker_ccw_deg", "thigh_card_ccw_deg")
+
 
 @dataclass(frozen=True, eq=False)
 class LandmarkSeries:
@@ -71,6 +74,9 @@ class LandmarkSeries:
         image y (pixels) of its lowest pixel in each of ``n_columns`` evenly
         spaced columns (:mod:`hiprom.capture.outline`; NaN where none);
         ``None`` when the pass did not take it.
+    thigh_card_ccw_deg : (n_frames,) float64 array or None
+        The printed thigh card's on-screen angle, the same way (its own
+        tracker; ``meta["thigh_card_ids"]``); ``None`` when none was seen.
     meta : dict
         JSON-serialisable facts about the clip and how the series was made
         (``width_px``, ``height_px``, ``fps_nominal``, ``rotation_deg``,
@@ -86,6 +92,7 @@ class LandmarkSeries:
     meta: dict[str, Any] = field(default_factory=dict)
     marker_ccw_deg: np.ndarray | None = None
     outline_px: np.ndarray | None = None
+    thigh_card_ccw_deg: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n_frames = None
@@ -100,14 +107,14 @@ class LandmarkSeries:
                 raise ValueError(f"Expected {name!r} to have shape {expected}, but got {arr.shape}.")
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
-        if self.marker_ccw_deg is not None:
-            marker = np.array(self.marker_ccw_deg, dtype=np.float64)
+        for name in _CARD_ANGLES:
+            if getattr(self, name) is None:
+                continue
+            marker = np.array(getattr(self, name), dtype=np.float64)
             if marker.shape != (n_frames,):
-                raise ValueError(
-                    f"Expected 'marker_ccw_deg' to have shape ({n_frames},), but got {marker.shape}."
-                )
+                raise ValueError(f"Expected {name!r} to have shape ({n_frames},), but got {marker.shape}.")
             marker.setflags(write=False)
-            object.__setattr__(self, "marker_ccw_deg", marker)
+            object.__setattr__(self, name, marker)
         if self.outline_px is not None:
             outline = np.array(self.outline_px, dtype=np.float32)
             if outline.ndim != 2 or outline.shape[0] != n_frames:
@@ -139,8 +146,16 @@ class LandmarkSeries:
     def marker_followed(self) -> np.ndarray:
         """(n_frames,) bool: the card's angle came from image alignment between detections, not a read
         (:mod:`hiprom.capture.card_flow`; ``meta["marker_tracked_frames"]`` holds the runs)."""
+        return self._followed("marker_tracked_frames")
+
+    @property
+    def thigh_card_followed(self) -> np.ndarray:
+        """(n_frames,) bool: as :attr:`marker_followed`, for the thigh card."""
+        return self._followed("thigh_card_tracked_frames")
+
+    def _followed(self, key: str) -> np.ndarray:
         followed = np.zeros(self.n_frames, bool)
-        for start, stop in self.meta.get("marker_tracked_frames") or []:
+        for start, stop in self.meta.get(key) or []:
             followed[start:stop] = True
         return followed
 
@@ -159,8 +174,9 @@ class LandmarkSeries:
         path = Path(path)
         meta = {"format": FORMAT, **self.meta}
         arrays = {name: getattr(self, name) for name in _ARRAYS}
-        if self.marker_ccw_deg is not None:
-            arrays["marker_ccw_deg"] = self.marker_ccw_deg
+        for name in _CARD_ANGLES:
+            if getattr(self, name) is not None:
+                arrays[name] = getattr(self, name)
         if self.outline_px is not None:
             arrays["outline_px"] = self.outline_px
         arrays["meta_json"] = np.array(json.dumps(meta, sort_keys=True))
@@ -180,8 +196,9 @@ class LandmarkSeries:
                         f"{path.name}: unknown landmark format {meta.get('format')!r}, expected {FORMAT!r}"
                     )
                 arrays = {name: npz[name] for name in _ARRAYS}
-                if "marker_ccw_deg" in npz.files:
-                    arrays["marker_ccw_deg"] = npz["marker_ccw_deg"]
+                for name in _CARD_ANGLES:
+                    if name in npz.files:
+                        arrays[name] = npz[name]
                 if "outline_px" in npz.files:
                     arrays["outline_px"] = npz["outline_px"]
         except FileNotFoundError:

@@ -93,8 +93,8 @@ def get_landmarks(
         "max_people": cap.max_people,
         "person": cap.person,
         "max_size_px": cap.max_size_px,
-        "markers": 3,  # the card's angles come in the same pass (2: a mirrored card marks the clip; 3: the
-        # card is followed by image alignment between detections)
+        "markers": 4,  # the card's angles come in the same pass (2: a mirrored card marks the clip; 3: the
+        # card is followed by image alignment between detections; 4: the thigh card is read too)
     }
     if orientation != "as-filmed":  # (keys made before the option existed stay valid)
         settings["orientation"] = orientation

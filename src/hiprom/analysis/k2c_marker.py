@@ -21,29 +21,36 @@ from hiprom.analysis.onset import (
 )
 from hiprom.calibration import BENCH_PEAK_ERROR_DEG
 
-__all__ = ["EARLY_BASELINE_NOTE", "marker_finding"]
+__all__ = ["EARLY_BASELINE_NOTE", "THIGH_CARD_NOTE", "marker_finding"]
 
 
-def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg):
+def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, peak_thigh: float, cfg,
+                   thigh_card: bool = False):  # fmt: skip
     """The card's tilt over one rep: the onset, the peak tilt and the peak hip flexion on the pelvis (None
     when the card was not known through the raise), and the finding.
 
     ``card`` is ``(tilt, tilt_read)``: the tilt with the followed frames, and with only the frames
-    the card was read in (the peak tilt and a "no" answer rest on these)."""
+    the card was read in (the peak tilt and a "no" answer rest on these). ``thigh_card``: ``thigh``
+    is the thigh card's lift from ``base_thigh`` (:mod:`hiprom.analysis.thigh_card`), so hip flexion
+    counts from the hip's resting angle (``cfg.card_rest_hip_deg``) with the card's error range."""
     tilt, tilt_read = card
     rel_tilt, sd = relative_tilt(tilt, baseline, rep)
     early = None if np.isfinite(sd) else early_raise_baseline(tilt_read, thigh - base_thigh, rep)
     if early is not None:  # unread at rest (a hand over it): its rest angle from the raise's first reads
         rel_tilt, sd = tilt - early[0], early[1]
     rel_read = tilt_read - (tilt - rel_tilt)  # the same baseline
-    rest = base_thigh if cfg.rest_thigh_deg is None else cfg.rest_thigh_deg
+    if thigh_card:
+        rest, error_range = base_thigh - cfg.card_rest_hip_deg, cfg.card_onset_error_range_deg
+    else:
+        rest = base_thigh if cfg.rest_thigh_deg is None else cfg.rest_thigh_deg
+        error_range = cfg.onset_error_range_deg
     hip = (thigh - rest) - rel_tilt
     # the peak, when the card's angle is known (read, or followed between reads) through the raise and hold
     peak_tilt = peak_tilt_read(time_s, rel_tilt, rep, cfg.onset)
     window = hip[rep.start_frame : rep.end_frame + 1]
     peak_hip = float(np.nanmax(window)) if peak_tilt is not None and np.isfinite(window).any() else None
     off_square = camera is not None and camera.off_square
-    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, cfg.onset_error_range_deg)
+    onset = find_onset(time_s, hip, rel_tilt, thigh, rep, sd, cfg.onset, error_range)
     borrowing, confidence, reasons = judge_borrowing(
         onset, peak_thigh, np.nan if peak_tilt is None else peak_tilt, sd, cfg.borrowing_hip_deg,
         baseline is not None and early is None,
@@ -62,7 +69,13 @@ def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, 
     if onset["time"] is not None and not np.isfinite(rel_read[np.searchsorted(time_s, onset["time"])]):
         confidence = "moderate" if confidence == "high" else confidence
         reasons.append("the onset was timed where the card was followed by image alignment, not read")
-    if off_square:
+    if thigh_card:
+        reasons.append(THIGH_CARD_NOTE)
+    if off_square and thigh_card:  # the card's lift is not the pose model's: its errors below do not apply
+        confidence = "moderate" if confidence == "high" else confidence
+        reasons.append(f"the phone was about {abs(camera.pan_deg):.0f} deg off square, so the confidence is "
+                       "at most moderate")  # fmt: skip
+    elif off_square:
         confidence = "moderate" if confidence == "high" else confidence
         anycam, square = (
             BENCH_PEAK_ERROR_DEG["any camera"]["onset"],
@@ -76,6 +89,10 @@ def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, 
     return onset, peak_tilt, peak_hip, borrowing, confidence, reasons
 
 
+THIGH_CARD_NOTE = (
+    "the thigh's lift was read from the thigh card (its rotation from rest), not from the pose model's knee; "
+    "hip flexion counts from 0 deg lying with the legs straight"
+)
 EARLY_BASELINE_NOTE = (
     "the pelvis card was not read at rest (a hand or the arm over it?): its resting angle was taken from its "
     f"reads over the first {EARLY_LIFT_DEG:.0f} deg of the raise, less the normal gradual tilt there, so an "

@@ -25,7 +25,8 @@ from hiprom.analysis.k2c_reps import one_leg_at_a_time, pan_corrected, plausible
 from hiprom.analysis.onset import card_tilts
 from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
-from hiprom.calibration import ONSET_ERROR_RANGE_DEG
+from hiprom.analysis.thigh_card import thigh_card_lift
+from hiprom.calibration import ONSET_ERROR_RANGE_DEG, THIGH_CARD_ONSET_ERROR_RANGE_DEG
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.filtering import clean_tracks_with
@@ -75,6 +76,11 @@ class KneeToChestConfig:
     # the onset interval reaches from the fit's interval minus the over-read to plus the under-read, so
     # that it holds the true onset as often as the pose model's thigh reading lets it (hiprom.calibration)
     onset_error_range_deg: tuple[float, float] = ONSET_ERROR_RANGE_DEG
+    # with the thigh card (hiprom.analysis.thigh_card): the hip's flexion at rest, lying with the legs
+    # straight on the table (0 = anatomical neutral, the goniometer's zero), that its lift counts from; and
+    # the onset's error range measured with the card (hiprom.calibration)
+    card_rest_hip_deg: float = 0.0
+    card_onset_error_range_deg: tuple[float, float] = THIGH_CARD_ONSET_ERROR_RANGE_DEG
     onset: OnsetConfig = field(default_factory=OnsetConfig)
     gates: PlausibilityConfig = field(default_factory=PlausibilityConfig)
 
@@ -133,6 +139,7 @@ class KneeToChestRep:
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
     peak_hip_flexion_deg: float | None = None  # femur on pelvis (marker mode, the card known throughout)
+    thigh_source: str = "pose model"  # or "thigh card": the thigh's lift read from the card on the femur
 
 
 def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: float = 1.0) -> LegAngles:
@@ -173,6 +180,8 @@ def analyze_knee_to_chest(
     check_sides: bool = True,
     mirrored: bool = False,
     tilt_followed: np.ndarray | None = None,
+    thigh_card_ccw_deg: np.ndarray | None = None,
+    thigh_card_followed: np.ndarray | None = None,
 ) -> KneeToChestAnalysis:
     """Analyse every rep of either leg.
 
@@ -185,19 +194,22 @@ def analyze_knee_to_chest(
     feet_dir : (2,) array, optional
         Table line towards the feet (pixels); default: the resting body's long axis.
     tilt_ccw_deg : (n_frames,) array, optional
-        The card's on-screen counter-clockwise angle (marker mode), any offset; oriented
-        here so posterior tilt is positive (the way the thigh lifts). ``None``: markerless.
+        The card's on-screen counter-clockwise angle (marker mode), any offset; oriented here so
+        posterior tilt is positive (the way the thigh lifts). ``None``: markerless.
     world_m : (n_frames, 33, 3) array, optional
-        The pose model's 3D landmarks: the phone's estimated pan and tilt per
-        rep (:mod:`hiprom.analysis.camera`), and the side labels checked.
+        The pose model's 3D landmarks: the phone's pan and tilt per rep (:mod:`hiprom.analysis.camera`),
+        and the side labels checked.
     image_size_px : (width, height), optional
         For the out-of-frame warning.
     check_sides, mirrored : bool
         Check the model's left/right labels against the view (swapped if wrong);
         ``mirrored``: the picture is known to be mirrored (the pelvis card read so).
     tilt_followed : (n_frames,) bool array, optional
-        Card angles from image alignment, not a detection (:mod:`hiprom.capture.card_flow`):
-        they time an onset; a "no" answer and the peak tilt need the card read.
+        Card angles from image alignment, not a detection (:mod:`hiprom.capture.card_flow`): they
+        time an onset; a "no" answer and the peak tilt need the card read.
+    thigh_card_ccw_deg, thigh_card_followed : (n_frames,) arrays, optional
+        The thigh card's angle and followed frames: with the pelvis card, a rep's thigh lift is read
+        from it where it stands for that thigh (:mod:`hiprom.analysis.thigh_card`).
 
     Raises
     ------
@@ -216,26 +228,34 @@ def analyze_knee_to_chest(
     angles = {side: leg_angles(pts, side, feet_dir, up_sign) for side in SIDES}
     if check_sides and side_labels(pts, world_m, resting(angles), cfg.gates, mirrored=mirrored) is False:
         swap = MIRROR_INDEX  # the same picture, left and right labels exchanged
-        world = None if world_m is None else np.asarray(world_m)[:, swap]
         swapped = analyze_knee_to_chest(
             time_s, np.asarray(points_px)[:, swap], np.asarray(visibility)[:, swap], feet_dir=feet_dir,
+            world_m=None if world_m is None else np.asarray(world_m)[:, swap], check_sides=False,
             tilt_ccw_deg=tilt_ccw_deg, tilt_followed=tilt_followed, image_size_px=image_size_px,
-            config=config, world_m=world, check_sides=False,
+            config=config, thigh_card_ccw_deg=thigh_card_ccw_deg, thigh_card_followed=thigh_card_followed,
         )  # fmt: skip
         return dataclasses.replace(swapped, notes=(SWAPPED_NOTE, *swapped.notes))
-    angles = {
-        side: dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - cfg.thigh_offset_deg)
-        for side, leg in angles.items()
-    }
-    card = card_tilts(time_s, tilt_ccw_deg, tilt_followed, up_sign, cfg)
-    tilt = None if card is None else card[0]
-    found = _all_reps(time_s, pts, points_px, visibility, angles, card, cfg, world_m, image_size_px)
+    angles = {s: _less_offset(a, cfg.thigh_offset_deg) for s, a in angles.items()}
+    pelvis, thigh = (tilt_ccw_deg, tilt_followed), (thigh_card_ccw_deg, thigh_card_followed)
+    cards = _cards(time_s, pelvis, thigh, up_sign, cfg)
+    found = _all_reps(time_s, pts, points_px, visibility, angles, cards, cfg, world_m, image_size_px)
     _refuse_unless_a_raise_up_the_picture(found, pts, feet_dir)
     found = plausible_reps(time_s, pts, angles, one_leg_at_a_time(found), feet_dir, cfg, notes)
     found.sort(key=lambda r: r.rep.start_frame)
+    tilt = None if cards[0] is None else cards[0][0]
     return KneeToChestAnalysis(
         found, pan_corrected(angles, found), tilt, np.asarray(feet_dir, float), tuple(notes)
     )
+
+
+def _less_offset(leg: LegAngles, offset_deg: float) -> LegAngles:
+    return dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - offset_deg)
+
+
+def _cards(time_s, pelvis: tuple, thigh: tuple, up_sign: float, cfg) -> tuple:
+    """``(pelvis card's (tilt, tilt_read) or None, thigh card's angle or None)``, oriented and filtered."""
+    thigh_card = card_tilts(time_s, *thigh, up_sign, cfg)
+    return card_tilts(time_s, *pelvis, up_sign, cfg), None if thigh_card is None else thigh_card[0]
 
 
 SWAPPED_NOTE = (
@@ -258,7 +278,7 @@ def _refuse_unless_a_raise_up_the_picture(found: list, pts: np.ndarray, feet_dir
         raise BadInputError(UPSIDE_DOWN)
 
 
-def _all_reps(time_s, pts, points_px, visibility, angles, tilt, cfg, world_m, image_size_px) -> list:
+def _all_reps(time_s, pts, points_px, visibility, angles, cards, cfg, world_m, image_size_px) -> list:
     """Every rep of either leg, analysed against the rest before it."""
     found: list[KneeToChestRep] = []
     for side, leg in angles.items():
@@ -271,7 +291,7 @@ def _all_reps(time_s, pts, points_px, visibility, angles, tilt, cfg, world_m, im
             chain_vis = np.asarray(visibility, float)[:, chain]
             gates = rep_quality_warnings(time_s, thigh, chain_px, chain_vis, rep, image_size_px)
             found.append(
-                _analyse_rep(time_s, side, leg, rep, tilt, cfg, gates, world_m, visibility, rest_before)
+                _analyse_rep(time_s, side, leg, rep, cards, cfg, gates, world_m, visibility, rest_before)
             )
     return found
 
@@ -281,7 +301,7 @@ def _analyse_rep(
     side: str,
     leg: LegAngles,
     rep: Rep,
-    tilt,
+    cards: tuple,
     cfg: KneeToChestConfig,
     gates: list[str],
     world_m,
@@ -291,6 +311,7 @@ def _analyse_rep(
     thigh = leg.thigh_vs_table_deg
     baseline, base_thigh, notes = rest_before
     warnings: list[str] = [*gates, *notes]
+    tilt, thigh_card = cards
     camera = None
     if world_m is not None:
         still = (
@@ -301,7 +322,14 @@ def _analyse_rep(
         camera = estimate_camera_offset(np.asarray(world_m)[still], np.asarray(visibility)[still])
         warnings += camera_offset_warnings(camera.pan_deg, camera.tilt_deg)
     scale = camera.flexion_scale if camera is not None else 1.0  # the pose model's pan-dependent error
+    pose_rest = base_thigh + cfg.thigh_offset_deg  # the resting thigh as the pose model read it
     thigh, base_thigh = thigh * scale, base_thigh * scale
+    card = thigh_card_lift(thigh_card if tilt is not None else None, rep, baseline, thigh - base_thigh)
+    if card.lift_deg is not None and np.isfinite(pose_rest):  # the femur's card (a card: no pan scale)
+        thigh, base_thigh = pose_rest + card.lift_deg, pose_rest
+    elif card.note:
+        warnings.append(card.note)
+    card_used = card.lift_deg is not None and np.isfinite(pose_rest)
     window = slice(rep.start_frame, rep.end_frame + 1)
     peak_thigh = float(np.nanmax(thigh[window]))
     peak_gonio = float(np.nanmax(leg.trunk_thigh_deg[window] * scale))
@@ -324,8 +352,9 @@ def _analyse_rep(
     else:
         method = "marker"
         onset, peak_tilt, peak_hip, borrowing, confidence, reasons = marker_finding(
-            time_s, thigh, base_thigh, tilt, baseline, rep, camera, peak_thigh, cfg
-        )
+            time_s, thigh, base_thigh, tilt, baseline, rep, camera, peak_thigh, cfg,
+            thigh_card=card_used,
+        )  # fmt: skip
     return KneeToChestRep(
         side=side,
         rep=rep,
@@ -345,4 +374,5 @@ def _analyse_rep(
         reasons=tuple(reasons),
         warnings=tuple(warnings),
         peak_hip_flexion_deg=peak_hip,
+        thigh_source="thigh card" if card_used else "pose model",
     )

@@ -1,13 +1,18 @@
-"""The printed pelvis card (marker mode): make it, find it, read its tilt.
+"""The printed cards (marker mode): what they are, find them, read their angle.
 
-ArUco markers (OpenCV's 4x4_50 dictionary) on a rigid card strapped over the
-lateral iliac crest, facing a side camera. In a side view the card's
-in-plane rotation is the pelvis's sagittal rotation; single-tag out-of-plane
-angles are unstable, so only the in-plane angle is used. Two cards
-(:data:`CARDS`): ``single``, one 60 mm marker (id 7), and ``board``, two
-60 mm markers side by side on one card (ids 10 and 11, printed parallel), of
-which any one visible gives the angle: when the raised thigh or a hand covers
-one end of the card the other is still read.
+ArUco markers (OpenCV's 4x4_50 dictionary) on rigid cards facing a side
+camera. In a side view a card's in-plane rotation is the sagittal rotation of
+the bone it is strapped to; single-tag out-of-plane angles are unstable, so
+only the in-plane angle is used. The pelvis cards (:data:`PELVIS_CARDS`),
+strapped over the lateral iliac crest: ``single``, one 60 mm marker (id 7),
+and ``board``, two 60 mm markers side by side on one card (ids 10 and 11,
+printed parallel), of which any one visible gives the angle: when the raised
+thigh or a hand covers one end of the card the other is still read. The
+thigh card (:data:`THIGH_CARDS`): ``thigh``, two markers (ids 20 and 21)
+strapped along the lateral thigh, whose angle change is the femur's lift,
+read without the pose model's knee. Each tracker follows only its own cards'
+ids, and one ArUco detection per frame serves both (:class:`FrameMarkers`).
+The printable sheets are :mod:`hiprom.capture.marker_sheet`'s.
 """
 
 from __future__ import annotations
@@ -27,12 +32,14 @@ __all__ = [
     "LAYOUTS",
     "MARKER_DICT",
     "MARKER_MM",
+    "PELVIS_CARDS",
+    "THIGH_CARDS",
     "CardLayout",
+    "FrameMarkers",
     "MarkerTracker",
     "card_of",
     "card_probe_frames",
     "detect_marker_angles",
-    "write_marker_sheet",
 ]
 
 MARKER_DICT = cv2.aruco.DICT_4X4_50
@@ -72,18 +79,27 @@ class CardLayout:
 
 
 #: The printed cards. ``single``: one marker in a 10 mm white border (80 mm square); ``board``: two
-#: markers side by side, 10 mm apart (150 x 80 mm), strapped with the long side along the body.
+#: markers side by side, 10 mm apart (150 x 80 mm), strapped with the long side along the body; ``thigh``:
+#: the board's shape with its own ids, strapped with the long side along the femur.
 LAYOUTS: dict[str, CardLayout] = {
     "single": CardLayout(80.0, 80.0, ((7, 10.0, 10.0),)),
     "board": CardLayout(150.0, 80.0, ((10, 10.0, 10.0), (11, 80.0, 10.0))),
+    "thigh": CardLayout(150.0, 80.0, ((20, 10.0, 10.0), (21, 80.0, 10.0))),
 }
 #: The ids on each card, as printed left to right (all parallel, top edge up).
 CARDS: dict[str, tuple[int, ...]] = {name: tuple(m[0] for m in c.markers) for name, c in LAYOUTS.items()}
+THIGH_CARDS = ("thigh",)
+PELVIS_CARDS = tuple(name for name in LAYOUTS if name not in THIGH_CARDS)
+_THIGH_IDS = frozenset(i for name in THIGH_CARDS for i in CARDS[name])
 
 
 def card_of(marker_id: int) -> tuple[int, ...]:
     """The ids printed on the card that carries ``marker_id`` (an id on no hiprom card: itself alone)."""
     return next((ids for ids in CARDS.values() if marker_id in ids), (marker_id,))
+
+
+def _is_thigh_id(marker_id: int) -> bool:
+    return marker_id in _THIGH_IDS
 
 
 def _edge_angle_deg(corners: np.ndarray) -> float:
@@ -103,12 +119,41 @@ def _detector() -> cv2.aruco.ArucoDetector:
     return cv2.aruco.ArucoDetector(cv2.aruco.getPredefinedDictionary(MARKER_DICT), params)
 
 
-class MarkerTracker:
-    """Finds the card frame by frame, fed by whoever decodes the clip (the pose pass does).
+class FrameMarkers:
+    """One frame's ArUco detections, made once (and the mirrored look only when a tracker asks) and
+    shared by the pelvis card's and the thigh card's trackers."""
 
-    The first card seen is followed: every marker of it that is visible gives
-    the angle (their mean; :data:`CARDS`). If no card shows in the first
-    ``probe_frames`` frames the clip is markerless and detection stops (the
+    def __init__(self, rgb: np.ndarray, detector: cv2.aruco.ArucoDetector | None = None):
+        self._rgb = rgb
+        self._detector = detector
+        self._gray: np.ndarray | None = None
+        self._found: dict[bool, tuple] = {}
+
+    @property
+    def gray(self) -> np.ndarray:
+        if self._gray is None:
+            self._gray = cv2.cvtColor(self._rgb, cv2.COLOR_RGB2GRAY)
+        return self._gray
+
+    def detections(self, mirrored: bool) -> tuple[list[np.ndarray], list[int]]:
+        """Every marker's (4, 2) corners and id, in the frame or (``mirrored``) in its mirror image."""
+        if mirrored not in self._found:
+            if self._detector is None:
+                self._detector = _detector()
+            image = cv2.flip(self.gray, 1) if mirrored else self.gray
+            corners, ids, _ = self._detector.detectMarkers(image)
+            ids = [] if ids is None else [int(i) for i in np.ravel(ids)]
+            self._found[mirrored] = ([c[0] for c in corners], ids)
+        return self._found[mirrored]
+
+
+class MarkerTracker:
+    """Finds a card frame by frame, fed by whoever decodes the clip (the pose pass does).
+
+    ``cards`` names the cards it may follow (:data:`LAYOUTS`; the pelvis cards by default, the
+    thigh card's tracker :data:`THIGH_CARDS`): other ids are ignored. The first card seen is
+    followed: every marker of it that is visible gives the angle (their mean; :data:`CARDS`).
+    If no card shows in the first ``probe_frames`` frames the clip is markerless and detection stops (the
     remaining frames cost nothing). ArUco markers are not mirror-symmetric:
     a card found only in the mirror image of the frames means the clip itself
     is mirrored (a front camera); :attr:`mirrored` says so, and the angles are
@@ -117,8 +162,11 @@ class MarkerTracker:
     the same mirrored, so they cannot tell; the default card, 7, can.)
     """
 
-    def __init__(self, probe_frames: int = MIN_PROBE_FRAMES, follow: bool = True):
+    def __init__(self, probe_frames: int = MIN_PROBE_FRAMES, follow: bool = True,
+                 cards: tuple[str, ...] = PELVIS_CARDS):  # fmt: skip
         self._detector = _detector()
+        self._allowed = frozenset(i for name in cards for i in CARDS[name])
+        self._any_id = cards == PELVIS_CARDS  # the pelvis tracker also follows an id printed on no card
         self._probe_frames = probe_frames
         self._angles: list[float] = []
         self._tracked: list[bool] = []
@@ -127,14 +175,20 @@ class MarkerTracker:
         self.markers_read: list[int] = []  # per frame, how many of the card's markers were read
         self.mirrored: bool | None = None  # None: no card seen
 
-    def _find(self, gray: np.ndarray) -> list[np.ndarray] | None:
-        """The (4, 2) corners of each of the followed card's markers in ``gray`` (the largest first)."""
-        corners, ids, _ = self._detector.detectMarkers(gray)
-        if ids is None or not len(ids):
-            return None
-        ids = [int(i) for i in np.ravel(ids)]
-        want = self.card_ids if self.card_ids is not None else card_of(ids[0])
-        found = [corners[k][0] for k, i in enumerate(ids) if i in want]
+    def _mine(self, marker_id: int) -> bool:
+        return marker_id in self._allowed or (self._any_id and not _is_thigh_id(marker_id))
+
+    def _find(self, frame: FrameMarkers, mirrored: bool) -> list[np.ndarray] | None:
+        """The (4, 2) corners of each of the followed card's markers (the largest first)."""
+        corners, ids = frame.detections(mirrored)
+        if self.card_ids is None:
+            first = next((i for i in ids if self._mine(i)), None)
+            if first is None:
+                return None
+            want = card_of(first)
+        else:
+            want = self.card_ids
+        found = [corners[k] for k, i in enumerate(ids) if i in want]
         if not found:
             return None
         self.card_ids = want
@@ -145,18 +199,25 @@ class MarkerTracker:
         """The followed card's first id (None: no card seen)."""
         return None if self.card_ids is None else self.card_ids[0]
 
-    def update(self, rgb: np.ndarray) -> None:
-        """Read one RGB frame (call once per frame, in order)."""
+    @property
+    def looking(self) -> bool:
+        """False once the probe found no card: the remaining frames need no detection."""
+        return self.marker_id is not None or len(self._angles) < self._probe_frames
+
+    def update(self, rgb: np.ndarray, frame: FrameMarkers | None = None) -> None:
+        """Read one RGB frame (call once per frame, in order); ``frame``: its detections, shared with
+        another tracker."""
         angle, tracked, read = np.nan, False, 0
-        if self.marker_id is not None or len(self._angles) < self._probe_frames:
-            gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+        if self.looking:
+            frame = frame if frame is not None else FrameMarkers(rgb, self._detector)
+            gray = frame.gray
             found = None
             if not self.mirrored:
-                found = self._find(gray)
+                found = self._find(frame, False)
                 if found is not None and self.mirrored is None:
                     self.mirrored = False
             if found is None and self.mirrored is not False:
-                found = self._find(cv2.flip(gray, 1))
+                found = self._find(frame, True)
                 if found is not None and self.mirrored is None:
                     self.mirrored = True
             if found is not None:
@@ -217,65 +278,3 @@ def detect_marker_angles(
             if tracker.marker_id is None and i + 1 >= probe_frames:
                 return None, None
     return tracker.angles(), tracker.marker_id
-
-
-def write_marker_sheet(path: str | Path, card: str = "single", marker_id: int | None = None,
-                       dpi: int = 300) -> Path:  # fmt: skip
-    """A printable PNG of a card (:data:`LAYOUTS`) at its true size on an A4 page, its DPI in the file.
-
-    ``marker_id`` replaces the single card's id. A 50 mm ruler lets the user check that the printer
-    kept the scale; the placement instructions are printed under it.
-    """
-    from hiprom._fs import atomic_output
-
-    layout = LAYOUTS[card]
-    if marker_id is not None:
-        layout = CardLayout(layout.width_mm, layout.height_mm, ((marker_id, *layout.markers[0][1:]),))
-    px_per_mm = dpi / 25.4
-    page = np.full((round(297 * px_per_mm), round(210 * px_per_mm)), 255, np.uint8)
-    raster = layout.raster(px_per_mm)
-    x0, y0 = (page.shape[1] - raster.shape[1]) // 2, round(30 * px_per_mm)
-    page[y0 : y0 + raster.shape[0], x0 : x0 + raster.shape[1]] = raster
-    cv2.rectangle(page, (x0, y0), (x0 + raster.shape[1], y0 + raster.shape[0]), 0, 2)  # cut line
-    ruler_y = y0 + raster.shape[0] + round(15 * px_per_mm)
-    cv2.line(page, (x0, ruler_y), (x0 + round(50 * px_per_mm), ruler_y), 0, 3)
-    ids = ", ".join(str(m[0]) for m in layout.markers)
-    size = f"{layout.width_mm:g} x {layout.height_mm:g} mm"
-    text = f"hiprom pelvis card ({card}): ArUco 4x4_50 id {ids}, {size}; the line is 50 mm"
-    left = round(15 * px_per_mm)
-    cv2.putText(page, text, (left, ruler_y + round(12 * px_per_mm)), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 2)
-    for i, line in enumerate(PLACEMENT + (BOARD_PLACEMENT if card == "board" else ())):
-        cv2.putText(page, line, (left, ruler_y + round((26 + 7 * i) * px_per_mm)),
-                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, 0, 2)  # fmt: skip
-    path = Path(path)
-    with atomic_output(path) as tmp:
-        _, data = cv2.imencode(".png", page, [cv2.IMWRITE_PNG_COMPRESSION, 9])
-        tmp.write_bytes(_with_dpi(data.tobytes(), dpi))
-    return path
-
-
-#: Printed under the card (what the realistic benchmark showed loses it: bench/last_realism_run.txt).
-PLACEMENT = (
-    "Print at 100 % (no fit-to-page); check the 50 mm line. Glue the card to stiff board.",
-    "Strap it flat over the iliac crest of the leg nearest the phone, facing the phone.",
-    "Keep the white border clear: a hand or the arm resting on the hip hides it -",
-    "rest the hands on the thighs before the raise. In deep flexion the buttock's",
-    "edge or the raised thigh can touch the border; hiprom then follows the card's",
-    "pattern for up to 1.5 s, and says 'not assessed' where it could not read it.",
-)
-BOARD_PLACEMENT = (
-    "Two markers: strap the card with its long side along the body (head to foot), centred",
-    "on the crest. When the raised thigh or a hand covers one end, the other is still read.",
-)
-
-
-def _with_dpi(png: bytes, dpi: int) -> bytes:
-    """The PNG with a pHYs chunk, so that viewers and printers know its true size."""
-    import struct
-    import zlib
-
-    ppm = round(dpi / 0.0254)
-    body = b"pHYs" + struct.pack(">IIB", ppm, ppm, 1)
-    chunk = struct.pack(">I", 9) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
-    end_of_ihdr = 8 + 4 + 4 + 13 + 4  # signature, then IHDR's length, type, data and CRC
-    return png[:end_of_ihdr] + chunk + png[end_of_ihdr:]

@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from hiprom._fs import quiet_native_stderr
-from hiprom.capture.markers import MarkerTracker, card_probe_frames
+from hiprom.capture.markers import THIGH_CARDS, FrameMarkers, MarkerTracker, card_probe_frames
 from hiprom.capture.model import resolve_model
 from hiprom.capture.outline import OUTLINE_COLUMNS, lower_edge
 from hiprom.capture.segments import Helper, join_segments, plan_segments
@@ -159,13 +159,17 @@ def _run_model(
     width, height = reader.info.width_px, reader.info.height_px
     times, images, worlds, outlines = [], [], [], []
     expected = reader.info.n_frames_expected
-    tracker = MarkerTracker(card_probe_frames(reader.info.fps_nominal))
+    probe = card_probe_frames(reader.info.fps_nominal)
+    tracker, thigh = MarkerTracker(probe), MarkerTracker(probe, cards=THIGH_CARDS)
 
     mirror = threading.Event()  # set once the probe has decided; frames decoded after it come mirrored
 
     def decoded() -> Iterator:
         for i, (time_s, rgb) in enumerate(reader.frames()):
-            tracker.update(rgb)  # in the decode thread, while the model works on the previous frame
+            # in the decode thread, while the model works on the previous frame; one detection for both cards
+            frame = FrameMarkers(rgb) if tracker.looking or thigh.looking else None
+            tracker.update(rgb, frame)
+            thigh.update(rgb, frame)
             mine = own_stop is None or i < own_stop  # a helper's frames are not shown to this model
             yield time_s, (cv2.flip(rgb, 1) if mirror.is_set() and mine else None), rgb
 
@@ -207,7 +211,7 @@ def _run_model(
         cand, cand_world = mirror_candidates(cand, cand_world, width)
         cand_outline = cand_outline[..., ::-1]  # the columns are symmetric about the image's centre
     time_s = np.asarray(times, dtype=np.float64)
-    return time_s, cand, cand_world, cand_outline, tracker, mirrored
+    return time_s, cand, cand_world, cand_outline, (tracker, thigh), mirrored
 
 
 def _every_frame(clip, model: Path, max_people: int, opened: dict, jobs: int, progress, orientation: str,
@@ -286,7 +290,7 @@ def extract_landmarks(
         raise ValueError(f"max_people must be at least 1 and orientation one of {ORIENTATIONS}")
     model, model_sha = resolve_model(model_path)
     opened = {"max_size_px": max_size_px, "max_duration_s": max_duration_s}
-    time_s, cand, cand_world, cand_outline, tracker, mirrored, info, segments = _every_frame(
+    time_s, cand, cand_world, cand_outline, (tracker, thigh), mirrored, info, segments = _every_frame(
         clip, model, max_people, opened, jobs, progress, orientation, outline
     )
     start_s, name = float(time_s[0]), Path(clip).name
@@ -296,7 +300,7 @@ def extract_landmarks(
     if tracker.mirrored:  # a mirrored clip (the card reads only mirrored): the body's sides swap
         lm, world = lm[:, MIRROR_INDEX], world[:, MIRROR_INDEX]
     meta = _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person,
-                        track, track_id, tracker, orientation, mirrored)  # fmt: skip
+                        track, track_id, (tracker, thigh), orientation, mirrored)  # fmt: skip
     meta["pose_processes"] = len(segments)  # the pass's segments, each in its own process
     return LandmarkSeries(
         time_s=time_s,
@@ -307,6 +311,7 @@ def extract_landmarks(
         world_m=world,
         meta=meta,
         marker_ccw_deg=tracker.angles(),
+        thigh_card_ccw_deg=thigh.angles(),
         outline_px=_chosen(cand_outline, chosen) if outline else None,
     )
 
@@ -338,12 +343,14 @@ def _pick_person(cand, cand_world, time_s, info, person: str, name: str, min_fra
 
 
 def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max_people, person, track,
-                 track_id, tracker, orientation, mirrored) -> dict:  # fmt: skip
-    """The facts a landmark series carries about its clip and how it was made."""
+                 track_id, trackers, orientation, mirrored) -> dict:  # fmt: skip
+    """The facts a landmark series carries about its clip and how it was made (``trackers``: the pelvis
+    card's and the thigh card's)."""
     import mediapipe
 
     from hiprom import __version__
 
+    tracker, thigh = trackers
     n_frames = time_s.shape[0]
     duration = float(time_s[-1]) if n_frames > 1 else 0.0
     return {
@@ -370,13 +377,15 @@ def _series_meta(name, info, time_s, start_s, max_size_px, model, model_sha, max
         "n_tracks": int(track_id.max()) + 1,
         "frames_with_other_people": int(((track_id >= 0) & (track_id != track)).any(axis=1).sum()),
         "marker_id": tracker.marker_id,
-        # the card's ArUco ids (hiprom.capture.markers.CARDS: one, or the two of the board)
-        "marker_card_ids": list(tracker.card_ids) if tracker.card_ids is not None else None,
+        "marker_card_ids": list(tracker.card_ids) if tracker.card_ids is not None else None,  # CARDS
         "marker_tracked_frames": tracker.tracked_runs() if tracker.marker_id is not None else [],
         # the clip itself mirrored (front camera), from the card; None: no card to tell (sides assume not)
         "mirrored_clip": tracker.mirrored,
         "orientation": orientation,
         "mirrored_for_model": mirrored,
+        "thigh_card_ids": list(thigh.card_ids) if thigh.card_ids is not None else None,
+        "thigh_card_tracked_frames": thigh.tracked_runs() if thigh.marker_id is not None else [],
+        "thigh_card_mirrored": thigh.mirrored,  # read in the mirror image (None: no thigh card)
     }
 
 

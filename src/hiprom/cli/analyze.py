@@ -62,15 +62,18 @@ def add_analyze_parsers(sub) -> None:
     add_pose_options(an)
     an.set_defaults(func=_cmd_analyze)
 
-    mk = sub.add_parser("marker", help="write the printable pelvis card (PNG at its true size on A4)")
-    mk.add_argument("-o", "--out", type=Path, default=Path("hiprom-pelvis-card.png"))
+    mk = sub.add_parser("marker", help="write a printable card (PNG at its true size on A4)")
+    mk.add_argument(
+        "-o", "--out", type=Path, default=None, help="default hiprom-pelvis-card.png (hiprom-thigh-card.png)"
+    )
     mk.add_argument(
         "--card",
-        choices=("single", "board"),
+        choices=("single", "board", "thigh"),
         default=None,
-        help="board (the default): two markers, 150 x 80 mm, read while a thigh or hand hides one end "
-        "(README, Accuracy: the board against the single card); single: one marker, 80 mm (the default "
-        "with --id)",
+        help="board (the default): the pelvis card with two markers, 150 x 80 mm, read while a thigh or "
+        "hand hides one end (README, Accuracy: the board against the single card); single: one marker, "
+        "80 mm (the default with --id); thigh: the thigh card, worn with a pelvis card, which measures "
+        "the thigh's lift itself",
     )
     mk.add_argument(
         "--id", type=int, default=None, help="ArUco 4x4_50 id of the single card (0-49; default 7)"
@@ -147,13 +150,17 @@ def _cmd_landmarks(args: argparse.Namespace) -> int:
 
 
 def _cmd_marker(args: argparse.Namespace) -> int:
-    from hiprom.capture.markers import write_marker_sheet
+    from hiprom.capture.marker_sheet import write_marker_sheet
+    from hiprom.capture.markers import CARDS
 
     if args.id is not None and not 0 <= args.id < 50:
         raise BadInputError("--id must be between 0 and 49")
     card = args.card or ("single" if args.id is not None else "board")
     if args.id is not None and card != "single":
-        raise BadInputError("--id sets the single card's marker; the board's ids are fixed")
-    sheet = write_marker_sheet(args.out, card, args.id)
+        raise BadInputError(f"--id sets the single card's marker; the {card} card's ids are fixed")
+    if args.id is not None and args.id in CARDS["thigh"]:
+        raise BadInputError(f"--id {args.id} is the thigh card's: choose another id for the pelvis card")
+    out = args.out or Path(f"hiprom-{'thigh' if card == 'thigh' else 'pelvis'}-card.png")
+    sheet = write_marker_sheet(out, card, args.id)
     print(f"wrote {sheet} (print at 100 % scale; check the 50 mm line)")
     return 0

@@ -10,17 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import (
-    BENCH_PEAK_ERROR_DEG,
-    CAMERA_ESTIMATE_ERROR_DEG,
-    ONSET_INTERVAL_COVERAGE,
-    ONSET_RANGE_FITTED_ON,
-    POSE_MODEL_REST_THIGH_DEG,
-    POSE_MODEL_THIGH_OFFSET_DEG,
-)
+from hiprom.calibration import POSE_MODEL_REST_THIGH_DEG, POSE_MODEL_THIGH_OFFSET_DEG
 from hiprom.errors import BadInputError
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
+from hiprom.protocols.k2c_accuracy import accuracy_line, camera_entry, error_entry
 from hiprom.protocols.k2c_frames import write_frames_csv
 from hiprom.results import clip_meta, document, frame_at, num, side_labels
 
@@ -28,7 +22,8 @@ if TYPE_CHECKING:
     from hiprom.analysis.knee_to_chest import KneeToChestRep
     from hiprom.landmarks import LandmarkSeries
 
-__all__ = ["KneeToChest", "rep_entry", "write_frames_csv"]  # write_frames_csv: from k2c_frames
+# accuracy_line and write_frames_csv are re-exported from k2c_accuracy and k2c_frames
+__all__ = ["KneeToChest", "accuracy_line", "rep_entry", "write_frames_csv"]
 
 
 class KneeToChest(Protocol):
@@ -189,6 +184,8 @@ def analyze_series(series: LandmarkSeries, tilt_ccw_deg: np.ndarray | None = Non
         ),
         mirrored=series.meta.get("mirrored_clip") is True,
         tilt_followed=series.marker_followed,
+        thigh_card_ccw_deg=series.thigh_card_ccw_deg,
+        thigh_card_followed=series.thigh_card_followed,
     )
 
 
@@ -249,6 +246,8 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
         "peak_knee_flexion_deg": num(rep.peak_knee_flexion_deg),
         # the hip's own flexion, femur on pelvis (thigh - rest - tilt): marker mode, the card known throughout
         "peak_hip_flexion_deg": num(rep.peak_hip_flexion_deg),
+        # what the thigh angle (and with it the hip flexion and the onset) was read from
+        "thigh_source": rep.thigh_source,
         "pelvic_tilt": {
             "method": rep.tilt_method,
             "peak_deg": num(rep.peak_tilt_deg),
@@ -259,8 +258,8 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
                 "ci_deg": ci,
             },
         },
-        "camera": _camera_entry(rep),
-        "measurement_error_deg": _error_entry(rep),
+        "camera": camera_entry(rep),
+        "measurement_error_deg": error_entry(rep),
         "lumbar_borrowing": {
             "flag": rep.borrowing,
             "confidence": rep.confidence,
@@ -268,110 +267,3 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
         },
         "quality": {"warnings": list(rep.warnings)},
     }
-
-
-def _camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
-    est = CAMERA_ESTIMATE_ERROR_DEG
-    if rep.camera is None:
-        return None
-    return {
-        "pan_deg": num(rep.camera.pan_deg),  # + towards the head
-        "tilt_deg": num(rep.camera.tilt_deg),  # + above the table, looking down
-        "method": "estimated from the pose model's 3D landmarks over the still frames before the raise",
-        # the rep's thigh and trunk-thigh angles are the pose model's readings times this (see
-        # hiprom.analysis.camera.flexion_scale): it undoes the model's pan-dependent error
-        "flexion_scale": num(rep.camera.flexion_scale, 3),
-        "benchmarked_view": rep.camera.benchmarked,
-        "estimate_error_deg": {
-            "pan": est["pan"][0],
-            "pan_max": est["pan"][1],
-            "tilt": est["tilt"][0],
-            "tilt_max": est["tilt"][1],
-        },
-    }
-
-
-def _error_entry(rep: KneeToChestRep) -> dict[str, Any]:
-    """The benchmark's peak-angle errors for the camera set-up this rep was filmed from."""
-    if rep.camera is not None and not rep.camera.benchmarked:
-        return {"basis": "not benchmarked for this view"}
-    square = rep.camera is not None and rep.camera.square_on
-    basis = "square-on" if square else "any camera"
-    err = BENCH_PEAK_ERROR_DEG[basis]
-    entry = {
-        "basis": f"synthetic benchmark, camera {basis}",
-        # the largest error over the main, held-out and realistic suites (hiprom.calibration.provenance)
-        "peak_knee_flexion": err["knee_flexion"][0],
-        "peak_knee_flexion_max": err["knee_flexion"][1],
-        "peak_thigh_angle": err["thigh"][0],
-        "peak_thigh_angle_max": err["thigh"][1],
-        "peak_trunk_thigh_angle": err["trunk_thigh"][0],
-        "peak_trunk_thigh_angle_max": err["trunk_thigh"][1],
-        # marker mode (the card read): the peak tilt from baseline and the hip flexion at the onset
-        "pelvic_tilt": err["tilt"][0],
-        "pelvic_tilt_max": err["tilt"][1],
-        "onset_hip_flexion": err["onset"][0],
-        "onset_hip_flexion_max": err["onset"][1],
-    }
-    if err["hip_flexion"] is not None:  # marker mode's peak femur-on-pelvis angle
-        entry["peak_hip_flexion"], entry["peak_hip_flexion_max"] = err["hip_flexion"]
-    return entry
-
-
-def accuracy_line(entry: dict[str, Any]) -> str:
-    """Where the phone stood (estimated) and the benchmark errors that go with that set-up.
-
-    Empty for entries stored before these fields existed.
-    """
-    err, cam = entry.get("measurement_error_deg"), entry.get("camera")
-    if entry.get("errors_not_benchmarked"):
-        return entry["errors_not_benchmarked"]
-    if not err:
-        return ""
-    where = ""
-    if cam and cam.get("pan_deg") is not None:
-        towards = "head" if cam["pan_deg"] >= 0 else "feet"
-        where = f"phone about {abs(cam['pan_deg']):.0f} deg towards the {towards}"
-        if round(abs(cam["pan_deg"])) == 0:
-            where = "phone square to the body"
-        if cam.get("tilt_deg") is not None:
-            where += f" and {cam['tilt_deg']:.0f} deg above the table"
-        where += "; "
-    if err["basis"] == "not benchmarked for this view":
-        return f"{where}errors not benchmarked for this view (outside the cameras the benchmark covered)"
-    basis = err["basis"].split("camera ")[-1]
-    line = (
-        f"{where}benchmark error ({basis}): thigh {err['peak_thigh_angle']} deg (worst "
-        f"{err['peak_thigh_angle_max']}), goniometer {err['peak_trunk_thigh_angle']} deg "
-        f"(worst {err['peak_trunk_thigh_angle_max']})"
-    )
-    if "peak_knee_flexion" in err:
-        line += f", knee flexion {err['peak_knee_flexion']} deg (worst {err['peak_knee_flexion_max']})"
-    tilt = entry.get("pelvic_tilt") or {}
-    if tilt.get("method") == "marker" and "pelvic_tilt" in err:
-        line += f", pelvic tilt {err['pelvic_tilt']} deg (worst {err['pelvic_tilt_max']})"
-        if entry.get("peak_hip_flexion_deg") is not None and "peak_hip_flexion" in err:
-            line += f", hip flexion {err['peak_hip_flexion']} deg (worst {err['peak_hip_flexion_max']})"
-        if "clinician_correction" in entry:  # the benchmark measured hiprom's onset, not a chosen one
-            line += "; the onset was set by the clinician: the benchmark's onset error does not apply"
-        elif (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
-            line += f", onset {err['onset_hip_flexion']} deg (worst {err['onset_hip_flexion_max']})"
-            line += _coverage_note()
-    return line
-
-
-def _coverage_note() -> str:
-    """How often the onset interval held the true onset on the benchmark (hiprom.calibration), summed over
-    the suites its error range was not taken from, and over those it was (in-sample for the range, which
-    holds their every error by construction): not a 95 % interval."""
-    sums = {False: [0, 0], True: [0, 0]}
-    for suite, got in ONSET_INTERVAL_COVERAGE.items():
-        if got:
-            total = sums[suite in ONSET_RANGE_FITTED_ON]
-            total[0], total[1] = total[0] + got[0], total[1] + got[1]
-    (held, n), (fit_held, fit_n) = sums[False], sums[True]
-    if not n + fit_n:
-        return ""
-    out = (f"; the onset interval held the true onset on {held}/{n} reps of the suites its error range "
-           "was not taken from")  # fmt: skip
-    return out + (f" ({fit_held}/{fit_n} on those it was)" if fit_n else "")

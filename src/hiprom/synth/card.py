@@ -27,6 +27,8 @@ __all__ = [
     "card_image",
     "card_rest_corners",
     "paint_card",
+    "thigh_card_rest_corners",
+    "thigh_card_world_corners",
 ]
 
 #: Bumped when the card's placement or drawing changes, so that cached clips with a card are re-rendered
@@ -71,6 +73,41 @@ def card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg
     w, h = size.width_mm / 2000, size.height_mm / 2000  # half extents, m
     return np.stack([centre + h * up - w * right, centre + h * up + w * right,
                      centre - h * up + w * right, centre - h * up - w * right])  # fmt: skip
+
+
+def thigh_card_rest_corners(rest: PosedBody, side: str, lift_m: float = 0.012, yaw_deg: float = 0.0,
+                            along: float = 0.45) -> np.ndarray:  # fmt: skip
+    """(4, 3) corners of the thigh card (``LAYOUTS["thigh"]``) in the rest body frame, as
+    :func:`card_rest_corners`: on the outside of the thigh ``along`` of the way from the hip joint to the
+    knee, off its surface by ``lift_m``, its long side along the femur (the print's right towards the
+    hip, its top anterior), turned ``yaw_deg`` about the femur (positive facing it forwards)."""
+    s = 1.0 if side == "left" else -1.0
+    size = LAYOUTS["thigh"]
+    v, labels = rest.vertices[0], rest.bone_labels
+    hip, knee = rest.joints[f"hip_{side}"][0], rest.joints[f"knee_{side}"][0]
+    suffix = ".L" if side == "left" else ".R"
+    thigh = np.isin(
+        rest.vertex_bone, [i for i, b in enumerate(labels) if b.startswith("upperleg") and b.endswith(suffix)]
+    )
+    centre = hip + along * (knee - hip)
+    band = thigh & (np.abs(v[:, 2] - centre[2]) < size.width_mm / 2000) & (s * v[:, 0] > 0)
+    centre[0] = s * ((s * v[band, 0]).max() + lift_m)  # the thigh's outermost surface there, then off it
+    right = (hip - knee) / np.linalg.norm(hip - knee)  # along the femur, towards the hip
+    yaw = np.radians(yaw_deg)
+    up = -np.array([np.sin(yaw), s * np.cos(yaw), 0.0])  # anterior (-y), turned about the femur
+    up -= (up @ right) * right
+    up /= np.linalg.norm(up)
+    w, h = size.width_mm / 2000, size.height_mm / 2000
+    return np.stack([centre + h * up - w * right, centre + h * up + w * right,
+                     centre - h * up + w * right, centre - h * up - w * right])  # fmt: skip
+
+
+def thigh_card_world_corners(posed: PosedBody, rest: PosedBody, side: str, corners: np.ndarray) -> np.ndarray:
+    """(n, 4, 3) the thigh card's rest ``corners`` carried rigidly with the femur (``upperleg01``) in
+    every frame of ``posed`` (body frame)."""
+    bone = f"upperleg01.{'L' if side == 'left' else 'R'}"
+    moved = posed.bone_poses[bone] @ np.linalg.inv(rest.bone_poses[bone][0])  # (n, 4, 4) rest -> frame
+    return np.einsum("nij,kj->nki", moved[:, :3, :3], corners) + moved[:, None, :3, 3]
 
 
 def paint_card(img: np.ndarray, corners_px: np.ndarray, card: np.ndarray, brightness: float) -> np.ndarray:

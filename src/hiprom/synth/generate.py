@@ -18,7 +18,14 @@ import numpy as np
 from hiprom.capture.encode import VideoWriter
 from hiprom.kinematics.filtering import runs
 from hiprom.synth.camera import Camera, place_camera
-from hiprom.synth.card import CARD_REVISION, card_image, card_rest_corners, paint_card
+from hiprom.synth.card import (
+    CARD_REVISION,
+    card_image,
+    card_rest_corners,
+    paint_card,
+    thigh_card_rest_corners,
+    thigh_card_world_corners,
+)
 from hiprom.synth.extras import clothed_colours, second_person_mesh
 from hiprom.synth.motion import IRMotion, KneeToChestMotion, ir_schedule, knee_to_chest_schedule
 from hiprom.synth.options import FLIPS
@@ -88,6 +95,10 @@ class Scenario:
     # the card smeared over the exposure (half the frame interval before each frame), as a phone's
     # shutter indoors blurs it at the speed of the raise
     motion_blur: bool = False
+    # a second card strapped on the tested thigh (hiprom marker --card thigh), rigid with the femur, turned
+    # thigh_card_yaw_deg about it and always painted in depth order (the hands or the other leg can hide it)
+    thigh_card: bool = False
+    thigh_card_yaw_deg: float = 0.0
 
     @property
     def side(self) -> str:
@@ -182,30 +193,40 @@ class Prepared:
     colours: np.ndarray
     backdrop: np.ndarray
     card_corners: np.ndarray | None = None  # (n_frames, 4, 3) world, when the scenario has a marker
+    thigh_corners: np.ndarray | None = None  # the same for the thigh card (Scenario.thigh_card)
+
+    def _cards(self) -> list[tuple[np.ndarray, str, bool]]:
+        """``(world corners (n_frames, 4, 3), layout, painted in depth order)`` of each card worn."""
+        cards = []
+        if self.card_corners is not None:
+            cards.append((self.card_corners, self.scenario.card_layout, self.scenario.card == "strapped"))
+        if self.thigh_corners is not None:
+            cards.append((self.thigh_corners, "thigh", True))
+        return cards
 
     def render(self, frame: int) -> np.ndarray:
         """The noise-free RGB image of one frame."""
         body = Mesh(self.scene.world_vertices(frame), self.scene.posed.faces, self.colours)
         inserts = []
-        if self.card_corners is not None:
-            corners = self.card_corners[frame]
+        for track, layout, in_depth in self._cards():
+            corners = track[frame]
             normal = np.cross(corners[3] - corners[0], corners[1] - corners[0])  # outward face
             to_camera = self.camera.position - corners.mean(axis=0)
             facing = float(normal @ to_camera / (np.linalg.norm(normal) * np.linalg.norm(to_camera)))
             if facing > 0.05:
-                px, bright = self._card_places(frame), 0.55 + 0.45 * facing
+                px, bright = self._card_places(track, frame), 0.55 + 0.45 * facing
                 # painted last (ideal), or among the body's faces at its distance (strapped)
-                depth = float(np.linalg.norm(to_camera)) if self.scenario.card == "strapped" else 0.0
-                image = card_image(self.scenario.card_layout)
-                inserts.append((depth, lambda img: paint_card(img, px, image, bright)))
+                depth = float(np.linalg.norm(to_camera)) if in_depth else 0.0
+                image = card_image(layout)
+                inserts.append((depth, lambda img, px=px, im=image, b=bright: paint_card(img, px, im, b)))
         return render([body, *self.props], self.camera, self.backdrop, self.scenario.lighting, inserts)
 
-    def _card_places(self, frame: int) -> np.ndarray:
-        """The card's on-screen corners (4, 2), or over the exposure (5, 4, 2) with motion blur."""
-        now = self.card_corners[frame]
+    def _card_places(self, track: np.ndarray, frame: int) -> np.ndarray:
+        """A card's on-screen corners (4, 2), or over the exposure (5, 4, 2) with motion blur."""
+        now = track[frame]
         if not self.scenario.motion_blur or frame == 0:
             return self.camera.project(now)
-        before = self.card_corners[frame - 1]
+        before = track[frame - 1]
         share = np.linspace(0.5, 1.0, 5)[:, None, None]  # from half a frame interval back to the frame
         return self.camera.project(before + share * (now - before))
 
@@ -242,7 +263,11 @@ def prepare(scenario: Scenario) -> Prepared:
         _card_world_corners(scene, scenario.card_yaw_deg, scenario.card_layout) if scenario.marker else None
     )
     colours = clothed_colours(scene.posed, scenario.clothing, scenario.seed)
-    return Prepared(scenario, time_s, schedule, scene, camera, view, props, colours, backdrop, card)
+    thigh = None
+    if scenario.thigh_card:
+        rest = thigh_card_rest_corners(scene.rest, scene.side, yaw_deg=scenario.thigh_card_yaw_deg)
+        thigh = scene.placement.apply(thigh_card_world_corners(scene.posed, scene.rest, scene.side, rest))
+    return Prepared(scenario, time_s, schedule, scene, camera, view, props, colours, backdrop, card, thigh)
 
 
 def _card_world_corners(scene: SceneBody, yaw_deg: float = 0.0, layout: str = "single") -> np.ndarray:

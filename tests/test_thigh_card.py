@@ -1,0 +1,102 @@
+"""The thigh card (hiprom.analysis.thigh_card): the thigh's lift read from a card on the femur, on the
+committed truth fixture with the pose model's deep-flexion error put into the knee (no mediapipe)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import hiprom.skeleton as sk
+from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
+from hiprom.analysis.thigh_card import MIN_KNOWN_SHARE
+from tests.factories import truth_landmarks
+
+#: the knee put low at deep flexion, as the pose model does on the benchmark (its lift read 15 % short)
+SHORT = 0.15
+
+
+def _knee_low(pts: np.ndarray, side: str) -> np.ndarray:
+    """The landmarks with ``side``'s knee turned about the hip towards the table by SHORT of its lift."""
+    hip, knee = sk.joint("hip", side), sk.joint("knee", side)
+    v = pts[:, knee] - pts[:, hip]
+    rest = np.arctan2(v[0, 1], v[0, 0])
+    turn = np.angle(np.exp(1j * (np.arctan2(v[:, 1], v[:, 0]) - rest)))
+    new = rest + (1.0 - SHORT) * turn
+    out = pts.copy()
+    out[:, knee] = pts[:, hip] + np.linalg.norm(v, axis=1)[:, None] * np.stack([np.cos(new), np.sin(new)], 1)
+    return out
+
+
+def _stiff(stiff):
+    truth, summary = stiff
+    pts, vis = truth_landmarks(truth)
+    # this body lies feet-left: a counter-clockwise card angle falls as the bone turns the way the thigh lifts
+    tilt = -(truth["pelvic_tilt_deg"] + 7.0)
+    thigh_card = -(truth["thigh_vs_table_deg"] + 20.0)
+    onset = summary["reps"][0]["onset"]["hip_flexion_deg"]
+    return truth, onset, _knee_low(pts, "left"), vis, tilt, thigh_card
+
+
+def test_the_thigh_card_reads_the_onset_the_pose_models_low_knee_misses(stiff):
+    """With the knee placed low the onset's hip angle reads well short of the truth; the thigh card
+    gives it back within 3 deg, and the peak hip flexion on the pelvis within 1, and says so. Its
+    interval is the fit's widened by the card's own error range (not the pose model's)."""
+    truth, onset, pts, vis, tilt, thigh_card = _stiff(stiff)
+    t = truth["time_s"]
+    pose = analyze_knee_to_chest(t, pts, vis, tilt_ccw_deg=tilt).reps[0]
+    card = analyze_knee_to_chest(t, pts, vis, tilt_ccw_deg=tilt, thigh_card_ccw_deg=thigh_card).reps[0]
+    assert pose.thigh_source == "pose model" and card.thigh_source == "thigh card"
+    assert pose.onset_hip_flexion_deg < onset - 8.0  # the low knee's error
+    assert card.onset_hip_flexion_deg == pytest.approx(onset, abs=3.0)
+    assert card.peak_hip_flexion_deg == pytest.approx(float(np.max(truth["hip_flexion_deg"])), abs=1.0)
+    cfg = KneeToChestConfig(card_onset_error_range_deg=(-3.0, 2.0))
+    wide = analyze_knee_to_chest(t, pts, vis, tilt_ccw_deg=tilt, thigh_card_ccw_deg=thigh_card, config=cfg)
+    (lo, hi), (wlo, whi) = card.onset_ci_deg, wide.reps[0].onset_ci_deg
+    under, over = KneeToChestConfig().card_onset_error_range_deg
+    assert (wlo - (lo + over), whi - (hi + under)) == pytest.approx((-2.0, 3.0))
+    assert wlo <= onset <= whi
+    assert card.borrowing is True
+    assert any("read from the thigh card" in r for r in card.reasons)
+    true_peak = float(np.max(truth["thigh_vs_table_deg"]))
+    assert abs(card.peak_thigh_angle_deg - true_peak) < abs(pose.peak_thigh_angle_deg - true_peak)
+
+
+def test_a_thigh_card_that_did_not_rise_with_the_thigh_is_not_used(stiff):
+    """A card on the other leg (it stays still while this thigh rises) is not this thigh's: the pose
+    model's thigh is used, and the rep says why."""
+    truth, _, pts, vis, tilt, _ = _stiff(stiff)
+    still = np.full(truth["time_s"].size, -20.0)
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=tilt, thigh_card_ccw_deg=still)
+    rep = rep.reps[0]
+    assert rep.thigh_source == "pose model"
+    assert any("worn on the other leg" in w for w in rep.warnings)
+
+
+def test_a_thigh_card_hidden_over_the_raise_gives_way_to_the_pose_model_and_says_so(stiff):
+    """Unknown over a second of the raise (beyond what the filter bridges), the card does not stand
+    for the thigh; a card hidden for a few frames is bridged and still used."""
+    truth, _, pts, vis, tilt, thigh_card = _stiff(stiff)
+    t, thigh = truth["time_s"], truth["thigh_vs_table_deg"]
+    peak = int(np.argmax(thigh))
+    raising = np.zeros(t.size, bool)
+    raising[:peak] = thigh[:peak] > 5.0
+    long_gap = raising & (thigh > 40.0) & (thigh < 100.0)
+    assert long_gap.sum() / raising.sum() > 1 - MIN_KNOWN_SHARE and np.ptp(t[long_gap]) > 0.6
+    rep = analyze_knee_to_chest(
+        t, pts, vis, tilt_ccw_deg=tilt, thigh_card_ccw_deg=np.where(long_gap, np.nan, thigh_card)
+    ).reps[0]
+    assert rep.thigh_source == "pose model"
+    assert any("thigh card was known over only" in w for w in rep.warnings)
+    short_gap = raising & (thigh > 60.0) & (thigh < 66.0)
+    rep = analyze_knee_to_chest(
+        t, pts, vis, tilt_ccw_deg=tilt, thigh_card_ccw_deg=np.where(short_gap, np.nan, thigh_card)
+    ).reps[0]
+    assert 0 < short_gap.sum() and rep.thigh_source == "thigh card"
+
+
+def test_without_the_pelvis_card_the_thigh_card_changes_nothing(stiff):
+    """The thigh card measures the lift, not the pelvis: without the pelvis card borrowing stays not
+    assessed and the thigh is the pose model's."""
+    truth, _, pts, vis, _, thigh_card = _stiff(stiff)
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, thigh_card_ccw_deg=thigh_card).reps[0]
+    assert rep.tilt_method == "markerless" and rep.borrowing is None and rep.thigh_source == "pose model"
