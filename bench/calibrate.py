@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import narrative
+from calibrate_card import card_errors, card_onset_range
 from calibrate_onset import onset_error_range
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -210,7 +211,7 @@ def errors(out: Outputs) -> dict:
     for what in ("ir", "er"):
         key = f"{what}.clothed"
         found[key] = _stated(key, [out.summary(n, f"hip-ir {what}") for n in (R, *REALISTIC_HELD_OUT)])
-    return found
+    return found | card_errors(out, (R, *REALISTIC_HELD_OUT))  # the thigh card's reps, apart
 
 
 MDC_ROWS = {
@@ -307,6 +308,9 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
                 c["value"] = c["last_refit"]
     constants["onset_error_range_deg"] = onset_error_range(
         out.text, constants["onset_error_range_deg"], REALISTIC_HELD_OUT, {k: v[0] for k, v in SUITES.items()}
+    )
+    constants["thigh_card_onset_error_range_deg"] = card_onset_range(
+        out.text, (R,), (R, *REALISTIC_HELD_OUT), {k: v[0] for k, v in SUITES.items()}
     )
     pans, tilts = out.pans_and_tilts()
     return {

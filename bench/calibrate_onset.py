@@ -18,27 +18,38 @@ _GRID = re.compile(r"held the generator's hinge on (\d+)/(\d+) reps")
 _REALISTIC = re.compile(r"onset interval held the true onset on (\d+)/(\d+) reps")
 
 
-def signed_onset_errors(text: str) -> list[float]:
-    """Every onset error (measured - true, deg) printed in the clip rows of a bench/realism.py output."""
+#: the same with the thigh card (bench/realism.py's "onset/card" errors and its own coverage line)
+CARD_ONSET = re.compile(r"\bonset/card ([-+]\d+\.\d(?:, [-+]\d+\.\d)*)")
+CARD_COVERAGE = re.compile(r"onset interval with the thigh card: held the true onset on (\d+)/(\d+) reps")
+
+
+def signed_onset_errors(text: str, pattern: re.Pattern = _ONSET) -> list[float]:
+    """Every onset error (measured - true, deg) printed in the clip rows of a bench/realism.py output
+    (``pattern``: the pose model's onsets, or :data:`CARD_ONSET` the thigh card's)."""
     rows = (line for line in text.splitlines() if line.startswith("| ") and " | measured | " in line)
-    return [float(v) for row in rows for m in _ONSET.finditer(row) for v in m[1].split(", ")]
+    return [float(v) for row in rows for m in pattern.finditer(row) for v in m[1].split(", ")]
 
 
-def _errors(texts: dict[str, str], names) -> list[float]:
-    return [e for name in names if name in texts for e in signed_onset_errors(texts[name])]
+def _errors(texts: dict[str, str], names, pattern: re.Pattern = _ONSET) -> list[float]:
+    return [e for name in names if name in texts for e in signed_onset_errors(texts[name], pattern)]
 
 
-def error_range(texts: dict[str, str], names) -> list[float] | None:
+def error_range(texts: dict[str, str], names, pattern: re.Pattern = _ONSET) -> list[float] | None:
     """``[most under-read, most over-read]`` over the outputs ``names`` (each end 0 at least)."""
-    errs = _errors(texts, names)
+    errs = _errors(texts, names, pattern)
     return [min(min(errs), 0.0), max(max(errs), 0.0)] if errs else None
 
 
-def coverage(texts: dict[str, str], labels: dict[str, str]) -> dict[str, list[int] | None]:
-    """How often the interval held the true onset, per output (``labels``: file name -> suite label)."""
-    found = {}
+def coverage(texts: dict[str, str], labels: dict[str, str], pattern: re.Pattern | None = None):
+    """How often the interval held the true onset, per output (``labels``: file name -> suite label);
+    ``pattern``: the coverage line (default the pose model's, of bench/accuracy.py or realism.py)."""
+    found: dict[str, list[int] | None] = {}
     for name, label in labels.items():
-        m = _GRID.search(texts[name]) or _REALISTIC.search(texts[name])  # bench/accuracy.py or realism.py
+        m = (
+            pattern.search(texts[name])
+            if pattern
+            else _GRID.search(texts[name]) or _REALISTIC.search(texts[name])
+        )
         found[label] = [int(m[1]), int(m[2])] if m else None
     return found
 

@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 SHORT = {"A": "last_accuracy_run.txt", "H": "last_holdout_run.txt", "R": "last_realism_run.txt",
          "RH": "last_realism_holdout_run.txt", "RL": "last_release_holdout_run.txt",
-         "RL3": "last_release3_holdout_run.txt",
+         "RL3": "last_release3_holdout_run.txt", "RL5": "last_release5_holdout_run.txt",
          "M": "last_markerless_run.txt", "MH": "last_markerless_holdout_run.txt"}  # fmt: skip
 MARKER = re.compile(r"<!-- v:(?P<spec>.+?) -->(?P<text>.*?)<!-- /v -->")
 #: a decimal figure (not part of a version number or a name)

@@ -77,7 +77,9 @@ def _card_case(scenario) -> str | None:
     """The occlusion case of a knee-to-chest clip's card (None: no card, or not a knee-to-chest)."""
     if not scenario.marker or scenario.test != "knee-to-chest":
         return None
-    board = "board, " if scenario.card_layout == "board" else ""
+    board = ("thigh card + " if scenario.thigh_card else "") + (
+        "board, " if scenario.card_layout == "board" else ""
+    )
     if scenario.card != "strapped":
         return "ideal (facing the phone)"
     if scenario.k2c.arms_rest == "side":
@@ -110,13 +112,17 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     err = np.abs(sign * angle - np.median(sign * angle[read] - true_tilt[read]) - true_tilt)
     errors = {kind: err[mask & raised] for kind, mask in (("read", read), ("followed", followed))}
     errors["read_share"] = float(read[raised].mean()) if raised.any() else 0.0
+    thigh = series.thigh_card_ccw_deg  # the thigh card's angle known on the rep frames (None: none worn)
+    errors["thigh_card_share"] = (
+        None if thigh is None or not raised.any() else float(np.isfinite(thigh[raised]).mean())
+    )
     return (float(np.isfinite(angle[raised]).mean()) if raised.any() else 0.0), errors
 
 
 def _k2c_score(doc: dict, truth: dict) -> dict:
     entries, true_reps = doc["results"], truth["reps"]
     errors: dict[str, list[float]] = {"thigh": [], "goniometer": [], "tilt": [], "onset": []}
-    off, found, flags, covered = 0, 0, [], []
+    off, found, flags, covered, covered_card = 0, 0, [], [], []
     used = set()
     for t in true_reps:
         match = [
@@ -135,23 +141,26 @@ def _k2c_score(doc: dict, truth: dict) -> dict:
         e = entries[i]
         tilt, onset = e["pelvic_tilt"], e["pelvic_tilt"]["onset"]["hip_flexion_deg"]
         true_onset = t["onset"]["hip_flexion_deg"] if t["onset"]["found"] else None
+        card = e.get("thigh_source") == "thigh card"  # the thigh's lift from the thigh card: its own rows
         pairs = [
-            ("thigh", e["peak_thigh_angle_deg"], t["peak_thigh_vs_table_deg"]),
+            ("thigh/card" if card else "thigh", e["peak_thigh_angle_deg"], t["peak_thigh_vs_table_deg"]),
             ("goniometer", e["peak_trunk_thigh_angle_deg"], t["peak_trunk_thigh_deg"]),
             ("tilt", tilt["peak_deg"], t["peak_pelvic_tilt_deg"]),
-            ("onset", onset, true_onset),
+            ("onset/card" if card else "onset", onset, true_onset),
         ]
+        if card:
+            pairs.append(("hip/card", e.get("peak_hip_flexion_deg"), t["peak_hip_flexion_deg"]))
         for key, measured, true in pairs:
             if measured is None:
                 continue
             if true is None:  # an onset printed where the truth has none
                 off += 1
                 continue
-            errors[key].append(measured - true)
+            errors.setdefault(key, []).append(measured - true)
             off += abs(measured - true) > OFF_DEG
         ci = tilt["onset"].get("ci_deg")
         if ci is not None and true_onset is not None:
-            covered.append(bool(ci[0] <= true_onset <= ci[1]))
+            (covered_card if card else covered).append(bool(ci[0] <= true_onset <= ci[1]))
         flag = e["lumbar_borrowing"]["flag"]
         flags.append((flag, t["lumbar_borrowing"], e["lumbar_borrowing"]["confidence"], tilt["method"]))
     for i, e in enumerate(entries):  # printed for the wrong leg, or for a raise that did not happen
@@ -167,6 +176,7 @@ def _k2c_score(doc: dict, truth: dict) -> dict:
         "errors": errors,
         "flags": flags,
         "covered": covered,
+        "covered_card": covered_card,
     }
 
 
@@ -223,8 +233,10 @@ def report(results: list[dict], suite: str) -> str:
             said = ", ".join("not assessed" if f[0] is None else f"{'yes' if f[0] else 'no'} ({f[2]})"
                              for f in r["flags"])  # fmt: skip
             share = (r.get("card_errors") or {}).get("read_share", 0.0)
-            errs += (f"; card angle on {100 * r['card_seen']:.0f}% of rep frames ({100 * share:.0f}% read); "
-                     f"borrowing: {said or '-'}")  # fmt: skip
+            thigh = (r.get("card_errors") or {}).get("thigh_card_share")
+            thigh = "" if thigh is None else f", thigh card on {100 * thigh:.0f}%"
+            errs += (f"; card angle on {100 * r['card_seen']:.0f}% of rep frames ({100 * share:.0f}% read"
+                     f"{thigh}); borrowing: {said or '-'}")  # fmt: skip
         lines.append(
             f"| {r['name']} | measured | {'yes' if r['side_right'] else 'NO'} | "
             f"{r['reps_found']}/{r['reps_true']} | {r['off']} | {errs} |"
@@ -255,6 +267,10 @@ def report(results: list[dict], suite: str) -> str:
     if covered:
         held = f"{sum(covered)}/{len(covered)}"
         lines.append(f"knee-to-chest onset interval held the true onset on {held} reps")
+    covered = [c for r in measured for c in r.get("covered_card", [])]
+    if covered:  # the thigh card's reps (their own error range): apart from the pose model's
+        lines.append(f"knee-to-chest onset interval with the thigh card: held the true onset on "
+                     f"{sum(covered)}/{len(covered)} reps")  # fmt: skip
     for kind in ("read", "followed"):
         err = [float(e) for r in measured if r.get("card_errors") for e in r["card_errors"][kind]]
         if err:
@@ -279,13 +295,13 @@ def occlusion_table(results: list[dict]) -> str:
         ok = [r for r in rows if "refused" not in r]
         seen = [100 * r["card_seen"] for r in ok if r.get("card_seen") is not None]
         seen_text = f"median {np.median(seen):.0f}%, lowest {min(seen):.0f}%" if seen else "-"
-        cov = [c for r in ok for c in r.get("covered", [])]
+        cov = [c for r in ok for c in (*r.get("covered", []), *r.get("covered_card", []))]
         flags = [f for r in ok for f in r["flags"]]
         tally = [sum(f[0] is True and f[1] for f in flags), sum(f[0] is False and not f[1] for f in flags),
                  sum(f[0] is True and not f[1] for f in flags), sum(f[0] is False and f[1] for f in flags),
                  sum(f[0] is None for f in flags)]  # fmt: skip
-        lines.append(f"| {case} | {len(rows)} ({len(rows) - len(ok)}) | {seen_text} | "
-                     f"{_mae([v for r in ok for v in r['errors']['onset']])} | "
+        onsets = [v for r in ok for k in ("onset", "onset/card") for v in r["errors"].get(k, [])]
+        lines.append(f"| {case} | {len(rows)} ({len(rows) - len(ok)}) | {seen_text} | {_mae(onsets)} | "
                      f"{f'{sum(cov)}/{len(cov)}' if cov else '-'} | "
                      f"{' / '.join(map(str, tally))} |")  # fmt: skip
     return "\n".join(lines)
@@ -294,9 +310,9 @@ def occlusion_table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--suite", choices=("main", "holdout", "release", "release3"), default="main",
+        "--suite", choices=("main", "holdout", "release", "release3", "release5"), default="main",
         help="release: hiprom.synth.release_holdout, run once per release and never tuned on; "
-        "release3: the previous release's suite",
+        "release3: the third release's suite; release5: the fifth's, every clip with the thigh card",
     )  # fmt: skip
     parser.add_argument(
         "--cache-dir",
@@ -313,13 +329,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.model:  # read by each worker (hiprom.pipeline.Capture.model_path)
         os.environ["HIPROM_BENCH_MODEL"] = args.model
     from hiprom.synth.realistic import realistic_holdout_suite, realistic_suite
-    from hiprom.synth.release_holdout import release3_suite, release_holdout_suite
+    from hiprom.synth.release_holdout import release3_suite, release5_suite, release_holdout_suite
 
     chosen = {
         "main": realistic_suite,
         "holdout": realistic_holdout_suite,
         "release": release_holdout_suite,
         "release3": release3_suite,
+        "release5": release5_suite,
     }
     suite = [s for s in chosen[args.suite]() if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)

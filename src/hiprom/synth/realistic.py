@@ -37,11 +37,14 @@ def _k2c(
     card_yaw: float | None = None,
     arms: str = "side",
     board: bool = False,
+    thigh_card: float | None = None,
 ) -> Scenario:
     long_px, short_px = FRAME_SIZES[size]
     card = {} if card_yaw is None else {"card": "strapped", "card_yaw_deg": card_yaw}
     if board:  # the two-marker card, smeared by the shutter at the raise's speed
         card.update(card_layout="board", motion_blur=True)
+    if thigh_card is not None:  # the thigh card as well, turned this much about the femur
+        card.update(thigh_card=True, thigh_card_yaw_deg=thigh_card)
     return Scenario(
         name=name,
         k2c=KneeToChestMotion(
@@ -93,7 +96,7 @@ def clothed_ir_scenario(
 
 
 def realistic_suite() -> list[Scenario]:
-    """Twelve knee-to-chest and seven hip-rotation clips of the hard cases (see the module docstring)."""
+    """The knee-to-chest and hip-rotation clips of the hard cases (see the module docstring)."""
     return [*_main_knee_to_chest(), *_main_hip_ir()]
 
 
@@ -161,6 +164,7 @@ def _main_knee_to_chest() -> list[Scenario]:
             seed=619,
         ),
         *_main_cards(),
+        *_main_thigh_cards(),
     ]
 
 
@@ -203,6 +207,27 @@ def _main_cards() -> list[Scenario]:
              second="standing", pan=-15.0, seed=627, board=True),
         _k2c("real_k2c_left_stiff116_strapped8_board", "left", 116.0, card_yaw=8.0, arms="thighs",
              clothing="tracksuit", seed=628, board=True),
+    ]  # fmt: skip
+
+
+def _main_thigh_cards() -> list[Scenario]:
+    # added with the thigh card (#16): the pelvis card and the thigh card together, both strapped off the
+    # lateral plane and drawn in depth order (the hands, the other leg and clothing can hide them)
+    return [
+        _k2c("real_k2c_left_stiff90_thighcard_board", "left", 90.0, card_yaw=10.0, arms="thighs", seed=640,
+             board=True, thigh_card=8.0),
+        _k2c("real_k2c_right_stiff100_thighcard_board_1080p_heavy", "right", 100.0, card_yaw=-8.0,
+             arms="thighs", size="1080p", shape="heavy", seed=641, board=True, thigh_card=12.0),
+        _k2c("real_k2c_left_healthy_thighcard_board_tracksuit", "left", None, card_yaw=12.0, arms="thighs",
+             clothing="tracksuit", seed=642, board=True, thigh_card=-6.0),
+        _k2c("real_k2c_right_stiff105_thighcard_board_arms_side", "right", 105.0, card_yaw=6.0, seed=643,
+             board=True, thigh_card=10.0),
+        _k2c("real_k2c_left_stiff95_thighcard_single_2reps", "left", 95.0, card_yaw=9.0, arms="thighs",
+             reps=2, seed=644, thigh_card=5.0),
+        _k2c("real_k2c_right_stiff112_thighcard_board_leggings", "right", 112.0, card_yaw=7.0, arms="thighs",
+             clothing="leggings", seed=645, board=True, thigh_card=9.0),
+        _k2c("real_k2c_left_stiff100_thighcard_board_pan10", "left", 100.0, card_yaw=8.0, arms="thighs",
+             pan=10.0, seed=646, board=True, thigh_card=7.0),
     ]  # fmt: skip
 
 

@@ -15,6 +15,13 @@ hips, two-rep clips, a clinician standing by, 540p to 1080p, 60 fps, pans from
 -16 to 17 deg, peak lifts of 118-136 deg; four seated and supine hip-rotation
 clips on clothed legs.
 
+**Fifth release suite** (``release5_suite``, ``bench/realism.py --suite release5``,
+``bench/last_release5_holdout_run.txt``), written with the thigh card (#16) before its error range was
+fitted and run once after: seeds 1300+, eight knee-to-chest clips that each wear the pelvis card and the
+thigh card (turned -8 to 12 deg about the femur), stiff hips at 92-117 deg (two within 3 deg of the
+cut-off), two healthy hips, two-rep clips, a clinician standing by, 540p to 1080p, 60 fps, pans from -14 to
+15 deg. It holds the thigh card's stated errors out of sample.
+
 **Third release suite** (``release3_suite``, ``bench/realism.py --suite
 release3``, ``bench/last_release3_holdout_run.txt``): run once for the
 previous release; it then set the onset interval's error range (the largest
@@ -32,7 +39,7 @@ from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import KneeToChestMotion
 from hiprom.synth.realistic import FRAME_SIZES, clothed_ir_scenario
 
-__all__ = ["release3_suite", "release_holdout_suite"]
+__all__ = ["release3_suite", "release5_suite", "release_holdout_suite"]
 
 #: side, hip limit (None = healthy), peak lift, pan, tilt, body, clothing, card (layout, yaw; None: ideal
 #: single card), arms at rest, extras (reps, size, fps, second person, lighting)
@@ -71,6 +78,24 @@ _K2C4 = (
     ("right", 101.0, 124.0, -3.0, 7.0, "slim_female", "tracksuit", None, "thighs", {"lighting": "dim"}),
 )  # fmt: skip
 
+#: the fifth suite (#16's thigh card): every clip wears the thigh card too, turned ``extras["thigh"]`` deg
+_K2C5 = (
+    ("right", 98.0, 126.0, 5.0, 6.0, "average", "tracksuit", ("board", 8.0), "thighs", {"thigh": 6.0}),
+    ("left", 107.0, 130.0, -11.0, 8.0, "athletic_male", "leggings", ("board", -9.0), "thighs",
+     {"thigh": 11.0, "reps": 2}),
+    ("right", None, 132.0, 12.0, 5.0, "heavy", "shorts", ("board", 11.0), "side", {"thigh": -4.0}),
+    ("left", 92.0, 120.0, -5.0, 9.0, "slim_female", "tracksuit", ("board", 7.0), "thighs",
+     {"thigh": 9.0, "size": "1080p"}),
+    ("right", 111.0, 134.0, 15.0, 7.0, "average", "leggings", ("single", -6.0), "thighs",
+     {"thigh": 3.0, "fps": 60.0}),
+    ("left", 103.0, 124.0, -14.0, 6.0, "heavy", "tracksuit", ("board", 12.0), "side",
+     {"thigh": 8.0, "second": "standing"}),
+    ("right", None, 128.0, -2.0, 10.0, "slim_female", "shorts", ("board", -7.0), "thighs",
+     {"thigh": 12.0, "size": "540p", "reps": 2}),
+    ("left", 117.0, 130.0, 8.0, 5.0, "athletic_male", "tracksuit", ("board", 10.0), "thighs",
+     {"thigh": -8.0, "lighting": "dim"}),
+)  # fmt: skip
+
 _IR4 = (
     ("left", "seated", 18.0, 6.0, "heavy", "tracksuit"),
     ("right", "seated", 35.0, -8.0, "slim_female", "leggings"),
@@ -87,6 +112,9 @@ def _k2c(
     worn = {} if card is None else {"card": "strapped", "card_yaw_deg": card[1], "card_layout": card[0],
                                     "motion_blur": card[0] == "board"}  # fmt: skip
     label = "ideal" if card is None else f"{card[0]}{int(card[1])}"
+    if "thigh" in extras:
+        worn.update(thigh_card=True, thigh_card_yaw_deg=extras["thigh"])
+        label += f"_thigh{int(extras['thigh'])}"
     return Scenario(
         name=f"{prefix}_k2c_{side}_{hip}_lift{int(lift)}_pan{int(pan)}_{label}_{clothing}",
         k2c=KneeToChestMotion(
@@ -113,6 +141,12 @@ def _suite(prefix: str, seed: int, k2c_rows, ir_rows) -> list[Scenario]:
         out.append(clothed_ir_scenario(name, side, position, peak, shape=shape, clothing=clothing, pan=pan,
                                        seed=seed + 50 + m))  # fmt: skip
     return out
+
+
+def release5_suite() -> list[Scenario]:
+    """The fifth release suite: eight knee-to-chest clips with the pelvis and the thigh card (module
+    docstring)."""
+    return _suite("rel5", 1300, _K2C5, ())
 
 
 def release_holdout_suite() -> list[Scenario]:

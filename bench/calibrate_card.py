@@ -1,0 +1,53 @@
+"""The thigh card's stated errors and its onset error range, read from the committed bench outputs.
+
+Used by ``bench/calibrate.py``. Knee-to-chest reps whose thigh lift came from the thigh card
+(``thigh_source: "thigh card"``) are scored apart by ``bench/realism.py`` ("thigh/card", "onset/card",
+"hip/card"), because their errors are the card's, not the pose model's. A stated error needs a row from
+a suite nothing was fitted on (the fifth release suite); without one it is None and the results say
+"not benchmarked out of sample". The onset's error range is taken from the realistic suite's thigh-card
+clips (in-sample for the range; its coverage there holds by construction) and checked on the others.
+"""
+
+from __future__ import annotations
+
+from calibrate_onset import CARD_COVERAGE, CARD_ONSET, _errors, coverage, error_range
+
+#: stated error -> bench/realism.py summary label
+CARD_ROWS = {"thigh": "knee-to-chest thigh/card", "onset": "knee-to-chest onset/card",
+             "hip_flexion": "knee-to-chest hip/card"}  # fmt: skip
+
+
+def card_errors(out, names) -> dict[str, dict | None]:
+    """``k2c.<quantity>.thigh card`` -> the stated error over the outputs ``names`` (None without an
+    out-of-sample row)."""
+    found = {}
+    for quantity, label in CARD_ROWS.items():
+        rows = [r for r in (out.summary(n, label) for n in names if n in out.text) if r is not None]
+        held = any(r["sample"] != "in-sample" for r in rows)
+        found[f"k2c.{quantity}.thigh card"] = (
+            {"stated": [max(r["mae"] for r in rows), max(r["worst"] for r in rows)], "out_of_sample": True,
+             "note": None, "rows": rows} if held else None
+        )  # fmt: skip
+    return found
+
+
+def card_onset_range(texts: dict[str, str], fitted_on, every, labels: dict[str, str]) -> dict:
+    """The ``thigh_card_onset_error_range_deg`` constant: its value from the outputs ``fitted_on``,
+    ``last_refit`` over ``every`` output, and the coverage per suite."""
+    value = error_range(texts, fitted_on, CARD_ONSET) or [0.0, 0.0]
+    n = len(_errors(texts, fitted_on, CARD_ONSET))
+    return {
+        "value": value,
+        "last_refit": error_range(texts, every, CARD_ONSET),
+        "from": list(fitted_on),
+        "fitted_on": [labels[name] for name in fitted_on],
+        "fit": "measured in-sample on the realistic suite's thigh-card clips" if n else "not yet measured",
+        "n_errors": n,
+        "coverage": {k: v for k, v in coverage(texts, labels, CARD_COVERAGE).items() if v},
+        "provenance": (
+            "with the thigh card, the onset interval reaches from the fit's bootstrap interval minus the "
+            "largest over-read (value[1]) to plus the largest under-read (-value[0]) of the thigh card's "
+            f"onsets in {', '.join(fitted_on)} ({n} onsets; signed measured - true); last_refit = the same "
+            "over every realistic output; coverage = how often the interval held the true onset"
+        ),
+    }
