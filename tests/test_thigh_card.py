@@ -100,3 +100,23 @@ def test_without_the_pelvis_card_the_thigh_card_changes_nothing(stiff):
     truth, _, pts, vis, _, thigh_card = _stiff(stiff)
     rep = analyze_knee_to_chest(truth["time_s"], pts, vis, thigh_card_ccw_deg=thigh_card).reps[0]
     assert rep.tilt_method == "markerless" and rep.borrowing is None and rep.thigh_source == "pose model"
+
+
+def test_frames_csv_carries_the_thigh_cards_lift_and_the_hip_it_gives(stiff, tmp_path):
+    """In a rep read with the thigh card, the per-frame hip flexion on the pelvis (what a clinician's
+    onset correction reads) is the card's lift less the tilt, as the rep's own numbers are."""
+    from hiprom.protocols.k2c_frames import read_frames_csv, write_frames_csv
+
+    truth, _, pts, vis, tilt, thigh_card = _stiff(stiff)
+    t = truth["time_s"]
+    result = analyze_knee_to_chest(t, pts, vis, tilt_ccw_deg=tilt, thigh_card_ccw_deg=thigh_card)
+    rep = result.reps[0]
+    path = write_frames_csv(tmp_path / "frames.csv", t, result.angles, result.tilt_deg, result.reps, 0.0,
+                            result.thigh_card_deg)  # fmt: skip
+    cols = read_frames_csv(path)
+    hip = cols["left_hip_flexion_on_pelvis_deg"]
+    assert np.nanmax(hip) == pytest.approx(rep.peak_hip_flexion_deg, abs=0.5)
+    at = int(np.searchsorted(t, rep.onset_time_s))
+    assert hip[at] == pytest.approx(rep.onset_hip_flexion_deg, abs=1.5)
+    lift = cols["left_thigh_card_lift_deg"]
+    assert np.nanmax(lift) == pytest.approx(np.ptp(truth["thigh_vs_table_deg"]), abs=1.0)

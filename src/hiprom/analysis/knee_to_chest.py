@@ -104,6 +104,8 @@ class KneeToChestAnalysis:
     angles : dict side -> LegAngles (per-frame series)
     tilt_deg : (n_frames,) array or None
         The card's tilt, oriented (posterior positive) and filtered; any offset.
+    thigh_card_deg : (n_frames,) array or None
+        The thigh card's angle, oriented (positive as the knee rises) and filtered; any offset.
     feet_dir : (2,) array
         The table line towards the feet, pixels.
     """
@@ -115,6 +117,7 @@ class KneeToChestAnalysis:
     notes: tuple[
         str, ...
     ] = ()  # about the clip as a whole: frames dropped, labels swapped, reps not measured
+    thigh_card_deg: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -244,7 +247,7 @@ def analyze_knee_to_chest(
     found.sort(key=lambda r: r.rep.start_frame)
     tilt = None if cards[0] is None else cards[0][0]
     return KneeToChestAnalysis(
-        found, pan_corrected(angles, found), tilt, np.asarray(feet_dir, float), tuple(notes)
+        found, pan_corrected(angles, found), tilt, np.asarray(feet_dir, float), tuple(notes), cards[1]
     )
 
 

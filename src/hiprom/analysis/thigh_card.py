@@ -20,7 +20,7 @@ import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
 
-__all__ = ["MIN_KNOWN_SHARE", "ThighCardLift", "thigh_card_lift"]
+__all__ = ["MIN_KNOWN_SHARE", "ThighCardLift", "card_rest_deg", "thigh_card_lift"]
 
 #: the card must be known (read, or followed between reads) on this share of the raise's frames
 MIN_KNOWN_SHARE = 0.9
@@ -56,16 +56,11 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
     if card_deg is None:
         return ThighCardLift(None, np.nan, None)
     card = np.asarray(card_deg, float)
-    rest = (
-        card[baseline.start_frame : baseline.stop_frame]
-        if baseline is not None
-        else card[max(0, rep.start_frame - 10) : rep.start_frame + 1]
-    )
-    rest = rest[np.isfinite(rest)]
-    if rest.size == 0:
+    rest = card_rest_deg(card, rep, baseline)
+    if not np.isfinite(rest):
         return ThighCardLift(None, np.nan, "the thigh card was not read at rest before this rep: the thigh "
                              "angle is the pose model's")  # fmt: skip
-    lift = card - float(np.median(rest))
+    lift = card - rest
     raising = lift[rep.start_frame : rep.peak_frame + 1]
     known = float(np.isfinite(raising).mean()) if raising.size else 0.0
     if known < MIN_KNOWN_SHARE:
@@ -78,6 +73,19 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
                              f"{pose_peak:.0f} deg (worn on the other leg, or turned away from the phone?): "
                              "the thigh angle is the pose model's")  # fmt: skip
     return ThighCardLift(lift, known, None)
+
+
+def card_rest_deg(card_deg: np.ndarray, rep: Rep, baseline: Baseline | None) -> float:
+    """The thigh card's angle at rest before ``rep``: its median over the baseline (or the frames just
+    before the raise); NaN where it was not read there."""
+    card = np.asarray(card_deg, float)
+    rest = (
+        card[baseline.start_frame : baseline.stop_frame]
+        if baseline is not None
+        else card[max(0, rep.start_frame - 10) : rep.start_frame + 1]
+    )
+    rest = rest[np.isfinite(rest)]
+    return float(np.median(rest)) if rest.size else np.nan
 
 
 def _peak(values: np.ndarray) -> float:

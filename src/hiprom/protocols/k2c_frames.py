@@ -101,12 +101,16 @@ def write_frames_csv(
     tilt_deg: np.ndarray | None,
     reps=(),
     rest_thigh_deg: float = 0.0,
+    thigh_card_deg: np.ndarray | None = None,
+    card_rest_hip_deg: float = 0.0,
 ) -> Path:
     """Per-frame angles of both legs, and with the card its tilt: as read (the card's angle on screen)
     and, within each rep, from that rep's rest, with the hip's own flexion on the pelvis (thigh - rest -
-    tilt, as the onset uses it). Missing values are empty cells."""
+    tilt, as the onset uses it; in a rep read with the thigh card, the card's lift from rest, also its
+    own column, + ``card_rest_hip_deg`` - tilt). Missing values are empty cells."""
     from hiprom._fs import write_csv_columns
     from hiprom.analysis.onset import relative_tilt
+    from hiprom.analysis.thigh_card import card_rest_deg
 
     columns: dict[str, np.ndarray] = {"time_s": time_s}
     for side, leg in angles.items():
@@ -122,14 +126,20 @@ def write_frames_csv(
         columns["pelvic_tilt_marker_deg"] = tilt_deg
         from_rest = np.full(time_s.shape, np.nan)
         hips = {side: np.full(time_s.shape, np.nan) for side in {r.side for r in reps}}
+        lifts = {r.side: np.full(time_s.shape, np.nan) for r in reps if r.thigh_source == "thigh card"}
         for r in reps:  # each rep's tilt from its own rest, as the analysis measured it
             inside = slice(r.rep.start_frame, r.rep.end_frame + 1)
             from_rest[inside] = relative_tilt(tilt_deg, r.baseline, r.rep)[0][inside]
             hips[r.side][inside] = (
                 angles[r.side].thigh_vs_table_deg[inside] - rest_thigh_deg - from_rest[inside]
             )
+            if r.thigh_source == "thigh card" and thigh_card_deg is not None:
+                lift = thigh_card_deg - card_rest_deg(thigh_card_deg, r.rep, r.baseline)
+                lifts[r.side][inside] = lift[inside]
+                hips[r.side][inside] = lift[inside] + card_rest_hip_deg - from_rest[inside]
         columns["pelvic_tilt_from_rest_deg"] = from_rest
         columns.update({f"{side}_hip_flexion_on_pelvis_deg": v for side, v in sorted(hips.items())})
+        columns.update({f"{side}_thigh_card_lift_deg": v for side, v in sorted(lifts.items())})
     fmt = ["%.0f" if name.endswith("_rep") else "%.3f" for name in columns]
     return write_csv_columns(path, columns, fmt, missing="", note=FRAMES_CSV_UNITS)
 
@@ -139,6 +149,7 @@ FRAMES_CSV_UNITS = (
     "units: time_s seconds from the clip's start; *_deg degrees (thigh_vs_table: the thigh against the "
     "resting table line; trunk_thigh: the goniometer's trunk-thigh angle; hip_flexion_on_pelvis: the femur "
     "on the pelvis, thigh - rest - tilt; pelvic_tilt_marker: the card's angle on screen; "
-    "pelvic_tilt_from_rest: posterior tilt from the rep's rest); <side>_rep: the rep, counted from 1 "
-    "(empty outside reps); empty cell: not measured"
+    "pelvic_tilt_from_rest: posterior tilt from the rep's rest; thigh_card_lift: the thigh card's turn "
+    "from the rep's rest, in reps read with it, where hip_flexion_on_pelvis = it - tilt); <side>_rep: the "
+    "rep, counted from 1 (empty outside reps); empty cell: not measured"
 )

@@ -66,7 +66,13 @@ class KneeToChest(Protocol):
             t = series.time_s
             return {
                 "csv": write_frames_csv(
-                    out_dir / "frames.csv", t, result.angles, result.tilt_deg, reps, POSE_MODEL_REST_THIGH_DEG
+                    out_dir / "frames.csv",
+                    t,
+                    result.angles,
+                    result.tilt_deg,
+                    reps,
+                    POSE_MODEL_REST_THIGH_DEG,
+                    result.thigh_card_deg,
                 ),
                 "plot": plot_knee_to_chest(out_dir / "angles.png", t, result.angles, reps, result.tilt_deg),
             }
