@@ -253,7 +253,7 @@ def report(results: list[dict], suite: str) -> str:
         rows = [r for r in measured if r["test"] == test]
         keys = sorted({k for r in rows for k in r["errors"]})
         for k in keys:
-            lines.append(f"{test} {k}: MAE {_mae([v for r in rows for v in r['errors'][k]])}")
+            lines.append(f"{test} {k}: MAE {_mae([v for r in rows for v in r['errors'].get(k, [])])}")
     flags = [f for r in measured if r.get("card_seen") is not None for f in r["flags"]]  # clips with a card
     if flags:
         judged = [f for f in flags if f[0] is not None]
