@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import narrative
-from calibrate_card import card_errors, card_onset_range
+from calibrate_card import card_errors, card_onset_range, card_rest_thigh
 from calibrate_onset import onset_error_range
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,6 +309,7 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
     constants["onset_error_range_deg"] = onset_error_range(
         out.text, constants["onset_error_range_deg"], REALISTIC_HELD_OUT, {k: v[0] for k, v in SUITES.items()}
     )
+    constants["thigh_card_rest_thigh_deg"] = card_rest_thigh(out, R, constants["thigh_card_rest_thigh_deg"])
     constants["thigh_card_onset_error_range_deg"] = card_onset_range(
         out.text, (R,), (R, *REALISTIC_HELD_OUT), {k: v[0] for k, v in SUITES.items()}
     )

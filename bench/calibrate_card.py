@@ -10,6 +10,8 @@ clips (in-sample for the range; its coverage there holds by construction) and ch
 
 from __future__ import annotations
 
+import re
+
 from calibrate_onset import CARD_COVERAGE, CARD_ONSET, _errors, coverage, error_range
 
 #: stated error -> bench/realism.py summary label
@@ -29,6 +31,27 @@ def card_errors(out, names) -> dict[str, dict | None]:
              "note": None, "rows": rows} if held else None
         )  # fmt: skip
     return found
+
+
+def card_rest_thigh(out, name: str, current: dict) -> dict:
+    """The ``thigh_card_rest_thigh_deg`` constant: the mean true resting thigh of ``name``'s thigh-card
+    clips (bench/realism.py prints it), which the card's lift is counted from (``current`` kept without
+    such clips)."""
+    line = out._line(name, "knee-to-chest true resting thigh, thigh-card clips: mean ")
+    if line is None:
+        return current
+    mean, lo, hi, n = re.search(r"mean ([-\d.]+) deg, from ([-\d.]+) to ([-\d.]+) \(n=(\d+)", line).groups()
+    return {
+        "value": float(mean),
+        "last_refit": None,
+        "fit": "fitted in-sample",
+        "provenance": (
+            "the thigh angle with the thigh card is this plus the card's turn from rest: the mean true "
+            "resting thigh (hip to knee joint centres against the table, lying with the legs straight) of "
+            f"the {n} thigh-card clips of bench/{name}, from {lo} to {hi} deg by body; the pose model's own "
+            "resting reading wandered by +-7 deg on a clip whose card was still, so it is not used"
+        ),
+    }
 
 
 def card_onset_range(texts: dict[str, str], fitted_on, every, labels: dict[str, str]) -> dict:

@@ -112,6 +112,9 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     err = np.abs(sign * angle - np.median(sign * angle[read] - true_tilt[read]) - true_tilt)
     errors = {kind: err[mask & raised] for kind, mask in (("read", read), ("followed", followed))}
     errors["read_share"] = float(read[raised].mean()) if raised.any() else 0.0
+    # the body's true resting thigh (what the thigh card's lift is counted from; calibrate_card.py)
+    rest = load_truth(cache / f"{scenario.name}.truth.csv")["thigh_vs_table_deg"][0]
+    errors["true_rest_thigh"] = float(rest) if scenario.thigh_card else None
     thigh = series.thigh_card_ccw_deg  # the thigh card's angle known on the rep frames (None: none worn)
     errors["thigh_card_share"] = (
         None if thigh is None or not raised.any() else float(np.isfinite(thigh[raised]).mean())
@@ -276,6 +279,11 @@ def report(results: list[dict], suite: str) -> str:
         if err:
             lines.append(f"card angle vs true tilt on rep frames, {kind}: MAE {np.mean(err):.1f} deg "
                          f"(worst {np.max(err):.1f}, {len(err)} frames)")  # fmt: skip
+    rests = [r["card_errors"]["true_rest_thigh"] for r in results
+             if (r.get("card_errors") or {}).get("true_rest_thigh") is not None]  # fmt: skip
+    if rests:
+        lines.append(f"knee-to-chest true resting thigh, thigh-card clips: mean {np.mean(rests):.1f} deg, "
+                     f"from {min(rests):.1f} to {max(rests):.1f} (n={len(rests)})")  # fmt: skip
     seen = [r["card_seen"] for r in measured if r.get("card_seen") is not None]
     if seen:
         low, mid = 100 * min(seen), 100 * np.median(seen)

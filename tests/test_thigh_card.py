@@ -120,3 +120,20 @@ def test_frames_csv_carries_the_thigh_cards_lift_and_the_hip_it_gives(stiff, tmp
     assert hip[at] == pytest.approx(rep.onset_hip_flexion_deg, abs=1.5)
     lift = cols["left_thigh_card_lift_deg"]
     assert np.nanmax(lift) == pytest.approx(np.ptp(truth["thigh_vs_table_deg"]), abs=1.0)
+
+
+def test_without_a_baseline_the_cards_rest_is_its_still_reading_not_the_frames_just_before_a_late_start():
+    """The pose model's thigh can time the raise's start late (its resting reading wandering by several
+    degrees, so no still baseline): the card had already turned over the frames just before it. Its rest
+    is its own lowest, steady reading in the second before the raise (a benchmark clip read 5 deg short)."""
+    from hiprom.analysis.events import Rep
+    from hiprom.analysis.thigh_card import card_rest_frames, thigh_card_lift
+
+    n = 120
+    card = np.full(n, 5.0)
+    card[36:80] = 5.0 + np.linspace(0.0, 120.0, 44)  # the raise starts at frame 36
+    card[80:] = 125.0
+    rep = Rep(44, 80, 80, 100, 110, 44 / 30, 80 / 30, 110 / 30, 125.0)  # timed from frame 44
+    lift = thigh_card_lift(card, rep, None, card - 5.0)
+    assert lift.lift_deg is not None and lift.lift_deg[90] == pytest.approx(120.0)
+    assert card_rest_frames(card, rep, None).max() < 37

@@ -53,6 +53,7 @@ __all__ = [
     "THIGH_CARD_INTERVAL_COVERAGE",
     "THIGH_CARD_ONSET_ERROR_RANGE_DEG",
     "THIGH_CARD_RANGE_FITTED_ON",
+    "THIGH_CARD_REST_THIGH_DEG",
     "TILT_MAP",
     "model_not_benchmarked",
     "provenance",
@@ -160,6 +161,8 @@ ONSET_RANGE_FITTED_ON: tuple[str, ...] = tuple(_CONST["onset_error_range_deg"]["
 #: error range, coverage and the suites the range was taken from; and its stated errors (thigh, onset,
 #: hip_flexion; None until a suite nothing was fitted on measured them).
 _CARD_RANGE = _CONST["thigh_card_onset_error_range_deg"]
+#: The resting thigh (against the table) that the thigh card's lift is counted from for the thigh angle.
+THIGH_CARD_REST_THIGH_DEG: float = _CONST["thigh_card_rest_thigh_deg"]["value"]
 THIGH_CARD_ONSET_ERROR_RANGE_DEG: tuple[float, float] = tuple(_CARD_RANGE["value"])
 THIGH_CARD_INTERVAL_COVERAGE: dict[str, list[int] | None] = _CARD_RANGE["coverage"]
 THIGH_CARD_RANGE_FITTED_ON: tuple[str, ...] = tuple(_CARD_RANGE["fitted_on"])

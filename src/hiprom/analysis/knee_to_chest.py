@@ -80,6 +80,10 @@ class KneeToChestConfig:
     # straight on the table (0 = anatomical neutral, the goniometer's zero), that its lift counts from; and
     # the onset's error range measured with the card (hiprom.calibration)
     card_rest_hip_deg: float = 0.0
+    # and the thigh's angle at rest that the card's lift is added to for the thigh angle: None = the pose
+    # model's reading over the card's resting frames (exact landmarks); for the pose model's landmarks the
+    # pipeline uses the benchmark bodies' true resting thigh (calibration.THIGH_CARD_REST_THIGH_DEG)
+    card_rest_thigh_deg: float | None = None
     card_onset_error_range_deg: tuple[float, float] = THIGH_CARD_ONSET_ERROR_RANGE_DEG
     onset: OnsetConfig = field(default_factory=OnsetConfig)
     gates: PlausibilityConfig = field(default_factory=PlausibilityConfig)
@@ -251,6 +255,15 @@ def analyze_knee_to_chest(
     )
 
 
+def _card_rest_thigh(card, leg: LegAngles, cfg: KneeToChestConfig) -> float:
+    """The thigh's angle at rest that the thigh card's lift is added to (NaN without the card's lift)."""
+    if card.lift_deg is None:
+        return np.nan
+    if cfg.card_rest_thigh_deg is not None:
+        return cfg.card_rest_thigh_deg
+    return float(np.nanmedian(leg.thigh_vs_table_deg[card.rest_frames])) + cfg.thigh_offset_deg
+
+
 def _less_offset(leg: LegAngles, offset_deg: float) -> LegAngles:
     return dataclasses.replace(leg, thigh_vs_table_deg=leg.thigh_vs_table_deg - offset_deg)
 
@@ -325,9 +338,9 @@ def _analyse_rep(
         camera = estimate_camera_offset(np.asarray(world_m)[still], np.asarray(visibility)[still])
         warnings += camera_offset_warnings(camera.pan_deg, camera.tilt_deg)
     scale = camera.flexion_scale if camera is not None else 1.0  # the pose model's pan-dependent error
-    pose_rest = base_thigh + cfg.thigh_offset_deg  # the resting thigh as the pose model read it
     thigh, base_thigh = thigh * scale, base_thigh * scale
     card = thigh_card_lift(thigh_card if tilt is not None else None, rep, baseline, thigh - base_thigh)
+    pose_rest = _card_rest_thigh(card, leg, cfg)
     if card.lift_deg is not None and np.isfinite(pose_rest):  # the femur's card (a card: no pan scale)
         thigh, base_thigh = pose_rest + card.lift_deg, pose_rest
     elif card.note:

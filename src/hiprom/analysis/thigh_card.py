@@ -20,7 +20,7 @@ import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
 
-__all__ = ["MIN_KNOWN_SHARE", "ThighCardLift", "card_rest_deg", "thigh_card_lift"]
+__all__ = ["MIN_KNOWN_SHARE", "ThighCardLift", "card_rest_deg", "card_rest_frames", "thigh_card_lift"]
 
 #: the card must be known (read, or followed between reads) on this share of the raise's frames
 MIN_KNOWN_SHARE = 0.9
@@ -36,6 +36,7 @@ class ThighCardLift:
     lift_deg: np.ndarray | None  # (n_frames,) the card's rotation from its rest angle; NaN where unknown
     known_share: float  # of the raise's frames (NaN: no card)
     note: str | None  # why the card was not used (None when it was)
+    rest_frames: np.ndarray | None = None  # the frames its rest angle was taken from
 
 
 def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | None,
@@ -56,7 +57,8 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
     if card_deg is None:
         return ThighCardLift(None, np.nan, None)
     card = np.asarray(card_deg, float)
-    rest = card_rest_deg(card, rep, baseline)
+    frames = card_rest_frames(card, rep, baseline)
+    rest = float(np.median(card[frames])) if frames.size else np.nan
     if not np.isfinite(rest):
         return ThighCardLift(None, np.nan, "the thigh card was not read at rest before this rep: the thigh "
                              "angle is the pose model's")  # fmt: skip
@@ -72,20 +74,36 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
         return ThighCardLift(None, known, f"the thigh card turned {card_peak:.0f} deg while this thigh rose "
                              f"{pose_peak:.0f} deg (worn on the other leg, or turned away from the phone?): "
                              "the thigh angle is the pose model's")  # fmt: skip
-    return ThighCardLift(lift, known, None)
+    return ThighCardLift(lift, known, None, frames)
+
+
+#: without a still baseline the rest is looked for over this many frames before the raise, among the card's
+#: lowest readings there (within REST_BAND_DEG of their 10th percentile)
+REST_WINDOW_FRAMES, REST_BAND_DEG = 30, 2.0
 
 
 def card_rest_deg(card_deg: np.ndarray, rep: Rep, baseline: Baseline | None) -> float:
-    """The thigh card's angle at rest before ``rep``: its median over the baseline (or the frames just
-    before the raise); NaN where it was not read there."""
+    """The thigh card's angle at rest before ``rep`` (NaN where it was not read there): see
+    :func:`card_rest_frames`."""
     card = np.asarray(card_deg, float)
-    rest = (
-        card[baseline.start_frame : baseline.stop_frame]
-        if baseline is not None
-        else card[max(0, rep.start_frame - 10) : rep.start_frame + 1]
-    )
-    rest = rest[np.isfinite(rest)]
-    return float(np.median(rest)) if rest.size else np.nan
+    frames = card_rest_frames(card, rep, baseline)
+    return float(np.median(card[frames])) if frames.size else np.nan
+
+
+def card_rest_frames(card_deg: np.ndarray, rep: Rep, baseline: Baseline | None) -> np.ndarray:
+    """Indices of the frames the thigh card's rest is taken from: the baseline's where it was read;
+    without a baseline, its lowest readings in the :data:`REST_WINDOW_FRAMES` before the raise (the pose
+    model's thigh can time the raise's start late, when the card has already turned: the frames just
+    before it are not all at rest)."""
+    card = np.asarray(card_deg, float)
+    if baseline is not None:
+        idx = np.arange(baseline.start_frame, baseline.stop_frame)
+        return idx[np.isfinite(card[idx])]
+    idx = np.arange(max(0, rep.start_frame - REST_WINDOW_FRAMES), rep.start_frame + 1)
+    idx = idx[np.isfinite(card[idx])]
+    if not idx.size:
+        return idx
+    return idx[card[idx] <= np.percentile(card[idx], 10) + REST_BAND_DEG]
 
 
 def _peak(values: np.ndarray) -> float:

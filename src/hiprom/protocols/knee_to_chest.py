@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import POSE_MODEL_REST_THIGH_DEG, POSE_MODEL_THIGH_OFFSET_DEG
+from hiprom.calibration import (
+    POSE_MODEL_REST_THIGH_DEG,
+    POSE_MODEL_THIGH_OFFSET_DEG,
+    THIGH_CARD_REST_THIGH_DEG,
+)
 from hiprom.errors import BadInputError
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
@@ -186,7 +190,9 @@ def analyze_series(series: LandmarkSeries, tilt_ccw_deg: np.ndarray | None = Non
         image_size_px=series.image_size_px,
         # the pose model's biases: its peak thigh, and the resting thigh hip flexion counts from
         config=KneeToChestConfig(
-            thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG, rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG
+            thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG,
+            rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG,
+            card_rest_thigh_deg=THIGH_CARD_REST_THIGH_DEG,
         ),
         mirrored=series.meta.get("mirrored_clip") is True,
         tilt_followed=series.marker_followed,
