@@ -41,20 +41,22 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TARGET = ROOT / "src" / "hiprom" / "calibration.json"
 
-A, H, R, RH, RL, RL3 = (
-    narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL", "RL3")
+A, H, R, RH, RL, RL3, RL5 = (
+    narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL", "RL3", "RL5")
 )  # RL: once per release
 SUITES = {A: ("main grid", "in-sample"), H: ("held out", "held-out"),
           R: ("realistic", "in-sample"), RH: ("realistic held out", "held-out"),
-          RL: ("release held out", "held-out"), RL3: ("release 3 held out", "held-out")}  # fmt: skip
+          RL: ("release held out", "held-out"), RL3: ("release 3 held out", "held-out"),
+          RL5: ("release 5 held out", "held-out")}  # fmt: skip
 #: the held-out realistic suites (clinic-like clips nothing was fitted on; bench/realism.py)
-REALISTIC_HELD_OUT = (RH, RL3, RL)
+REALISTIC_HELD_OUT = (RH, RL3, RL, RL5)
 COMMANDS = {A: "python bench/accuracy.py --record",
             H: "python bench/accuracy.py --suite holdout --record",
             R: f"python bench/realism.py --out bench/{R}",
             RH: f"python bench/realism.py --suite holdout --out bench/{RH}",
             RL: f"python bench/realism.py --suite release --out bench/{RL}",
-            RL3: f"python bench/realism.py --suite release3 --out bench/{RL3}"}  # fmt: skip
+            RL3: f"python bench/realism.py --suite release3 --out bench/{RL3}",
+            RL5: f"python bench/realism.py --suite release5 --out bench/{RL5}"}  # fmt: skip
 
 #: stated errors allowed without an out-of-sample row, with the reason the results print
 IN_SAMPLE_ONLY = {
@@ -99,9 +101,10 @@ class Outputs:
     def summary(self, name: str, label: str) -> dict | None:
         """A ``<label>: MAE m (worst w, n=k)`` line of bench/realism.py."""
         line = self._line(name, f"{label}: MAE")
-        if line is None:
+        m = line and re.search(r"MAE ([\d.]+) \(worst ([\d.]+), n=(\d+)", line)
+        if not m:  # none printed ("MAE -": the suite measured none of it)
             return None
-        mae, worst, n = re.search(r"MAE ([\d.]+) \(worst ([\d.]+), n=(\d+)", line).groups()
+        mae, worst, n = m.groups()
         return _entry(name, label, float(mae), float(worst), int(n))
 
     def left_out(self, quantity: str) -> dict:
@@ -347,7 +350,8 @@ LABELS = {
 }  # fmt: skip
 COLUMNS = (("main grid", "in-sample"), ("main grid", "left-out"), ("held out", "held-out"),
            ("realistic", "in-sample"), ("realistic held out", "held-out"),
-           ("release 3 held out", "held-out"), ("release held out", "held-out"))  # fmt: skip
+           ("release 3 held out", "held-out"), ("release held out", "held-out"),
+           ("release 5 held out", "held-out"))  # fmt: skip
 README_START, README_END = (
     "<!-- calibration table: written by bench/calibrate.py -->",
     "<!-- end calibration table -->",
@@ -357,8 +361,9 @@ README_START, README_END = (
 def readme_table(doc: dict) -> str:
     """The README's table of stated errors, in-sample, left-out and held-out side by side (from ``doc``)."""
     head = ("| measure | camera | main grid (in-sample) | main grid, left out | held out | realistic "
-            "| realistic held out | release 3 held out | release held out | **stated** |")  # fmt: skip
-    lines = [head, "|" + "---|" * 10]
+            "| realistic held out | release 3 held out | release held out | release 5 held out "
+            "| **stated** |")  # fmt: skip
+    lines = [head, "|" + "---|" * 11]
     for key, entry in doc["errors"].items():
         if entry is None:
             continue

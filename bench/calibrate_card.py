@@ -11,7 +11,10 @@ clips (in-sample for the range; its coverage there holds by construction) and ch
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibrate_onset import CARD_COVERAGE, CARD_ONSET, _errors, coverage, error_range
 
 #: stated error -> bench/realism.py summary label

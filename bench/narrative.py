@@ -242,14 +242,19 @@ SCOREBOARD = (("refused", "refused: "), ("side right", "side right: "), ("reps f
               ("card tilt (marker)", "knee-to-chest tilt: "), ("onset (marker)", "knee-to-chest onset: "),
               ("borrowing flag (clips with a card)", "knee-to-chest borrowing flag (clips with a card): "),
               ("onset interval held the true onset", "knee-to-chest onset interval held the true onset on "),
+              ("thigh, with the thigh card", "knee-to-chest thigh/card: "),
+              ("hip flexion on the pelvis, with the thigh card", "knee-to-chest hip/card: "),
+              ("onset, with the thigh card", "knee-to-chest onset/card: "),
+              ("onset interval with the thigh card held the true onset",
+               "knee-to-chest onset interval with the thigh card: held the true onset on "),
               ("hip IR, clothed legs", "hip-ir ir: "), ("hip ER, clothed legs", "hip-ir er: "))  # fmt: skip
 
 
 def _scoreboard(folder: Path) -> str:
-    files = ("R", "RH", "RL3", "RL")
+    files = ("R", "RH", "RL3", "RL", "RL5")
     out = [
-        "| | realistic | realistic held out | release 3 held out | release held out |",
-        "|---|---|---|---|---|",
+        "| | realistic | realistic held out | release 3 held out | release held out | release 5 held out |",
+        "|---|---|---|---|---|---|",
     ]
     for label, start in SCOREBOARD:
         cells = []
@@ -307,6 +312,7 @@ BLOCKS = {
     "card cases (realistic held out)": lambda f: _table("RH", "| card case |", folder=f),
     "card cases (release held out)": lambda f: _table("RL", "| card case |", folder=f),
     "card cases (release 3 held out)": lambda f: _table("RL3", "| card case |", folder=f),
+    "card cases (release 5 held out)": lambda f: _table("RL5", "| card case |", folder=f),
     "landmarks": _landmarks,
     "raw angles": _raw_angles,
     "hip-rotation analysis": lambda f: _table("A", "| position | camera |", _within_15, f),

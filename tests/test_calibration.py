@@ -114,6 +114,34 @@ def test_the_onset_error_range_is_read_from_the_clip_rows_of_held_out_suites():
     assert all(name.startswith("last_") and "holdout" in name for name in const["from"])
 
 
+def test_the_thigh_cards_errors_are_read_apart_and_stated_only_with_a_held_out_row():
+    """Reps read with the thigh card are scored apart ("onset/card"): the pose model's range never sees
+    them, the card's range reads only them, and its stated errors need a suite nothing was fitted on."""
+    onset, card = _bench_module("calibrate_onset"), _bench_module("calibrate_card")
+    row = "| a | measured | yes | 2/2 | 0 | tilt +0.7, thigh/card +2.0, +1.0, onset/card +3.6, -2.9; card |"
+    text = "\n".join([row, "| b | measured | yes | 1/1 | 0 | onset +9.0 |",
+                      "knee-to-chest onset interval with the thigh card: held the true onset on 2/2 reps",
+                      "knee-to-chest onset/card: MAE 3.2 (worst 3.6, n=2)"])  # fmt: skip
+    assert onset.signed_onset_errors(text) == [9.0]
+    assert onset.signed_onset_errors(text, onset.CARD_ONSET) == [3.6, -2.9]
+    got = card.card_onset_range({"x": text}, ["x"], ["x"], {"x": "suite x"})
+    assert got["value"] == [-2.9, 3.6] and got["n_errors"] == 2 and got["coverage"] == {"suite x": [2, 2]}
+
+    class Out:  # calibrate.Outputs' summary, over two suites: one in-sample, one held out
+        def __init__(self):
+            self.text = {"in": text, "held": text}
+
+        def summary(self, name, label):
+            line = next((ln for ln in self.text[name].splitlines() if ln.startswith(f"{label}: MAE")), None)
+            sample = "in-sample" if name == "in" else "held-out"
+            return None if line is None else {"mae": 3.2, "worst": 3.6, "sample": sample}
+
+    assert card.card_errors(Out(), ["in"])["k2c.onset.thigh card"] is None  # in-sample only: not stated
+    assert card.card_errors(Out(), ["in", "held"])["k2c.onset.thigh card"]["stated"] == [3.2, 3.6]
+    const = calibration.DATA["constants"]["thigh_card_onset_error_range_deg"]
+    assert list(calibration.THIGH_CARD_ONSET_ERROR_RANGE_DEG) == const["value"]
+
+
 def test_the_onset_coverage_printed_keeps_the_suites_the_range_came_from_apart():
     """The range holds every error of the suites it was taken from by construction: their coverage is
     in-sample and is not summed with the others' (the CLI once called it all held out)."""
