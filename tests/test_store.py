@@ -180,6 +180,32 @@ def test_a_session_from_an_unbenchmarked_pose_model_is_named_in_the_comparison()
     assert all(c.caveats == () for c in same)
 
 
+def test_a_change_between_a_session_with_the_thigh_card_and_one_without_is_named():
+    """The thigh card's errors are not the pose model's: a thigh measure compared across the two methods
+    gets a caveat naming the sessions read with the card; sessions read alike get none."""
+    from hiprom.store.records import StoredResult
+
+    def row(i, date, thigh, card=False):
+        entry = k2c_document(thigh, 100.0)["results"][0]
+        entry["thigh_source"] = "thigh card" if card else "pose model"
+        return StoredResult(i, "Sam", date, "", "c.mp4", str(i) * 64, "knee-to-chest", "supine", "left", 0,
+                            entry, {}, {})  # fmt: skip
+
+    comparisons, _ = compare([row(0, D1, 110.0), row(1, D2, 125.0, card=True)])
+    thigh = next(c for c in comparisons if c.measure.key == "peak_thigh_angle_deg")
+    (caveat,) = thigh.caveats
+    assert (
+        f"from the thigh card in the {D2} session(s)" in caveat
+        and "part of a change may be the method's" in caveat
+    )
+    onset = next(c for c in comparisons if c.measure.key == "pelvic_tilt.onset.hip_flexion_deg")
+    assert len(onset.caveats) == 1  # the onset's hip angle is read off the thigh too
+    gonio = next(c for c in comparisons if c.measure.key == "peak_trunk_thigh_angle_deg")
+    assert gonio.caveats == ()  # the goniometer angle is the pose model's either way
+    same, _ = compare([row(0, D1, 110.0, card=True), row(1, D2, 125.0, card=True)])
+    assert all(c.caveats == () for c in same)
+
+
 def test_fhir_bundle_validates_as_r4(store):
     from fhir.resources.R4B.bundle import Bundle
     from fhir.resources.R4B.observation import Observation

@@ -137,3 +137,24 @@ def test_without_a_baseline_the_cards_rest_is_its_still_reading_not_the_frames_j
     lift = thigh_card_lift(card, rep, None, card - 5.0)
     assert lift.lift_deg is not None and lift.lift_deg[90] == pytest.approx(120.0)
     assert card_rest_frames(card, rep, None).max() < 37
+
+
+def test_a_thigh_card_without_the_pelvis_card_is_named_in_the_result(stiff):
+    """hiprom analyze on a clip with only the thigh card: the result says the card was seen and why it
+    was not used (the lift alone cannot tell the hip from the pelvis), and borrowing is not assessed."""
+    from hiprom import protocols
+    from hiprom.landmarks import LandmarkSeries
+
+    truth, _, pts, vis, _, thigh_card = _stiff(stiff)
+    n = truth["time_s"].size
+    series = LandmarkSeries(
+        time_s=truth["time_s"], image_px=pts, depth_px=np.zeros((n, 33)), visibility=vis, presence=vis,
+        world_m=np.full((n, 33, 3), np.nan), meta={"width_px": 1280, "height_px": 720},
+        thigh_card_ccw_deg=thigh_card,
+    )  # fmt: skip
+    protocol = protocols.get("knee-to-chest")
+    warnings: list[str] = []
+    doc = protocol.analyse(series, protocol.options(), warnings).document
+    assert any("the thigh card was read but no pelvis card" in w for w in warnings)
+    assert doc["results"][0]["lumbar_borrowing"]["flag"] is None
+    assert doc["results"][0]["thigh_source"] == "pose model"

@@ -226,6 +226,9 @@ def _card_tilt(series: LandmarkSeries, marker: str, warnings: list[str]) -> np.n
         raise BadInputError(
             "no pelvis card found in the first 2 s of the clip (card required)", option="marker"
         )
+    if angle is None and series.thigh_card_ccw_deg is not None:
+        warnings.append("the thigh card was read but no pelvis card: the thigh card is used only with the "
+                        "pelvis card (the hip's flexion on the pelvis needs the pelvis's tilt)")  # fmt: skip
     if angle is not None:
         followed = series.marker_followed
         found = (np.isfinite(angle) & ~followed).mean()

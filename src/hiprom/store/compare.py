@@ -117,9 +117,38 @@ def _unbenchmarked_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.d
     }
 
 
-def _caveats(m: Measure, dates, corrected, off_square_pans, unbenchmarked) -> tuple[str, ...]:
-    """What a reader must know before trusting a change of ``m`` over ``dates``."""
+#: the knee-to-chest measures read off the thigh: the thigh card's lift or the pose model's thigh
+THIGH_MEASURES = ("peak_thigh_angle_deg", "pelvic_tilt.onset.hip_flexion_deg")
+
+
+def _thigh_card_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date], bool]:
+    """(side, date) -> whether that session's knee-to-chest thigh came from the thigh card (any rep)."""
+    out: dict[tuple[str, dt.date], bool] = {}
+    for r in results:
+        if r.test == "knee-to-chest":
+            card = r.result.get("thigh_source") == "thigh card"
+            out[(r.side, r.date)] = out.get((r.side, r.date), False) or card
+    return out
+
+
+def _method_caveat(m: Measure, dates, thigh_card) -> tuple[str, ...]:
+    """A change of a thigh measure between a session with the thigh card and one without."""
+    used = [thigh_card.get((m.side, d)) for d in dates]
+    if m.key not in THIGH_MEASURES or not (any(used) and not all(used)):
+        return ()
+    with_card = ", ".join(str(d) for d, u in zip(dates, used, strict=True) if u)
     return (
+        f"the thigh was read from the thigh card in the {with_card} session(s) and from the pose model in "
+        "the others: the two methods' errors differ (README, The thigh card), so part of a change may be the "
+        "method's; wear the thigh card in every session to be compared",
+    )
+
+
+def _caveats(
+    m: Measure, dates, corrected, off_square_pans, unbenchmarked, thigh_card=None
+) -> tuple[str, ...]:
+    """What a reader must know before trusting a change of ``m`` over ``dates``."""
+    return _method_caveat(m, dates, thigh_card or {}) + (
         tuple(
             f"the {d} session's onset was set by the clinician {corrected[(m.side, d)]}, not measured"
             for d in dates
@@ -153,7 +182,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     """
     series = measures_by_session(results)
     off_square_pans, corrected = _off_square_sessions(results), _corrected_sessions(results)
-    unbenchmarked = _unbenchmarked_sessions(results)
+    unbenchmarked, thigh_card = _unbenchmarked_sessions(results), _thigh_card_sessions(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -175,7 +204,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             )
             for i in range(len(values) - 1)
         )
-        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked)
+        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked, thigh_card)
         comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
