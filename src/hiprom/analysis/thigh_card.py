@@ -50,7 +50,8 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
         None when no thigh card was seen.
     rep : Rep
     baseline : Baseline or None
-        The still rest before the rep; None: the frames just before the raise.
+        The still rest before the rep; None: the card's own steady reading before the raise
+        (:func:`card_rest_frames`).
     pose_lift_deg : (n_frames,) array
         The pose model's thigh lift from its rest (deg).
     """
@@ -77,8 +78,8 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
     return ThighCardLift(lift, known, None, frames)
 
 
-#: without a still baseline the rest is looked for over this many frames before the raise, among the card's
-#: lowest readings there (within REST_BAND_DEG of their 10th percentile)
+#: without a still baseline the rest is looked for over this many frames before the raise (1 s at 30 fps),
+#: among the card's lowest readings there (within REST_BAND_DEG of their 10th percentile)
 REST_WINDOW_FRAMES, REST_BAND_DEG = 30, 2.0
 
 
