@@ -158,3 +158,25 @@ def test_a_thigh_card_without_the_pelvis_card_is_named_in_the_result(stiff):
     assert any("the thigh card was read but no pelvis card" in w for w in warnings)
     assert doc["results"][0]["lumbar_borrowing"]["flag"] is None
     assert doc["results"][0]["thigh_source"] == "pose model"
+
+
+def test_the_thigh_cards_errors_are_stated_where_its_numbers_are_shown():
+    """The report's method note and a rep's accuracy line quote the card's own benchmark errors (from
+    hiprom.calibration, out of sample), not the pose model's."""
+    from hiprom.calibration import THIGH_CARD_ERROR_DEG
+    from hiprom.protocols.k2c_accuracy import accuracy_line
+    from hiprom.report.athlete import METHOD_NOTE
+
+    hip, onset = THIGH_CARD_ERROR_DEG["hip_flexion"], THIGH_CARD_ERROR_DEG["onset"]
+    assert f"hip flexion on the pelvis {hip[0]:.1f} deg MAE (worst {hip[1]:.1f})" in METHOD_NOTE
+    thigh = THIGH_CARD_ERROR_DEG["thigh"]
+    entry = {"thigh_source": "thigh card", "peak_hip_flexion_deg": 100.0, "pelvic_tilt": {
+        "method": "marker", "onset": {"hip_flexion_deg": 95.0}}, "measurement_error_deg": {
+        "basis": "synthetic benchmark, camera square-on", "peak_thigh_angle": thigh[0],
+        "peak_thigh_angle_max": thigh[1], "peak_trunk_thigh_angle": 4.5,
+        "peak_trunk_thigh_angle_max": 11.9, "pelvic_tilt": 3.2, "pelvic_tilt_max": 3.3,
+        "onset_hip_flexion": onset[0], "onset_hip_flexion_max": onset[1], "peak_hip_flexion": hip[0],
+        "peak_hip_flexion_max": hip[1]}}  # fmt: skip
+    line = accuracy_line(entry)
+    assert f"onset {onset[0]} deg (worst {onset[1]})" in line and "read from the thigh card" in line
+    assert "the onset interval with the thigh card's range held the true onset" in line  # its own coverage

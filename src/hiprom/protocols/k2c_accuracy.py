@@ -126,7 +126,11 @@ def accuracy_line(entry: dict[str, Any]) -> str:
             line += ", " + _stated(err, "onset_hip_flexion", "onset")
             if err.get("onset_hip_flexion") is not None:
                 line += (
-                    coverage_note(THIGH_CARD_INTERVAL_COVERAGE, THIGH_CARD_RANGE_FITTED_ON)
+                    coverage_note(
+                        THIGH_CARD_INTERVAL_COVERAGE,
+                        THIGH_CARD_RANGE_FITTED_ON,
+                        "the onset interval with the thigh card's range",
+                    )
                     if card
                     else coverage_note(ONSET_INTERVAL_COVERAGE, ONSET_RANGE_FITTED_ON)
                 )
@@ -135,7 +139,8 @@ def accuracy_line(entry: dict[str, Any]) -> str:
     return line
 
 
-def coverage_note(coverage: dict[str, list[int] | None], fitted_on: tuple[str, ...]) -> str:
+def coverage_note(coverage: dict[str, list[int] | None], fitted_on: tuple[str, ...],
+                  what: str = "the onset interval") -> str:  # fmt: skip
     """How often the onset interval held the true onset on the benchmark (hiprom.calibration), summed over
     the suites its error range was not taken from, and over those it was (in-sample for the range, which
     holds their every error by construction): not a 95 % interval."""
@@ -147,6 +152,6 @@ def coverage_note(coverage: dict[str, list[int] | None], fitted_on: tuple[str, .
     (held, n), (fit_held, fit_n) = sums[False], sums[True]
     if not n + fit_n:
         return ""
-    out = (f"; the onset interval held the true onset on {held}/{n} reps of the suites its error range "
+    out = (f"; {what} held the true onset on {held}/{n} reps of the suites its error range "
            "was not taken from")  # fmt: skip
     return out + (f" ({fit_held}/{fit_n} on those it was)" if fit_n else "")

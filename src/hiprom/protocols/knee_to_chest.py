@@ -137,7 +137,13 @@ class KneeToChest(Protocol):
         tilt = entry.get("pelvic_tilt") or {}
         onset = tilt.get("onset") or {}
         cells = [
-            Cell("thigh ", "peak_thigh_angle_deg", entry.get("peak_thigh_angle_deg"), " deg from the table"),
+            Cell(
+                "thigh ",
+                "peak_thigh_angle_deg",
+                entry.get("peak_thigh_angle_deg"),
+                " deg from the table"
+                + (" (thigh card)" if entry.get("thigh_source") == "thigh card" else ""),
+            ),
             Cell("goniometer ", "peak_trunk_thigh_angle_deg", entry.get("peak_trunk_thigh_angle_deg")),
         ]
         if tilt.get("method") == "marker":

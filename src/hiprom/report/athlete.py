@@ -19,7 +19,12 @@ import numpy as np
 
 from hiprom import protocols
 from hiprom._fs import atomic_output
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, BENCH_PEAK_IR_CLOTHED_ERROR_DEG, BENCH_PEAK_IR_ERROR_DEG
+from hiprom.calibration import (
+    BENCH_PEAK_ERROR_DEG,
+    BENCH_PEAK_IR_CLOTHED_ERROR_DEG,
+    BENCH_PEAK_IR_ERROR_DEG,
+    THIGH_CARD_ERROR_DEG,
+)
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG, IR_MDC_DEG
 from hiprom.report.plots import pyplot
 from hiprom.store.compare import Comparison, compare
@@ -46,9 +51,24 @@ def _method_note() -> str:
         f"result says how far off square the phone was); hip IR {ir_text} on bare legs, "
         f"{clothed[0]:.1f} deg (worst {clothed[1]:.1f}) on clothed legs with the knee placed from the body's "
         "proportions; prone not measurable (refused). "
+        f"{_thigh_card_note()}"
         f"A change smaller than the minimal detectable change (flexion {FLEXION_MDC_DEG:.1f} deg, IR "
         f"{min(IR_MDC_DEG.values()):.1f}-{max(IR_MDC_DEG.values()):.0f} deg) is within measurement error. "
         "Faces are blurred in every image."
+    )
+
+
+def _thigh_card_note() -> str:
+    """The thigh card's sentence of the method note (its errors once benchmarked out of sample)."""
+    err = THIGH_CARD_ERROR_DEG
+    if err["onset"] is None or err["hip_flexion"] is None:
+        return (
+            "With the thigh card as well, the thigh's lift is read from it (its errors not yet benchmarked). "
+        )
+    return (
+        "With the thigh card as well, the thigh's lift is read from it, not from the pose model's knee: hip "
+        f"flexion on the pelvis {err['hip_flexion'][0]:.1f} deg MAE (worst {err['hip_flexion'][1]:.1f}), the "
+        f"onset {err['onset'][0]:.1f} deg (worst {err['onset'][1]:.1f}). "
     )
 
 
