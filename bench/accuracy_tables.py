@@ -365,3 +365,11 @@ def repeatability_table(results: list[dict]) -> str:
         sem = sd / np.sqrt(2)
         lines.append(f"| {label} | {len(diffs)} | {sd:.1f} | {sem:.1f} | {1.96 * np.sqrt(2) * sem:.1f} |")
     return "\n".join(["hiprom repeatability (the same movement on other bodies and cameras):", *lines])
+
+
+def emit(text: str, out) -> int:
+    """A bench's report: printed, and written to ``out`` (a path) when given; the exit code 0."""
+    print(text)
+    if out:
+        out.write_text(text + "\n")
+    return 0

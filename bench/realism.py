@@ -351,11 +351,10 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = list(pool.map(run_clip, suite, [args.cache_dir] * len(suite)))
-    text = report(results, args.suite) + f"\n\n({len(suite)} clips in {time.perf_counter() - start:.0f} s)"
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
-    return 0
+    from accuracy_tables import emit
+
+    took = f"\n\n({len(suite)} clips in {time.perf_counter() - start:.0f} s)"
+    return emit(report(results, args.suite) + took, args.out)
 
 
 if __name__ == "__main__":

@@ -93,17 +93,22 @@ def _fmt(reps) -> str:
     return " / ".join(cells)
 
 
+#: how each reading is named in the summary lines
+SAID = {"card": "with the thigh card", "pose": "pose model's thigh"}
+
+
 def _summary(rows: list[dict], label: str) -> list[str]:
     reps = [r for row in rows if isinstance(row.get(label), list) for r in row[label] if r is not None]
     lines = []
     for k in ("onset", "hip", "thigh"):
         v = np.abs([r[k] for r in reps if r[k] is not None])
         lines.append(
-            f"{label} {k}: " + (f"MAE {v.mean():.1f} (worst {v.max():.1f}, n={v.size})" if v.size else "-")
+            f"{SAID[label]}: {k}: "
+            + (f"MAE {v.mean():.1f} (worst {v.max():.1f}, n={v.size})" if v.size else "-")
         )
     judged = [r["flag"] for r in reps if r["flag"][0] is not None]
-    lines.append(f"{label} flag: right on {sum(f[0] == f[1] for f in judged)}/{len(judged)} judged reps, "
-                 f"{sum(r['flag'][0] is None for r in reps)} not assessed")  # fmt: skip
+    right, unjudged = sum(f[0] == f[1] for f in judged), sum(r["flag"][0] is None for r in reps)
+    lines.append(f"{SAID[label]}: flag: right on {right}/{len(judged)} judged reps, {unjudged} not assessed")
     return lines
 
 
@@ -132,15 +137,9 @@ def main(argv: list[str] | None = None) -> int:
             *(f"{title}, {line}" for label in ("card", "pose") for line in _summary(rows, label)),
             "",
         ]
-    out = (
-        "\n".join(text)
-        .replace(", card ", ", with the thigh card: ")
-        .replace(", pose ", ", pose model's thigh: ")
-    )
-    print(out)
-    if args.out:
-        args.out.write_text(out + "\n")
-    return 0
+    from accuracy_tables import emit
+
+    return emit("\n".join(text), args.out)
 
 
 if __name__ == "__main__":
