@@ -337,3 +337,11 @@ def test_the_thigh_card_prints_its_own_ids_at_true_size_with_its_placement(tmp_p
     assert placement("thigh") == THIGH_PLACEMENT and "thigh" in " ".join(THIGH_PLACEMENT)
     code, _, err = run_cli(["marker", "-o", tmp_path / "x.png", "--id", str(CARDS["thigh"][0])], capsys)
     assert code == 3 and "thigh card's" in err
+
+
+def test_synth_thigh_card_needs_the_pelvis_card(tmp_path, capsys):
+    pytest.importorskip("anny", reason="the synth extra is not installed")
+    code, _, err = run_cli(["synth", "knee-to-chest", "--thigh-card", "8", "-o", tmp_path], capsys)
+    assert code == 3 and "add --marker" in err
+    assert_one_line_error(err)
+    assert list(tmp_path.iterdir()) == []

@@ -45,6 +45,13 @@ def add_synth_parser(sub) -> None:
         help="the card strapped DEG off the lateral plane (positive faces it forwards) and drawn in depth "
         "order with the body, so the raised thigh can hide it (default: the ideal card, painted last)",
     )  # fmt: skip
+    g.add_argument(
+        "--board", action="store_true", help="the card is the two-marker board (hiprom marker's default)"
+    )
+    g.add_argument(
+        "--thigh-card", type=float, metavar="DEG",
+        help="the thigh card too, on the tested thigh, turned DEG about the femur (with --marker)",
+    )  # fmt: skip
     g = sy.add_argument_group("hip-ir")
     g.add_argument("--position", choices=POSITIONS, default="supine")
     g.add_argument("--peak-ir", type=float, default=35.0, metavar="DEG")

@@ -61,6 +61,14 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         limit = "healthy" if args.hip_limit is None else f"limit{args.hip_limit:g}"
         name = args.name or f"k2c_{args.side}_{limit}_pan{args.pan:g}_tilt{args.tilt:g}"
         card = {} if args.card_yaw is None else {"card": "strapped", "card_yaw_deg": args.card_yaw}
+        if args.board:
+            card.update(card_layout="board", motion_blur=True)
+        if args.thigh_card is not None:
+            if not args.marker:
+                raise BadInputError(
+                    "--thigh-card is worn with the pelvis card: add --marker", option="thigh-card"
+                )
+            card.update(thigh_card=True, thigh_card_yaw_deg=args.thigh_card)
         return Scenario(name=name, test="knee-to-chest", k2c=motion, marker=args.marker, **card, **common)
     motion = IRMotion(
         side=args.side,
