@@ -178,5 +178,5 @@ def test_the_thigh_cards_errors_are_stated_where_its_numbers_are_shown():
         "onset_hip_flexion": onset[0], "onset_hip_flexion_max": onset[1], "peak_hip_flexion": hip[0],
         "peak_hip_flexion_max": hip[1]}}  # fmt: skip
     line = accuracy_line(entry)
-    assert f"onset {onset[0]} deg (worst {onset[1]})" in line and "read from the thigh card" in line
+    assert f"onset {onset[0]} deg (worst {onset[1]})" in line and f"thigh {thigh[0]} deg" in line
     assert "the onset interval with the thigh card's range held the true onset" in line  # its own coverage

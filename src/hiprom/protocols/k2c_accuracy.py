@@ -134,8 +134,6 @@ def accuracy_line(entry: dict[str, Any]) -> str:
                     if card
                     else coverage_note(ONSET_INTERVAL_COVERAGE, ONSET_RANGE_FITTED_ON)
                 )
-    if card:
-        line += "; the thigh's lift read from the thigh card"
     return line
 
 
