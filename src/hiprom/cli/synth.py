@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from hiprom.cli.common import positive_int
+from hiprom.errors import BadInputError
 from hiprom.norms import POSITIONS, SIDES
 from hiprom.synth.options import CLOTHING, FLIPS, SECOND_PERSON
 
@@ -25,33 +26,7 @@ def add_synth_parser(sub) -> None:
     )
     sy.add_argument("--name", help="file name stem (default: derived from the parameters)")
     sy.add_argument("--side", choices=SIDES, default="left")
-    g = sy.add_argument_group("knee-to-chest")
-    g.add_argument(
-        "--peak-lift", type=float, default=125.0, metavar="DEG", help="thigh lift from the table at the peak"
-    )
-    g.add_argument(
-        "--hip-limit",
-        type=float,
-        metavar="DEG",
-        help="stiff hip: hip flexion where the pelvis starts rolling",
-    )
-    g.add_argument(
-        "--thomas", type=float, default=0.0, metavar="F", help="0..1: how much the other thigh lifts"
-    )
-    g.add_argument("--no-hands", action="store_true", help="arms stay by the sides")
-    g.add_argument("--marker", action="store_true", help="a printed ArUco card over the tested iliac crest")
-    g.add_argument(
-        "--card-yaw", type=float, metavar="DEG",
-        help="the card strapped DEG off the lateral plane (positive faces it forwards) and drawn in depth "
-        "order with the body, so the raised thigh can hide it (default: the ideal card, painted last)",
-    )  # fmt: skip
-    g.add_argument(
-        "--board", action="store_true", help="the card is the two-marker board (hiprom marker's default)"
-    )
-    g.add_argument(
-        "--thigh-card", type=float, metavar="DEG",
-        help="the thigh card too, on the tested thigh, turned DEG about the femur (with --marker)",
-    )  # fmt: skip
+    _knee_to_chest_arguments(sy)
     g = sy.add_argument_group("hip-ir")
     g.add_argument("--position", choices=POSITIONS, default="supine")
     g.add_argument("--peak-ir", type=float, default=35.0, metavar="DEG")
@@ -101,9 +76,42 @@ def add_synth_parser(sub) -> None:
     sy.set_defaults(func=_cmd_synth)
 
 
+def _knee_to_chest_arguments(sy) -> None:
+    """The knee-to-chest group of ``hiprom synth``'s options."""
+    g = sy.add_argument_group("knee-to-chest")
+    g.add_argument(
+        "--peak-lift", type=float, default=125.0, metavar="DEG", help="thigh lift from the table at the peak"
+    )
+    g.add_argument(
+        "--hip-limit",
+        type=float,
+        metavar="DEG",
+        help="stiff hip: hip flexion where the pelvis starts rolling",
+    )
+    g.add_argument(
+        "--thomas", type=float, default=0.0, metavar="F", help="0..1: how much the other thigh lifts"
+    )
+    g.add_argument("--no-hands", action="store_true", help="arms stay by the sides")
+    g.add_argument("--marker", action="store_true", help="a printed ArUco card over the tested iliac crest")
+    g.add_argument(
+        "--card-yaw", type=float, metavar="DEG",
+        help="the card strapped DEG off the lateral plane (positive faces it forwards) and drawn in depth "
+        "order with the body, so the raised thigh can hide it (default: the ideal card, painted last)",
+    )  # fmt: skip
+    g.add_argument(
+        "--board", action="store_true", help="the card is the two-marker board (hiprom marker's default)"
+    )
+    g.add_argument(
+        "--thigh-card", type=float, metavar="DEG",
+        help="the thigh card too, on the tested thigh, turned DEG about the femur (with --marker)",
+    )  # fmt: skip
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
     from hiprom.synth import require_synth
 
+    if args.thigh_card is not None and not args.marker:
+        raise BadInputError("--thigh-card is worn with the pelvis card: add --marker")
     require_synth()
     from hiprom.synth.clips import run_synth_command
 

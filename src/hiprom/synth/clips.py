@@ -63,11 +63,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         card = {} if args.card_yaw is None else {"card": "strapped", "card_yaw_deg": args.card_yaw}
         if args.board:
             card.update(card_layout="board", motion_blur=True)
-        if args.thigh_card is not None:
-            if not args.marker:
-                raise BadInputError(
-                    "--thigh-card is worn with the pelvis card: add --marker", option="thigh-card"
-                )
+        if args.thigh_card is not None:  # worn with the pelvis card (hiprom.cli.synth checks it is asked for)
             card.update(thigh_card=True, thigh_card_yaw_deg=args.thigh_card)
         return Scenario(name=name, test="knee-to-chest", k2c=motion, marker=args.marker, **card, **common)
     motion = IRMotion(
