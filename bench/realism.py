@@ -318,7 +318,7 @@ def occlusion_table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--suite", choices=("main", "holdout", "release", "release3", "release5"), default="main",
+        "--suite", choices=("main", "holdout", "release", "release3", "release5", "release6"), default="main",
         help="release: hiprom.synth.release_holdout, run once per release and never tuned on; "
         "release3: the third release's suite; release5: the fifth's, every clip with the thigh card",
     )  # fmt: skip
@@ -337,7 +337,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.model:  # read by each worker (hiprom.pipeline.Capture.model_path)
         os.environ["HIPROM_BENCH_MODEL"] = args.model
     from hiprom.synth.realistic import realistic_holdout_suite, realistic_suite
-    from hiprom.synth.release_holdout import release3_suite, release5_suite, release_holdout_suite
+    from hiprom.synth.release_holdout import (
+        release3_suite,
+        release5_suite,
+        release6_suite,
+        release_holdout_suite,
+    )
 
     chosen = {
         "main": realistic_suite,
@@ -345,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
         "release": release_holdout_suite,
         "release3": release3_suite,
         "release5": release5_suite,
+        "release6": release6_suite,
     }
     suite = [s for s in chosen[args.suite]() if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,12 @@ thigh card (turned -8 to 12 deg about the femur), stiff hips at 92-117 deg (two 
 cut-off), two healthy hips, two-rep clips, a clinician standing by, 540p to 1080p, 60 fps, pans from -14 to
 15 deg. It holds the thigh card's stated errors out of sample.
 
+**Sixth release suite** (``release6_suite``, ``--suite release6``, ``bench/last_release6_holdout_run.txt``):
+written after the fifth was run, because that one measured only two onsets with the card (two of its
+eight hips were healthy and four clips were refused), before any change prompted by it, and run once:
+seeds 1400+, eight clips of stiff hips (90-108 deg) with both cards, two-rep and standing-clinician clips,
+540p to 1080p, pans from -12 to 13 deg.
+
 **Third release suite** (``release3_suite``, ``bench/realism.py --suite
 release3``, ``bench/last_release3_holdout_run.txt``): run once for the
 previous release; it then set the onset interval's error range (the largest
@@ -39,7 +45,7 @@ from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import KneeToChestMotion
 from hiprom.synth.realistic import FRAME_SIZES, clothed_ir_scenario
 
-__all__ = ["release3_suite", "release5_suite", "release_holdout_suite"]
+__all__ = ["release3_suite", "release5_suite", "release6_suite", "release_holdout_suite"]
 
 #: side, hip limit (None = healthy), peak lift, pan, tilt, body, clothing, card (layout, yaw; None: ideal
 #: single card), arms at rest, extras (reps, size, fps, second person, lighting)
@@ -96,6 +102,23 @@ _K2C5 = (
      {"thigh": -8.0, "lighting": "dim"}),
 )  # fmt: skip
 
+#: the sixth suite: the thigh card again, stiff hips only (an onset to measure on every clip)
+_K2C6 = (
+    ("left", 96.0, 124.0, 3.0, 7.0, "heavy", "leggings", ("board", 9.0), "thighs", {"thigh": 7.0}),
+    ("right", 104.0, 130.0, -8.0, 9.0, "average", "tracksuit", ("board", -6.0), "side", {"thigh": -5.0}),
+    ("left", 90.0, 122.0, 9.0, 6.0, "athletic_male", "shorts", ("board", 12.0), "thighs",
+     {"thigh": 10.0, "reps": 2}),
+    ("right", 108.0, 132.0, 4.0, 8.0, "slim_female", "leggings", ("single", 7.0), "thighs", {"thigh": 4.0}),
+    ("left", 100.0, 128.0, -12.0, 5.0, "average", "shorts", ("board", -8.0), "thighs",
+     {"thigh": 9.0, "size": "1080p"}),
+    ("right", 94.0, 126.0, 7.0, 10.0, "heavy", "tracksuit", ("board", 10.0), "thighs",
+     {"thigh": 11.0, "lighting": "dim"}),
+    ("left", 106.0, 130.0, -3.0, 7.0, "slim_female", "tracksuit", ("board", 6.0), "side",
+     {"thigh": -7.0, "second": "standing"}),
+    ("right", 98.0, 124.0, 13.0, 6.0, "athletic_male", "leggings", ("board", -10.0), "thighs",
+     {"thigh": 6.0, "size": "540p"}),
+)  # fmt: skip
+
 _IR4 = (
     ("left", "seated", 18.0, 6.0, "heavy", "tracksuit"),
     ("right", "seated", 35.0, -8.0, "slim_female", "leggings"),
@@ -147,6 +170,11 @@ def release5_suite() -> list[Scenario]:
     """The fifth release suite: eight knee-to-chest clips with the pelvis and the thigh card (module
     docstring)."""
     return _suite("rel5", 1300, _K2C5, ())
+
+
+def release6_suite() -> list[Scenario]:
+    """The sixth release suite: eight knee-to-chest clips of stiff hips with both cards (module docstring)."""
+    return _suite("rel6", 1400, _K2C6, ())
 
 
 def release_holdout_suite() -> list[Scenario]:
