@@ -36,27 +36,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import narrative
 from calibrate_card import card_errors, card_onset_range, card_rest_thigh
 from calibrate_onset import onset_error_range
+from calibrate_readme import README_END, README_START, readme_table
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TARGET = ROOT / "src" / "hiprom" / "calibration.json"
 
-A, H, R, RH, RL, RL3, RL5 = (
-    narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL", "RL3", "RL5")
+A, H, R, RH, RL, RL3, RL5, RL6 = (
+    narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL", "RL3", "RL5", "RL6")
 )  # RL: once per release
 SUITES = {A: ("main grid", "in-sample"), H: ("held out", "held-out"),
           R: ("realistic", "in-sample"), RH: ("realistic held out", "held-out"),
           RL: ("release held out", "held-out"), RL3: ("release 3 held out", "held-out"),
-          RL5: ("release 5 held out", "held-out")}  # fmt: skip
+          RL5: ("release 5 held out", "held-out"), RL6: ("release 6 held out", "held-out")}  # fmt: skip
 #: the held-out realistic suites (clinic-like clips nothing was fitted on; bench/realism.py)
-REALISTIC_HELD_OUT = (RH, RL3, RL, RL5)
+REALISTIC_HELD_OUT = (RH, RL3, RL, RL5, RL6)
 COMMANDS = {A: "python bench/accuracy.py --record",
             H: "python bench/accuracy.py --suite holdout --record",
             R: f"python bench/realism.py --out bench/{R}",
             RH: f"python bench/realism.py --suite holdout --out bench/{RH}",
             RL: f"python bench/realism.py --suite release --out bench/{RL}",
             RL3: f"python bench/realism.py --suite release3 --out bench/{RL3}",
-            RL5: f"python bench/realism.py --suite release5 --out bench/{RL5}"}  # fmt: skip
+            RL5: f"python bench/realism.py --suite release5 --out bench/{RL5}",
+            RL6: f"python bench/realism.py --suite release6 --out bench/{RL6}"}  # fmt: skip
 
 #: stated errors allowed without an out-of-sample row, with the reason the results print
 IN_SAMPLE_ONLY = {
@@ -335,53 +337,6 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
         },
         "constants": constants,
     }
-
-
-LABELS = {
-    "k2c.thigh": "knee-to-chest peak thigh", "k2c.trunk_thigh": "knee-to-chest peak goniometer",
-    "k2c.tilt": "card peak tilt (marker)", "k2c.onset": "onset hip flexion (marker; vs the hinge)",
-    "k2c.knee_flexion": "peak knee flexion", "k2c.hip_flexion": "peak hip flexion on the pelvis (marker)",
-    "camera.pan": "phone pan estimate",
-    "camera.tilt": "phone tilt estimate", "ir.supine": "peak IR, supine", "ir.seated": "peak IR, seated",
-    "er.supine": "peak ER, supine", "er.seated": "peak ER, seated", "ir.clothed": "peak IR, clothed legs",
-    "er.clothed": "peak ER, clothed legs",
-    "side_to_side.supine": "IR side-to-side difference, supine",
-    "side_to_side.seated": "IR side-to-side difference, seated",
-}  # fmt: skip
-COLUMNS = (("main grid", "in-sample"), ("main grid", "left-out"), ("held out", "held-out"),
-           ("realistic", "in-sample"), ("realistic held out", "held-out"),
-           ("release 3 held out", "held-out"), ("release held out", "held-out"),
-           ("release 5 held out", "held-out"))  # fmt: skip
-README_START, README_END = (
-    "<!-- calibration table: written by bench/calibrate.py -->",
-    "<!-- end calibration table -->",
-)
-
-
-def readme_table(doc: dict) -> str:
-    """The README's table of stated errors, in-sample, left-out and held-out side by side (from ``doc``)."""
-    head = ("| measure | camera | main grid (in-sample) | main grid, left out | held out | realistic "
-            "| realistic held out | release 3 held out | release held out | release 5 held out "
-            "| **stated** |")  # fmt: skip
-    lines = [head, "|" + "---|" * 11]
-    for key, entry in doc["errors"].items():
-        if entry is None:
-            continue
-        measure, _, basis = key.rpartition(".")
-        label = LABELS.get(key) or LABELS[measure]
-        camera = basis if measure == "k2c" or key.startswith("k2c.") else "within 15°"
-        if key.startswith("camera."):
-            camera = "any"
-        cells = []
-        for suite, sample in COLUMNS:
-            row = next((r for r in entry["rows"] if r["suite"] == suite and r["sample"] == sample), None)
-            n = None if row is None else row.get("clips", row.get("pairs"))
-            cells.append("–" if row is None else f"{row['mae']}° ({row['worst']}°), n={n}")
-        stated = f"**{entry['stated'][0]}° ({entry['stated'][1]}°)**" + (
-            "" if entry["out_of_sample"] else " ¹"
-        )
-        lines.append(f"| {label} | {camera} | " + " | ".join(cells) + f" | {stated} |")
-    return "\n".join(lines)
 
 
 def write_readme(doc: dict, root: Path = ROOT) -> None:

@@ -120,10 +120,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from accuracy_tables import model_label
     from hiprom.synth.realistic import realistic_suite
-    from hiprom.synth.release_holdout import release5_suite
+    from hiprom.synth.release_holdout import release5_suite, release6_suite
 
     text = [f"the thigh card against the pose model's thigh, on the same landmarks; {model_label()}", ""]
-    for title, suite in (("realistic suite", realistic_suite()), ("release 5 held out", release5_suite())):
+    suites = (("realistic suite", realistic_suite()), ("release 5 held out", release5_suite()),
+              ("release 6 held out", release6_suite()))  # fmt: skip
+    for title, suite in suites:
         rows = [compare_clip(s, args.cache_dir) for s in suite if s.thigh_card]
         text += [f"## {title}", "", "| clip | with the thigh card | the same clip, the pose model's thigh |",
                  "|---|---|---|"]  # fmt: skip
