@@ -67,7 +67,7 @@ def card_onset_range(texts: dict[str, str], fitted_on, every, labels: dict[str, 
         "last_refit": error_range(texts, every, CARD_ONSET),
         "from": list(fitted_on),
         "fitted_on": [labels[name] for name in fitted_on],
-        "fit": "measured in-sample on the realistic suite's thigh-card clips" if n else "not yet measured",
+        "fit": "measured in-sample on every suite's thigh-card clips" if n else "not yet measured",
         "n_errors": n,
         "coverage": {k: v for k, v in coverage(texts, labels, CARD_COVERAGE).items() if v},
         "provenance": (
