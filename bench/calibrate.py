@@ -316,7 +316,7 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
     )
     constants["thigh_card_rest_thigh_deg"] = card_rest_thigh(out, R, constants["thigh_card_rest_thigh_deg"])
     # the card's range: every thigh-card onset measured. Fitted on the realistic suite alone it held the true
-    # onset on 3 of 7 held-out reps (releases 5 and 6, first runs), so it now spans theirs too: in-sample on all
+    # onset on 3 of 7 held-out reps (releases 5 and 6, first runs), so it spans theirs too (in-sample on all)
     constants["thigh_card_onset_error_range_deg"] = card_onset_range(
         out.text, (R, RL5, RL6), (R, *REALISTIC_HELD_OUT), {k: v[0] for k, v in SUITES.items()}
     )
