@@ -216,7 +216,7 @@ def errors(out: Outputs) -> dict:
     for what in ("ir", "er"):
         key = f"{what}.clothed"
         found[key] = _stated(key, [out.summary(n, f"hip-ir {what}") for n in (R, *REALISTIC_HELD_OUT)])
-    return found | card_errors(out, (R, *REALISTIC_HELD_OUT))  # the thigh card's reps, apart
+    return found | card_errors(out, (R, *REALISTIC_HELD_OUT), _stated)  # the thigh card's reps, apart
 
 
 MDC_ROWS = {

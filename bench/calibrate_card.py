@@ -22,17 +22,14 @@ CARD_ROWS = {"thigh": "knee-to-chest thigh/card", "onset": "knee-to-chest onset/
              "hip_flexion": "knee-to-chest hip/card"}  # fmt: skip
 
 
-def card_errors(out, names) -> dict[str, dict | None]:
-    """``k2c.<quantity>.thigh card`` -> the stated error over the outputs ``names`` (None without an
-    out-of-sample row)."""
+def card_errors(out, names, stated) -> dict[str, dict | None]:
+    """``k2c.<quantity>.thigh card`` -> the stated error over the outputs ``names``, as ``stated``
+    (calibrate.py's ``_stated``) gives it; None without an out-of-sample row (not stated, nor refused)."""
     found = {}
     for quantity, label in CARD_ROWS.items():
+        key = f"k2c.{quantity}.thigh card"
         rows = [r for r in (out.summary(n, label) for n in names if n in out.text) if r is not None]
-        held = any(r["sample"] != "in-sample" for r in rows)
-        found[f"k2c.{quantity}.thigh card"] = (
-            {"stated": [max(r["mae"] for r in rows), max(r["worst"] for r in rows)], "out_of_sample": True,
-             "note": None, "rows": rows} if held else None
-        )  # fmt: skip
+        found[key] = stated(key, rows) if any(r["sample"] != "in-sample" for r in rows) else None
     return found
 
 

@@ -105,7 +105,8 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     for rep in truth["reps"]:
         raised |= (t >= rep["start_s"]) & (t <= rep["end_s"])
     followed = series.marker_followed
-    true_tilt = load_truth(cache / f"{scenario.name}.truth.csv")["pelvic_tilt_deg"][: t.size]
+    true = load_truth(cache / f"{scenario.name}.truth.csv")
+    true_tilt = true["pelvic_tilt_deg"][: t.size]
     read = np.isfinite(angle) & ~followed
     # the card's angle against the true tilt: sign and offset from the read frames (any offset is fine)
     sign = np.sign(np.corrcoef(angle[read], true_tilt[read])[0, 1]) if read.sum() > 2 else 1.0
@@ -113,8 +114,7 @@ def _card_seen(scenario, cache: Path, truth: dict) -> tuple[float, dict | None]:
     errors = {kind: err[mask & raised] for kind, mask in (("read", read), ("followed", followed))}
     errors["read_share"] = float(read[raised].mean()) if raised.any() else 0.0
     # the body's true resting thigh (what the thigh card's lift is counted from; calibrate_card.py)
-    rest = load_truth(cache / f"{scenario.name}.truth.csv")["thigh_vs_table_deg"][0]
-    errors["true_rest_thigh"] = float(rest) if scenario.thigh_card else None
+    errors["true_rest_thigh"] = float(true["thigh_vs_table_deg"][0]) if scenario.thigh_card else None
     thigh = series.thigh_card_ccw_deg  # the thigh card's angle known on the rep frames (None: none worn)
     errors["thigh_card_share"] = (
         None if thigh is None or not raised.any() else float(np.isfinite(thigh[raised]).mean())

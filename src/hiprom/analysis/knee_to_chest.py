@@ -147,6 +147,7 @@ class KneeToChestRep:
     warnings: tuple[str, ...]
     peak_hip_flexion_deg: float | None = None  # femur on pelvis (marker mode, the card known throughout)
     thigh_source: str = "pose model"  # or "thigh card": the thigh's lift read from the card on the femur
+    thigh_card_rest_deg: float | None = None  # with the thigh card: its angle at rest, the lift's zero
 
 
 def leg_angles(points: np.ndarray, side: str, feet_dir: np.ndarray, up_sign: float = 1.0) -> LegAngles:
@@ -255,13 +256,20 @@ def analyze_knee_to_chest(
     )
 
 
-def _card_rest_thigh(card, leg: LegAngles, cfg: KneeToChestConfig) -> float:
-    """The thigh's angle at rest that the thigh card's lift is added to (NaN without the card's lift)."""
+def _with_thigh_card(card, leg: LegAngles, cfg: KneeToChestConfig, thigh, base_thigh, warnings: list[str]):
+    """``(thigh, base_thigh, used)``: the thigh card's lift added to the resting thigh where the card stands
+    for this rep's thigh (a card's angle: no pan scale), else the pose model's as given (and why not, in
+    ``warnings``)."""
     if card.lift_deg is None:
-        return np.nan
-    if cfg.card_rest_thigh_deg is not None:
-        return cfg.card_rest_thigh_deg
-    return float(np.nanmedian(leg.thigh_vs_table_deg[card.rest_frames])) + cfg.thigh_offset_deg
+        if card.note:
+            warnings.append(card.note)
+        return thigh, base_thigh, False
+    rest = cfg.card_rest_thigh_deg
+    if rest is None:  # the pose model's reading over the card's resting frames
+        rest = float(np.nanmedian(leg.thigh_vs_table_deg[card.rest_frames])) + cfg.thigh_offset_deg
+    if not np.isfinite(rest):
+        return thigh, base_thigh, False
+    return rest + card.lift_deg, rest, True
 
 
 def _less_offset(leg: LegAngles, offset_deg: float) -> LegAngles:
@@ -340,12 +348,7 @@ def _analyse_rep(
     scale = camera.flexion_scale if camera is not None else 1.0  # the pose model's pan-dependent error
     thigh, base_thigh = thigh * scale, base_thigh * scale
     card = thigh_card_lift(thigh_card if tilt is not None else None, rep, baseline, thigh - base_thigh)
-    pose_rest = _card_rest_thigh(card, leg, cfg)
-    if card.lift_deg is not None and np.isfinite(pose_rest):  # the femur's card (a card: no pan scale)
-        thigh, base_thigh = pose_rest + card.lift_deg, pose_rest
-    elif card.note:
-        warnings.append(card.note)
-    card_used = card.lift_deg is not None and np.isfinite(pose_rest)
+    thigh, base_thigh, card_used = _with_thigh_card(card, leg, cfg, thigh, base_thigh, warnings)
     window = slice(rep.start_frame, rep.end_frame + 1)
     peak_thigh = float(np.nanmax(thigh[window]))
     peak_gonio = float(np.nanmax(leg.trunk_thigh_deg[window] * scale))
@@ -391,4 +394,5 @@ def _analyse_rep(
         warnings=tuple(warnings),
         peak_hip_flexion_deg=peak_hip,
         thigh_source="thigh card" if card_used else "pose model",
+        thigh_card_rest_deg=card.rest_deg if card_used else None,
     )

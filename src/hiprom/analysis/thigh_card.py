@@ -20,7 +20,7 @@ import numpy as np
 
 from hiprom.analysis.events import Baseline, Rep
 
-__all__ = ["MIN_KNOWN_SHARE", "ThighCardLift", "card_rest_deg", "card_rest_frames", "thigh_card_lift"]
+__all__ = ["MIN_KNOWN_SHARE", "ThighCardLift", "card_rest_frames", "thigh_card_lift"]
 
 #: the card must be known (read, or followed between reads) on this share of the raise's frames
 MIN_KNOWN_SHARE = 0.9
@@ -37,6 +37,7 @@ class ThighCardLift:
     known_share: float  # of the raise's frames (NaN: no card)
     note: str | None  # why the card was not used (None when it was)
     rest_frames: np.ndarray | None = None  # the frames its rest angle was taken from
+    rest_deg: float | None = None  # that rest angle (the lift is the card's angle less it)
 
 
 def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | None,
@@ -75,20 +76,12 @@ def thigh_card_lift(card_deg: np.ndarray | None, rep: Rep, baseline: Baseline | 
         return ThighCardLift(None, known, f"the thigh card turned {card_peak:.0f} deg while this thigh rose "
                              f"{pose_peak:.0f} deg (worn on the other leg, or turned away from the phone?): "
                              "the thigh angle is the pose model's")  # fmt: skip
-    return ThighCardLift(lift, known, None, frames)
+    return ThighCardLift(lift, known, None, frames, rest)
 
 
 #: without a still baseline the rest is looked for over this many frames before the raise (1 s at 30 fps),
 #: among the card's lowest readings there (within REST_BAND_DEG of their 10th percentile)
 REST_WINDOW_FRAMES, REST_BAND_DEG = 30, 2.0
-
-
-def card_rest_deg(card_deg: np.ndarray, rep: Rep, baseline: Baseline | None) -> float:
-    """The thigh card's angle at rest before ``rep`` (NaN where it was not read there): see
-    :func:`card_rest_frames`."""
-    card = np.asarray(card_deg, float)
-    frames = card_rest_frames(card, rep, baseline)
-    return float(np.median(card[frames])) if frames.size else np.nan
 
 
 def card_rest_frames(card_deg: np.ndarray, rep: Rep, baseline: Baseline | None) -> np.ndarray:

@@ -199,6 +199,10 @@ class MarkerTracker:
         """The followed card's first id (None: no card seen)."""
         return None if self.card_ids is None else self.card_ids[0]
 
+    def frame(self, rgb: np.ndarray) -> FrameMarkers:
+        """``rgb``'s detections with this tracker's detector, to share with another tracker's update."""
+        return FrameMarkers(rgb, self._detector)
+
     @property
     def looking(self) -> bool:
         """False once the probe found no card: the remaining frames need no detection."""
@@ -209,7 +213,7 @@ class MarkerTracker:
         another tracker."""
         angle, tracked, read = np.nan, False, 0
         if self.looking:
-            frame = frame if frame is not None else FrameMarkers(rgb, self._detector)
+            frame = frame if frame is not None else self.frame(rgb)
             gray = frame.gray
             found = None
             if not self.mirrored:

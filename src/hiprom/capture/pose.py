@@ -20,7 +20,7 @@ import cv2
 import numpy as np
 
 from hiprom._fs import quiet_native_stderr
-from hiprom.capture.markers import THIGH_CARDS, FrameMarkers, MarkerTracker, card_probe_frames
+from hiprom.capture.markers import THIGH_CARDS, MarkerTracker, card_probe_frames
 from hiprom.capture.model import resolve_model
 from hiprom.capture.outline import OUTLINE_COLUMNS, lower_edge
 from hiprom.capture.segments import Helper, join_segments, plan_segments
@@ -167,7 +167,7 @@ def _run_model(
     def decoded() -> Iterator:
         for i, (time_s, rgb) in enumerate(reader.frames()):
             # in the decode thread, while the model works on the previous frame; one detection for both cards
-            frame = FrameMarkers(rgb) if tracker.looking or thigh.looking else None
+            frame = tracker.frame(rgb) if tracker.looking or thigh.looking else None
             tracker.update(rgb, frame)
             thigh.update(rgb, frame)
             mine = own_stop is None or i < own_stop  # a helper's frames are not shown to this model

@@ -110,7 +110,6 @@ def write_frames_csv(
     own column, + ``card_rest_hip_deg`` - tilt). Missing values are empty cells."""
     from hiprom._fs import write_csv_columns
     from hiprom.analysis.onset import relative_tilt
-    from hiprom.analysis.thigh_card import card_rest_deg
 
     columns: dict[str, np.ndarray] = {"time_s": time_s}
     for side, leg in angles.items():
@@ -126,15 +125,15 @@ def write_frames_csv(
         columns["pelvic_tilt_marker_deg"] = tilt_deg
         from_rest = np.full(time_s.shape, np.nan)
         hips = {side: np.full(time_s.shape, np.nan) for side in {r.side for r in reps}}
-        lifts = {r.side: np.full(time_s.shape, np.nan) for r in reps if r.thigh_source == "thigh card"}
+        lifts = {r.side: np.full(time_s.shape, np.nan) for r in reps if r.thigh_card_rest_deg is not None}
         for r in reps:  # each rep's tilt from its own rest, as the analysis measured it
             inside = slice(r.rep.start_frame, r.rep.end_frame + 1)
             from_rest[inside] = relative_tilt(tilt_deg, r.baseline, r.rep)[0][inside]
             hips[r.side][inside] = (
                 angles[r.side].thigh_vs_table_deg[inside] - rest_thigh_deg - from_rest[inside]
             )
-            if r.thigh_source == "thigh card" and thigh_card_deg is not None:
-                lift = thigh_card_deg - card_rest_deg(thigh_card_deg, r.rep, r.baseline)
+            if r.thigh_card_rest_deg is not None and thigh_card_deg is not None:
+                lift = thigh_card_deg - r.thigh_card_rest_deg  # from the rest the analysis measured
                 lifts[r.side][inside] = lift[inside]
                 hips[r.side][inside] = lift[inside] + card_rest_hip_deg - from_rest[inside]
         columns["pelvic_tilt_from_rest_deg"] = from_rest
