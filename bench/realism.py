@@ -318,7 +318,8 @@ def occlusion_table(results: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--suite", choices=("main", "holdout", "release", "release3", "release5", "release6"), default="main",
+        "--suite", choices=("main", "holdout", "release", "release3", "release5", "release6", "release7"),
+        default="main",
         help="release: hiprom.synth.release_holdout, run once per release and never tuned on; "
         "release3: the third release's suite; release5: the fifth's, every clip with the thigh card",
     )  # fmt: skip
@@ -341,6 +342,7 @@ def main(argv: list[str] | None = None) -> int:
         release3_suite,
         release5_suite,
         release6_suite,
+        release7_suite,
         release_holdout_suite,
     )
 
@@ -351,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         "release3": release3_suite,
         "release5": release5_suite,
         "release6": release6_suite,
+        "release7": release7_suite,
     }
     suite = [s for s in chosen[args.suite]() if args.only in s.name]
     args.cache_dir.mkdir(parents=True, exist_ok=True)

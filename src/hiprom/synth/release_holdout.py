@@ -28,6 +28,14 @@ eight hips were healthy and four clips were refused), before any change prompted
 seeds 1400+, eight clips of stiff hips (90-108 deg) with both cards, two-rep and standing-clinician clips,
 540p to 1080p, pans from -12 to 13 deg.
 
+**Seventh release suite** (``release7_suite``, ``--suite release7``, ``bench/last_release7_holdout_run.txt``):
+written after the sixth was run and the thigh card's onset range widened to span every card onset, before
+any later change, to measure that range (and the pose model's) on clips it was not taken from: seeds
+1500+, ten knee-to-chest clips (six with both cards, one single pelvis card with the thigh card, three
+with the board alone), stiff hips at 91-113 deg (three within 5 deg of the cut-off), two healthy hips,
+two-rep clips, a clinician standing by and one leaning in, a mirrored (front-camera) clip, 540p to
+1080p, 60 fps, pans from -15 to 14 deg; two hip-rotation clips on clothed legs.
+
 **Third release suite** (``release3_suite``, ``bench/realism.py --suite
 release3``, ``bench/last_release3_holdout_run.txt``): run once for the
 previous release; it then set the onset interval's error range (the largest
@@ -45,7 +53,7 @@ from hiprom.synth.generate import CameraSetup, Scenario
 from hiprom.synth.motion import KneeToChestMotion
 from hiprom.synth.realistic import FRAME_SIZES, clothed_ir_scenario
 
-__all__ = ["release3_suite", "release5_suite", "release6_suite", "release_holdout_suite"]
+__all__ = ["release3_suite", "release5_suite", "release6_suite", "release7_suite", "release_holdout_suite"]
 
 #: side, hip limit (None = healthy), peak lift, pan, tilt, body, clothing, card (layout, yaw; None: ideal
 #: single card), arms at rest, extras (reps, size, fps, second person, lighting)
@@ -119,6 +127,33 @@ _K2C6 = (
      {"thigh": 6.0, "size": "540p"}),
 )  # fmt: skip
 
+#: the seventh suite: both cards on most clips, the board alone on three (the pose model's onset range)
+_K2C7 = (
+    ("right", 103.0, 128.0, -6.0, 7.0, "athletic_male", "tracksuit", ("board", 9.0), "thighs",
+     {"thigh": 8.0}),
+    ("left", 91.0, 122.0, 11.0, 6.0, "slim_female", "leggings", ("board", -7.0), "thighs",
+     {"thigh": 5.0, "reps": 2}),
+    ("right", None, 134.0, 5.0, 9.0, "heavy", "tracksuit", ("board", 11.0), "side", {"thigh": -6.0}),
+    ("left", 109.0, 130.0, -15.0, 5.0, "average", "shorts", ("board", 6.0), "thighs",
+     {"thigh": 10.0, "size": "1080p"}),
+    ("right", 97.0, 126.0, 14.0, 8.0, "athletic_male", "leggings", ("single", 8.0), "thighs",
+     {"thigh": 7.0, "second": "leaning"}),
+    ("left", 113.0, 132.0, 2.0, 7.0, "heavy", "shorts", ("board", -9.0), "thighs",
+     {"thigh": 4.0, "fps": 60.0}),
+    ("right", 95.0, 124.0, -9.0, 10.0, "slim_female", "tracksuit", ("board", 12.0), "thighs",
+     {"thigh": 9.0, "size": "540p", "lighting": "dim"}),
+    ("left", 106.0, 128.0, 7.0, 6.0, "average", "tracksuit", ("board", 8.0), "side",
+     {"second": "standing", "reps": 2}),
+    ("right", 99.0, 126.0, -3.0, 8.0, "heavy", "leggings", ("board", -6.0), "thighs", {"flip": "mirrored"}),
+    ("left", None, 130.0, -11.0, 5.0, "athletic_male", "shorts", ("board", 10.0), "thighs",
+     {"size": "1080p"}),
+)  # fmt: skip
+
+_IR7 = (
+    ("right", "seated", 20.0, 4.0, "average", "tracksuit"),
+    ("left", "supine", 38.0, -7.0, "athletic_male", "leggings"),
+)
+
 _IR4 = (
     ("left", "seated", 18.0, 6.0, "heavy", "tracksuit"),
     ("right", "seated", 35.0, -8.0, "slim_female", "leggings"),
@@ -138,6 +173,8 @@ def _k2c(
     if "thigh" in extras:
         worn.update(thigh_card=True, thigh_card_yaw_deg=extras["thigh"])
         label += f"_thigh{int(extras['thigh'])}"
+    if "flip" in extras:
+        label += f"_{extras['flip']}"
     return Scenario(
         name=f"{prefix}_k2c_{side}_{hip}_lift{int(lift)}_pan{int(pan)}_{label}_{clothing}",
         k2c=KneeToChestMotion(
@@ -154,6 +191,7 @@ def _k2c(
         marker=True,
         clothing=clothing,
         second_person=extras.get("second", "none"),
+        flip=extras.get("flip", "none"),
     )
 
 
@@ -175,6 +213,12 @@ def release5_suite() -> list[Scenario]:
 def release6_suite() -> list[Scenario]:
     """The sixth release suite: eight knee-to-chest clips of stiff hips with both cards (module docstring)."""
     return _suite("rel6", 1400, _K2C6, ())
+
+
+def release7_suite() -> list[Scenario]:
+    """The seventh release suite: ten knee-to-chest clips, most with both cards, and two hip-rotation
+    clips (module docstring)."""
+    return _suite("rel7", 1500, _K2C7, _IR7)
 
 
 def release_holdout_suite() -> list[Scenario]:
