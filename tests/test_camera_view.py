@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 import hiprom.skeleton as sk
 from hiprom.analysis import camera
 from hiprom.analysis.camera import estimate_camera_offset, flexion_scale
-from hiprom.analysis.knee_to_chest import analyze_knee_to_chest
-from hiprom.calibration import BENCHMARKED_PAN_DEG, PAN_MAP, TILT_MAP
+from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
+from hiprom.calibration import BENCHMARKED_PAN_DEG, DEFAULT, PAN_MAP, TILT_MAP
 from hiprom.kinematics.camera_view import raw_camera_angles_deg
 from hiprom.synth.camera import place_camera
 from hiprom.synth.truthfile import load_truth
@@ -135,16 +137,20 @@ def test_knee_to_chest_without_3d_landmarks_has_no_camera_estimate(k2c):
 
 
 @pytest.mark.parametrize(("pan", "off_square"), [(2.0, False), (18.0, True)])
-def test_off_square_caps_the_confidence_and_keeps_the_interval(samples_dir, pan, off_square, monkeypatch):
+def test_off_square_caps_the_confidence_and_keeps_the_interval(samples_dir, pan, off_square):
     """The interval's error range is measured over every camera of the held-out suites (pans of -18 to
     17 deg), so an off-square phone no longer widens it; it caps the confidence and says why."""
-    monkeypatch.setattr(camera, "PAN_FLEXION_SLOPE_PER_DEG", 0.0)  # the cap alone
+    cfg = KneeToChestConfig(
+        calibration=dataclasses.replace(DEFAULT, pan_flexion_slope_per_deg=0.0)
+    )  # the cap
     truth = load_truth(samples_dir / "k2c_left_early_tilt.truth.csv")
     pts, vis = truth_landmarks(truth)
     ccw = -(truth["pelvic_tilt_deg"] + 7.0)  # the card, as in test_knee_to_chest
     world, _ = world_landmarks(pan_deg=pan, n=pts.shape[0])
     plain = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw).reps[0]
-    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw, world_m=world).reps[0]
+    rep = analyze_knee_to_chest(truth["time_s"], pts, vis, tilt_ccw_deg=ccw, world_m=world, config=cfg).reps[
+        0
+    ]
     assert rep.onset_hip_flexion_deg == pytest.approx(plain.onset_hip_flexion_deg)
     assert rep.onset_ci_deg == pytest.approx(plain.onset_ci_deg)
     assert any("off square: the benchmark's onset error" in r for r in rep.reasons) == off_square
@@ -155,13 +161,15 @@ def test_off_square_caps_the_confidence_and_keeps_the_interval(samples_dir, pan,
 
 
 def test_flexion_scale_undoes_the_pan_error_within_the_fitted_range():
-    slope = camera.PAN_FLEXION_SLOPE_PER_DEG
+    slope = DEFAULT.pan_flexion_slope_per_deg
     assert slope < 0  # seen from towards the head the model reads less flexion: scale it up
     assert flexion_scale(0.0) == 1.0 and flexion_scale(float("nan")) == 1.0 and flexion_scale(None) == 1.0
     assert flexion_scale(10.0) == pytest.approx(1 - slope * 10)
     assert flexion_scale(10.0) > 1 > flexion_scale(-10.0)
-    assert flexion_scale(60.0) == flexion_scale(camera.PAN_CORRECTION_MAX_DEG)  # not extrapolated
-    assert flexion_scale(-60.0) == flexion_scale(-camera.PAN_CORRECTION_MAX_DEG)
+    assert flexion_scale(60.0) == flexion_scale(DEFAULT.pan_correction_max_deg)  # not extrapolated
+    assert flexion_scale(-60.0) == flexion_scale(-DEFAULT.pan_correction_max_deg)
+    steeper = dataclasses.replace(DEFAULT, pan_flexion_slope_per_deg=2 * slope)  # another model's own slope
+    assert flexion_scale(10.0, steeper) == pytest.approx(1 - 2 * slope * 10)
 
 
 @pytest.mark.parametrize("pan", [-20.0, 12.0])

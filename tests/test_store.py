@@ -127,7 +127,7 @@ def test_flexion_worsening_beyond_error():
     onset = by_key["pelvic_tilt.onset.hip_flexion_deg"]  # -22 vs hiprom's own 15.8 (larger than 9.7)
     assert onset.verdict == "worsened beyond measurement error"
     assert onset.measure.mdc_source == "hiprom's repeatability" and onset.measure.mdc_deg > FLEXION_MDC_DEG
-    from hiprom.calibration import HIPROM_MDC_DEG
+    from hiprom.store.compare import HIPROM_MDC_DEG
 
     gonio = by_key[
         "peak_trunk_thigh_angle_deg"

@@ -16,41 +16,31 @@ still to come.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from hiprom.calibration import (
-    BENCHMARKED_PAN_DEG,
-    BENCHMARKED_TILT_DEG,
-    PAN_CORRECTION_MAX_DEG,
-    PAN_FLEXION_SLOPE_PER_DEG,
-    PAN_MAP,
-    SQUARE_MAX_PAN_DEG,
-    TILT_MAP,
-)
+from hiprom.calibration import DEFAULT, Calibration
 from hiprom.kinematics.camera_view import raw_camera_angles_deg
 
 __all__ = ["CameraOffset", "benchmarked_view", "estimate_camera_offset", "flexion_scale", "off_square"]
 
 
-def off_square(pan_deg: float | None) -> bool:
-    """True when an estimated pan is known and beyond ``SQUARE_MAX_PAN_DEG``."""
-    return pan_deg is not None and bool(np.isfinite(pan_deg)) and abs(pan_deg) > SQUARE_MAX_PAN_DEG
+def off_square(pan_deg: float | None, cal: Calibration = DEFAULT) -> bool:
+    """True when an estimated pan is known and beyond the calibration's ``square_max_pan_deg``."""
+    return pan_deg is not None and bool(np.isfinite(pan_deg)) and abs(pan_deg) > cal.square_max_pan_deg
 
 
-def benchmarked_view(pan_deg: float | None, tilt_deg: float | None) -> bool:
-    """True when the estimated pan and tilt lie within the cameras the benchmark covered.
+def benchmarked_view(pan_deg: float | None, tilt_deg: float | None, cal: Calibration = DEFAULT) -> bool:
+    """True when the estimated pan and tilt lie within the cameras the benchmark covered (with the pose
+    model ``cal`` was measured with).
 
     An unknown estimate counts as covered (its result already says so); a
     tilt below the range (the lens at table height) is the ideal view.
     """
-    pan_ok = (
-        pan_deg is None
-        or not np.isfinite(pan_deg)
-        or BENCHMARKED_PAN_DEG[0] <= pan_deg <= BENCHMARKED_PAN_DEG[1]
-    )
-    tilt_ok = tilt_deg is None or not np.isfinite(tilt_deg) or tilt_deg <= BENCHMARKED_TILT_DEG[1]
+    pan_lo, pan_hi = cal.benchmarked_pan_deg
+    pan_ok = pan_deg is None or not np.isfinite(pan_deg) or pan_lo <= pan_deg <= pan_hi
+    tilt_ok = tilt_deg is None or not np.isfinite(tilt_deg) or tilt_deg <= cal.benchmarked_tilt_deg[1]
     return bool(pan_ok and tilt_ok)
 
 
@@ -60,45 +50,50 @@ class CameraOffset:
 
     pan_deg: float  # + towards the head, - towards the feet
     tilt_deg: float  # + above the table looking down
+    #: the pose model's calibration the estimate and the judgements below use
+    calibration: Calibration = field(default=DEFAULT, repr=False, compare=False)
 
     @property
     def off_square(self) -> bool:
-        return off_square(self.pan_deg)
+        return off_square(self.pan_deg, self.calibration)
 
     @property
     def square_on(self) -> bool:
-        """The pan is known and within ``SQUARE_MAX_PAN_DEG``."""
+        """The pan is known and within the calibration's ``square_max_pan_deg``."""
         return bool(np.isfinite(self.pan_deg)) and not self.off_square
 
     @property
     def benchmarked(self) -> bool:
         """See :func:`benchmarked_view`."""
-        return benchmarked_view(self.pan_deg, self.tilt_deg)
+        return benchmarked_view(self.pan_deg, self.tilt_deg, self.calibration)
 
     @property
     def flexion_scale(self) -> float:
         """See :func:`flexion_scale`."""
-        return flexion_scale(self.pan_deg)
+        return flexion_scale(self.pan_deg, self.calibration)
 
 
-def flexion_scale(pan_deg: float | None) -> float:
+def flexion_scale(pan_deg: float | None, cal: Calibration = DEFAULT) -> float:
     """Factor that undoes the pose model's pan-dependent flexion error (1.0 when the pan is unknown).
 
     Multiply a thigh or trunk-thigh angle read at this estimated pan by it:
-    ``1 - PAN_FLEXION_SLOPE_PER_DEG * pan``, the pan clipped to
-    +-``PAN_CORRECTION_MAX_DEG``.
+    ``1 - slope * pan`` (the calibration's ``pan_flexion_slope_per_deg``), the pan clipped to
+    +-``pan_correction_max_deg``.
     """
     if pan_deg is None or not np.isfinite(pan_deg):
         return 1.0
-    pan = float(np.clip(pan_deg, -PAN_CORRECTION_MAX_DEG, PAN_CORRECTION_MAX_DEG))
-    return 1.0 - PAN_FLEXION_SLOPE_PER_DEG * pan
+    pan = float(np.clip(pan_deg, -cal.pan_correction_max_deg, cal.pan_correction_max_deg))
+    return 1.0 - cal.pan_flexion_slope_per_deg * pan
 
 
 def estimate_camera_offset(
-    world_m: np.ndarray, visibility: np.ndarray, min_visibility: float = 0.5
+    world_m: np.ndarray, visibility: np.ndarray, min_visibility: float = 0.5, cal: Calibration = DEFAULT
 ) -> CameraOffset:
     """Pan and tilt of the camera from still-pose 3D landmarks: the raw slopes of
-    :func:`~hiprom.kinematics.camera_view.raw_camera_angles_deg` (same parameters) through the
-    calibrated maps. NaN angles when the shoulders or hips are not seen."""
+    :func:`~hiprom.kinematics.camera_view.raw_camera_angles_deg` (same parameters) through the maps
+    calibrated for the pose model (``cal``). NaN angles when the shoulders or hips are not seen."""
     raw_pan, raw_tilt = raw_camera_angles_deg(world_m, visibility, min_visibility)
-    return CameraOffset(float(PAN_MAP[0] * raw_pan + PAN_MAP[1]), float(TILT_MAP[0] * raw_tilt + TILT_MAP[1]))
+    (pan_gain, pan_offset), (tilt_gain, tilt_offset) = cal.pan_map, cal.tilt_map
+    return CameraOffset(
+        float(pan_gain * raw_pan + pan_offset), float(tilt_gain * raw_tilt + tilt_offset), cal
+    )

@@ -19,7 +19,6 @@ from hiprom.analysis.onset import (
     relative_tilt,
     unseen_card,
 )
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG
 
 __all__ = ["EARLY_BASELINE_NOTE", "THIGH_CARD_NOTE", "marker_finding"]
 
@@ -77,10 +76,8 @@ def marker_finding(time_s, thigh, base_thigh, card, baseline, rep: Rep, camera, 
                        "at most moderate")  # fmt: skip
     elif off_square:
         confidence = "moderate" if confidence == "high" else confidence
-        anycam, square = (
-            BENCH_PEAK_ERROR_DEG["any camera"]["onset"],
-            BENCH_PEAK_ERROR_DEG["square-on"]["onset"],
-        )
+        err = cfg.calibration.k2c_error_deg
+        anycam, square = err["any camera"]["onset"], err["square-on"]["onset"]
         reasons.append(
             f"the phone was about {abs(camera.pan_deg):.0f} deg off square: the benchmark's onset error over "
             f"every camera is {anycam[0]} deg (worst {anycam[1]}; square-on {square[0]}, worst {square[1]}), "

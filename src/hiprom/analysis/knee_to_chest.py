@@ -26,7 +26,7 @@ from hiprom.analysis.onset import card_tilts
 from hiprom.analysis.plausibility import PlausibilityConfig, drop_off_body, side_labels, upside_down
 from hiprom.analysis.quality import camera_offset_warnings, rep_quality_warnings
 from hiprom.analysis.thigh_card import thigh_card_lift
-from hiprom.calibration import ONSET_ERROR_RANGE_DEG, THIGH_CARD_ONSET_ERROR_RANGE_DEG
+from hiprom.calibration import DEFAULT, ONSET_ERROR_RANGE_DEG, THIGH_CARD_ONSET_ERROR_RANGE_DEG, Calibration
 from hiprom.errors import BadInputError
 from hiprom.kinematics.angles import flexion_from_straight_deg, segment_angle_deg
 from hiprom.kinematics.filtering import clean_tracks_with
@@ -64,9 +64,8 @@ class KneeToChestConfig:
     # model's own bias for its landmarks (the pipeline uses calibration.POSE_MODEL_THIGH_OFFSET_DEG)
     thigh_offset_deg: float = 0.0
     # the thigh's reading at rest that hip flexion (femur on pelvis) counts from: None = this clip's own
-    # resting reading (exact landmarks); for the pose model's landmarks its per-clip resting reading
-    # scatters by several degrees with body and clothing, so the pipeline uses the benchmark's fitted
-    # population value (calibration.POSE_MODEL_REST_THIGH_DEG)
+    # (exact landmarks); the pose model's per-clip resting reading scatters by several degrees with body
+    # and clothing, so the pipeline uses the benchmark's fitted value (calibration.POSE_MODEL_REST_THIGH_DEG)
     rest_thigh_deg: float | None = None
     baseline_max_speed_deg_s: float = 8.0
     baseline_min_s: float = 1.0
@@ -85,6 +84,8 @@ class KneeToChestConfig:
     # pipeline uses the benchmark bodies' true resting thigh (calibration.THIGH_CARD_REST_THIGH_DEG)
     card_rest_thigh_deg: float | None = None
     card_onset_error_range_deg: tuple[float, float] = THIGH_CARD_ONSET_ERROR_RANGE_DEG
+    # the pose model's calibration: camera maps, errors quoted (the pipeline sets the offsets above from it)
+    calibration: Calibration = DEFAULT
     onset: OnsetConfig = field(default_factory=OnsetConfig)
     gates: PlausibilityConfig = field(default_factory=PlausibilityConfig)
 
@@ -343,8 +344,9 @@ def _analyse_rep(
             if baseline is not None
             else slice(max(0, rep.start_frame - 15), rep.start_frame + 1)
         )
-        camera = estimate_camera_offset(np.asarray(world_m)[still], np.asarray(visibility)[still])
-        warnings += camera_offset_warnings(camera.pan_deg, camera.tilt_deg)
+        cal = cfg.calibration
+        camera = estimate_camera_offset(np.asarray(world_m)[still], np.asarray(visibility)[still], cal=cal)
+        warnings += camera_offset_warnings(camera.pan_deg, camera.tilt_deg, cal=cal)
     scale = camera.flexion_scale if camera is not None else 1.0  # the pose model's pan-dependent error
     thigh, base_thigh = thigh * scale, base_thigh * scale
     card = thigh_card_lift(thigh_card if tilt is not None else None, rep, baseline, thigh - base_thigh)

@@ -6,12 +6,7 @@ import numpy as np
 
 from hiprom.analysis.camera import benchmarked_view, off_square
 from hiprom.analysis.events import Rep
-from hiprom.calibration import (
-    BENCH_PEAK_ERROR_DEG,
-    BENCHMARKED_PAN_DEG,
-    BENCHMARKED_TILT_DEG,
-    CAMERA_ESTIMATE_ERROR_DEG,
-)
+from hiprom.calibration import DEFAULT, Calibration
 
 __all__ = ["camera_offset_warnings", "rep_quality_warnings"]
 
@@ -79,33 +74,34 @@ def rep_quality_warnings(
     return warnings
 
 
-def camera_offset_warnings(pan_deg: float, tilt_deg: float, *, max_tilt_deg: float = 20.0) -> list[str]:
+def camera_offset_warnings(
+    pan_deg: float, tilt_deg: float, *, max_tilt_deg: float = 20.0, cal: Calibration = DEFAULT
+) -> list[str]:
     """Warnings for a phone estimated off the square side-on view (see :mod:`hiprom.analysis.camera`).
 
-    Off square = beyond ``calibration.SQUARE_MAX_PAN_DEG`` of pan. Tilt changes
-    the sagittal angles little (``cos`` of the tilt) until the phone is well
-    above the table. Beyond the cameras the benchmark covered, the errors are
-    not benchmarked for this view.
+    Off square = beyond the calibration's ``square_max_pan_deg`` of pan. Tilt
+    changes the sagittal angles little (``cos`` of the tilt) until the phone is
+    well above the table. Beyond the cameras the benchmark covered, the errors
+    are not benchmarked for this view. Every figure is the pose model's (``cal``).
     """
     warnings = []
-    pan_err, tilt_err = CAMERA_ESTIMATE_ERROR_DEG["pan"][0], CAMERA_ESTIMATE_ERROR_DEG["tilt"][0]
-    if off_square(pan_deg):
+    est = cal.camera_estimate_error_deg
+    pan_err, tilt_err = est["pan"][0], est["tilt"][0]
+    if off_square(pan_deg, cal):
         towards = "head" if pan_deg > 0 else "feet"
-        square, anycam = (
-            BENCH_PEAK_ERROR_DEG["square-on"]["thigh"],
-            BENCH_PEAK_ERROR_DEG["any camera"]["thigh"],
-        )
+        square, anycam = cal.k2c_error_deg["square-on"]["thigh"], cal.k2c_error_deg["any camera"]["thigh"]
         warnings.append(
             f"the phone is about {abs(pan_deg):.0f} deg off square to the body's side, turned towards the "
             f"{towards} (estimate +-{pan_err:.0f} deg): off square the benchmark's thigh angle erred "
             f"{anycam[0]} deg (worst {anycam[1]}) against {square[0]} (worst {square[1]}) square-on; "
             "face the hip square-on"
         )
-    if not benchmarked_view(pan_deg, tilt_deg):
+    if not benchmarked_view(pan_deg, tilt_deg, cal):
+        (pan_lo, pan_hi), tilt_hi = cal.benchmarked_pan_deg, cal.benchmarked_tilt_deg[1]
         warnings.append(
             f"the phone (pan about {pan_deg:.0f} deg, tilt {tilt_deg:.0f} deg) stood outside the cameras "
-            f"the benchmark covered (pan {BENCHMARKED_PAN_DEG[0]:g} to {BENCHMARKED_PAN_DEG[1]:g} deg, tilt "
-            f"up to {BENCHMARKED_TILT_DEG[1]:g} deg): the angles' errors are not benchmarked for this view"
+            f"the benchmark covered (pan {pan_lo:g} to {pan_hi:g} deg, tilt "
+            f"up to {tilt_hi:g} deg): the angles' errors are not benchmarked for this view"
         )
     if np.isfinite(tilt_deg) and tilt_deg > max_tilt_deg:
         warnings.append(

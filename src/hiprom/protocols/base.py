@@ -197,7 +197,7 @@ class Protocol(ABC):
         from hiprom.results import write_json
 
         done = self.analyse(series, options, warnings)
-        withhold_errors(done.document, errors_unbenchmarked(series))
+        withhold_errors(done.document, errors_unbenchmarked(series, self.name))
         paths = done.write_files(out_dir)
         draw = done.drawing() if outputs.video else None
         paths.update(
@@ -249,11 +249,12 @@ def sides_lines(document: dict) -> list[str]:
     return [] if sides.get("mirrored_clip") is False or not sides else [f"- sides: {sides['note']}"]
 
 
-def errors_unbenchmarked(series: LandmarkSeries) -> str | None:
-    """Why no benchmark error applies to these landmarks (not the benchmark's pose model), or None."""
+def errors_unbenchmarked(series: LandmarkSeries, test: str | None = None) -> str | None:
+    """Why no benchmark error applies to these landmarks (no calibration measured with their pose model
+    for ``test``), or None."""
     from hiprom.calibration import model_not_benchmarked
 
-    return model_not_benchmarked(series.meta.get("model_name"), series.meta.get("model_sha256"))
+    return model_not_benchmarked(series.meta.get("model_name"), series.meta.get("model_sha256"), test)
 
 
 def withhold_errors(document: dict, why: str | None) -> None:

@@ -95,7 +95,7 @@ class HipIR(Protocol):
             for j, h in enumerate(s.holds, 1)
         }
         warnings.extend(result.notes)
-        ending = difference_error(position, errors_unbenchmarked(series))
+        ending = difference_error(position, errors_unbenchmarked(series, self.name))
         doc = hip_ir_document(result, clip_meta(series), warnings, BENCH_PEAK_IR_ERROR_DEG.get(position),
                               sides=side_labels(series), difference_error=ending)  # fmt: skip
         return Analysed(doc, write_files, frames, lambda: hip_ir_drawing(series, result))

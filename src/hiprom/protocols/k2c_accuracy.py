@@ -6,15 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hiprom.calibration import (
-    BENCH_PEAK_ERROR_DEG,
-    CAMERA_ESTIMATE_ERROR_DEG,
-    ONSET_INTERVAL_COVERAGE,
-    ONSET_RANGE_FITTED_ON,
-    THIGH_CARD_ERROR_DEG,
-    THIGH_CARD_INTERVAL_COVERAGE,
-    THIGH_CARD_RANGE_FITTED_ON,
-)
+from hiprom.calibration import CALIBRATIONS, DEFAULT, Calibration
 from hiprom.results import num
 
 if TYPE_CHECKING:
@@ -23,8 +15,8 @@ if TYPE_CHECKING:
 __all__ = ["accuracy_line", "camera_entry", "coverage_note", "error_entry"]
 
 
-def camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
-    est = CAMERA_ESTIMATE_ERROR_DEG
+def camera_entry(rep: KneeToChestRep, cal: Calibration = DEFAULT) -> dict[str, Any] | None:
+    est = cal.camera_estimate_error_deg
     if rep.camera is None:
         return None
     return {
@@ -44,17 +36,19 @@ def camera_entry(rep: KneeToChestRep) -> dict[str, Any] | None:
     }
 
 
-def error_entry(rep: KneeToChestRep) -> dict[str, Any]:
-    """The benchmark's peak-angle errors for the camera set-up this rep was filmed from."""
+def error_entry(rep: KneeToChestRep, cal: Calibration = DEFAULT) -> dict[str, Any]:
+    """The benchmark's peak-angle errors for the camera set-up this rep was filmed from, measured with the
+    pose model of ``cal`` (named in the entry's ``pose_model``)."""
     if rep.camera is not None and not rep.camera.benchmarked:
         return {"basis": "not benchmarked for this view"}
     square = rep.camera is not None and rep.camera.square_on
     basis = "square-on" if square else "any camera"
-    err = BENCH_PEAK_ERROR_DEG[basis]
+    err = cal.k2c_error_deg[basis]
     if rep.thigh_source == "thigh card":  # the card's lift, not the pose model's thigh: its own errors
-        err = {**err, **{k: THIGH_CARD_ERROR_DEG[k] for k in ("thigh", "onset", "hip_flexion")}}
+        err = {**err, **{k: cal.thigh_card_error_deg[k] for k in ("thigh", "onset", "hip_flexion")}}
     entry = {
         "basis": f"synthetic benchmark, camera {basis}",
+        "pose_model": cal.model["name"],
         # the largest error over the main, held-out and realistic suites (hiprom.calibration.provenance)
         "peak_knee_flexion": err["knee_flexion"][0],
         "peak_knee_flexion_max": err["knee_flexion"][1],
@@ -125,14 +119,16 @@ def accuracy_line(entry: dict[str, Any]) -> str:
         elif (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
             line += ", " + _stated(err, "onset_hip_flexion", "onset")
             if err.get("onset_hip_flexion") is not None:
+                # entries stored before the model was named were all measured with the default model
+                cal = CALIBRATIONS.get(err.get("pose_model"), DEFAULT)
                 line += (
                     coverage_note(
-                        THIGH_CARD_INTERVAL_COVERAGE,
-                        THIGH_CARD_RANGE_FITTED_ON,
+                        cal.thigh_card_interval_coverage,
+                        cal.thigh_card_range_fitted_on,
                         "the onset interval with the thigh card's range",
                     )
                     if card
-                    else coverage_note(ONSET_INTERVAL_COVERAGE, ONSET_RANGE_FITTED_ON)
+                    else coverage_note(cal.onset_interval_coverage, cal.onset_range_fitted_on)
                 )
     return line
 

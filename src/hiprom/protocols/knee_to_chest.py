@@ -10,11 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hiprom.calibration import (
-    POSE_MODEL_REST_THIGH_DEG,
-    POSE_MODEL_THIGH_OFFSET_DEG,
-    THIGH_CARD_REST_THIGH_DEG,
-)
+from hiprom.calibration import DEFAULT, Calibration, for_model
 from hiprom.errors import BadInputError
 from hiprom.norms import BORROWING_HIP_FLEXION_DEG, FLEXION_MDC_DEG
 from hiprom.protocols.base import Analysed, Cell, EntryView, Measure, Options, Protocol
@@ -57,7 +53,8 @@ class KneeToChest(Protocol):
         from hiprom.report.overlay import knee_to_chest_drawing
         from hiprom.report.plots import plot_knee_to_chest
 
-        result = analyze_series(series, _card_tilt(series, options.marker, warnings))
+        cal = series_calibration(series)
+        result = analyze_series(series, _card_tilt(series, options.marker, warnings), cal)
         warnings.extend(result.notes)  # frames dropped, labels swapped, raises not measured
         reps = [r for r in result.reps if options.side is None or r.side == options.side]
         if not reps:
@@ -75,7 +72,7 @@ class KneeToChest(Protocol):
                     result.angles,
                     result.tilt_deg,
                     reps,
-                    POSE_MODEL_REST_THIGH_DEG,
+                    cal.rest_thigh_deg,
                     result.thigh_card_deg,
                 ),
                 "plot": plot_knee_to_chest(out_dir / "angles.png", t, result.angles, reps, result.tilt_deg),
@@ -90,7 +87,7 @@ class KneeToChest(Protocol):
             if r.onset_time_s is not None:
                 caption = f"{r.side} rep {j}: pelvis starts tilting at {r.onset_hip_flexion_deg:.0f} deg"
                 frames[f"key_{r.side}_onset_{j}"] = (frame_at(series, r.onset_time_s), caption)
-        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r) for r in reps],
+        doc = document(self.name, clip_meta(series), warnings, [rep_entry(r, cal) for r in reps],
                        sides=side_labels(series))  # fmt: skip
         return Analysed(doc, write_files, frames, lambda: knee_to_chest_drawing(series, result))
 
@@ -181,12 +178,23 @@ class KneeToChest(Protocol):
         )
 
 
-def analyze_series(series: LandmarkSeries, tilt_ccw_deg: np.ndarray | None = None):
+def series_calibration(series: LandmarkSeries) -> Calibration:
+    """The calibration measured with the pose model these landmarks came from, or the default model's
+    (whose corrections are then the best guess; the result states no error, see
+    ``hiprom.protocols.base.errors_unbenchmarked``)."""
+    return for_model(series.meta.get("model_sha256"), KneeToChest.name) or DEFAULT
+
+
+def analyze_series(
+    series: LandmarkSeries, tilt_ccw_deg: np.ndarray | None = None, cal: Calibration | None = None
+):
     """The knee-to-chest analysis of ``series`` as ``hiprom analyze`` runs it (a
     :class:`~hiprom.analysis.knee_to_chest.KneeToChestAnalysis`); ``tilt_ccw_deg``: the card's angle
-    (None: markerless, as ``bench/markerless.py`` scores it)."""
+    (None: markerless, as ``bench/markerless.py`` scores it); ``cal``: the pose model's calibration
+    (default: :func:`series_calibration`)."""
     from hiprom.analysis.knee_to_chest import KneeToChestConfig, analyze_knee_to_chest
 
+    cal = cal or series_calibration(series)
     return analyze_knee_to_chest(
         series.time_s,
         series.image_px,
@@ -194,11 +202,15 @@ def analyze_series(series: LandmarkSeries, tilt_ccw_deg: np.ndarray | None = Non
         tilt_ccw_deg=tilt_ccw_deg,
         world_m=series.world_m,
         image_size_px=series.image_size_px,
-        # the pose model's biases: its peak thigh, and the resting thigh hip flexion counts from
+        # the pose model's biases (its peak thigh, the resting thigh hip flexion counts from), the onset's
+        # error ranges and the camera maps, all measured with that model
         config=KneeToChestConfig(
-            thigh_offset_deg=POSE_MODEL_THIGH_OFFSET_DEG,
-            rest_thigh_deg=POSE_MODEL_REST_THIGH_DEG,
-            card_rest_thigh_deg=THIGH_CARD_REST_THIGH_DEG,
+            thigh_offset_deg=cal.thigh_offset_deg,
+            rest_thigh_deg=cal.rest_thigh_deg,
+            card_rest_thigh_deg=cal.thigh_card_rest_thigh_deg,
+            onset_error_range_deg=cal.onset_error_range_deg,
+            card_onset_error_range_deg=cal.thigh_card_onset_error_range_deg,
+            calibration=cal,
         ),
         mirrored=series.meta.get("mirrored_clip") is True,
         tilt_followed=series.marker_followed,
@@ -248,8 +260,8 @@ def _card_tilt(series: LandmarkSeries, marker: str, warnings: list[str]) -> np.n
     return angle
 
 
-def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
-    """One element of ``results`` in the knee-to-chest schema."""
+def rep_entry(rep: KneeToChestRep, cal: Calibration = DEFAULT) -> dict[str, Any]:
+    """One element of ``results`` in the knee-to-chest schema (``cal``: the pose model's calibration)."""
     ci = None if rep.onset_ci_deg is None else [num(rep.onset_ci_deg[0]), num(rep.onset_ci_deg[1])]
     return {
         "test": "knee-to-chest",
@@ -279,8 +291,8 @@ def rep_entry(rep: KneeToChestRep) -> dict[str, Any]:
                 "ci_deg": ci,
             },
         },
-        "camera": camera_entry(rep),
-        "measurement_error_deg": error_entry(rep),
+        "camera": camera_entry(rep, cal),
+        "measurement_error_deg": error_entry(rep, cal),
         "lumbar_borrowing": {
             "flag": rep.borrowing,
             "confidence": rep.confidence,

@@ -17,13 +17,27 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom import protocols
-from hiprom.calibration import BENCH_PEAK_ERROR_DEG, HIPROM_MDC_DEG, SQUARE_MAX_PAN_DEG
+from hiprom.calibration import CALIBRATIONS, SQUARE_MAX_PAN_DEG
 from hiprom.store.records import StoredResult, entry_field
 
 __all__ = ["Comparison", "Measure", "compare", "measures_by_session"]
 
-OFF_SQUARE_ERROR_DEG = BENCH_PEAK_ERROR_DEG["any camera"]["thigh"]  # (MAE, worst)
-SQUARE_ERROR_DEG = BENCH_PEAK_ERROR_DEG["square-on"]["thigh"]
+
+def _largest(basis: str) -> tuple[float, float]:
+    """The thigh's stated error over every calibrated pose model (a session may be from any of them)."""
+    pairs = [c.k2c_error_deg[basis]["thigh"] for c in CALIBRATIONS.values()]
+    return (max(p[0] for p in pairs), max(p[1] for p in pairs))
+
+
+OFF_SQUARE_ERROR_DEG = _largest("any camera")  # (MAE, worst)
+SQUARE_ERROR_DEG = _largest("square-on")
+#: hiprom's own MDC per measure: the largest over the calibrated pose models, so that no model's session
+#: is called changed on a difference another model's repeatability would not separate from noise
+HIPROM_MDC_DEG: dict[str, float] = {
+    k: max(c.mdc_deg.get(k, 0.0) for c in CALIBRATIONS.values())
+    for c0 in CALIBRATIONS.values()
+    for k in c0.mdc_deg
+}
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,28 @@ def _thigh_card_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date
     return out
 
 
+def _model_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date], str]:
+    """(side, date) -> the pose model whose calibration a session's knee-to-chest errors came from."""
+    return {
+        (r.side, r.date): str((r.result.get("measurement_error_deg") or {}).get("pose_model") or "")
+        for r in results
+        if r.test == "knee-to-chest" and (r.result.get("measurement_error_deg") or {}).get("pose_model")
+    }
+
+
+def _model_caveat(m: Measure, dates, models) -> tuple[str, ...]:
+    """A change between sessions analysed with different (calibrated) pose models."""
+    used = {d: models[(m.side, d)] for d in dates if (m.side, d) in models}
+    if len(set(used.values())) < 2:
+        return ()
+    which = ", ".join(f"{name} on {d}" for d, name in used.items())
+    return (
+        f"the sessions were analysed with different pose models ({which}): each model's errors were "
+        "measured apart, so part of a change may be the model's; analyse sessions to be compared with one "
+        "model",
+    )
+
+
 def _method_caveat(m: Measure, dates, thigh_card) -> tuple[str, ...]:
     """A change of a thigh measure between a session with the thigh card and one without."""
     used = [thigh_card.get((m.side, d)) for d in dates]
@@ -145,32 +181,32 @@ def _method_caveat(m: Measure, dates, thigh_card) -> tuple[str, ...]:
 
 
 def _caveats(
-    m: Measure, dates, corrected, off_square_pans, unbenchmarked, thigh_card=None
+    m: Measure, dates, corrected, off_square_pans, unbenchmarked, thigh_card=None, models=None
 ) -> tuple[str, ...]:
     """What a reader must know before trusting a change of ``m`` over ``dates``."""
-    return _method_caveat(m, dates, thigh_card or {}) + (
-        tuple(
-            f"the {d} session's onset was set by the clinician {corrected[(m.side, d)]}, not measured"
-            for d in dates
-            if m.key.startswith("pelvic_tilt.onset.") and (m.side, d) in corrected
-        )
-        + tuple(
-            f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square: its angles "
-            "lean on a correction for the phone's pan, and the tool's own error there reached "
-            f"{OFF_SQUARE_ERROR_DEG[1]:.0f} deg on the benchmark ({SQUARE_ERROR_DEG[1]:.0f} square-on), "
-            "so part of a change may be the camera's; film sessions to be compared square-on"
-            for d in dates
-            if m.test == "knee-to-chest" and (m.side, d) in off_square_pans
-        )
-        + tuple(
-            f"the {d} session states no benchmark error ({unbenchmarked[(m.side, d)]}): the minimal "
-            f"detectable change used ({m.mdc_deg:.1f} deg, {m.mdc_source}) is not measured for its pose "
-            "model, and part of a change may be the model's; analyse sessions to be compared with the "
-            "default model"
-            for d in dates
-            if (m.side, d) in unbenchmarked
-        )
-    )
+    out = [*_model_caveat(m, dates, models or {}), *_method_caveat(m, dates, thigh_card or {})]
+    for d in dates:
+        if m.key.startswith("pelvic_tilt.onset.") and (m.side, d) in corrected:
+            out.append(
+                f"the {d} session's onset was set by the clinician {corrected[(m.side, d)]}, not measured"
+            )
+    for d in dates:
+        if m.test == "knee-to-chest" and (m.side, d) in off_square_pans:
+            out.append(
+                f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square: its "
+                "angles lean on a correction for the phone's pan, and the tool's own error there reached "
+                f"{OFF_SQUARE_ERROR_DEG[1]:.0f} deg on the benchmark ({SQUARE_ERROR_DEG[1]:.0f} square-on), "
+                "so part of a change may be the camera's; film sessions to be compared square-on"
+            )
+    for d in dates:
+        if (m.side, d) in unbenchmarked:
+            out.append(
+                f"the {d} session states no benchmark error ({unbenchmarked[(m.side, d)]}): the minimal "
+                f"detectable change used ({m.mdc_deg:.1f} deg, {m.mdc_source}) is not measured for its pose "
+                "model, and part of a change may be the model's; analyse sessions to be compared with the "
+                "default model"
+            )
+    return tuple(out)
 
 
 def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
@@ -183,6 +219,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     series = measures_by_session(results)
     off_square_pans, corrected = _off_square_sessions(results), _corrected_sessions(results)
     unbenchmarked, thigh_card = _unbenchmarked_sessions(results), _thigh_card_sessions(results)
+    models = _model_sessions(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -204,7 +241,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             )
             for i in range(len(values) - 1)
         )
-        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked, thigh_card)
+        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked, thigh_card, models)
         comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
