@@ -308,6 +308,8 @@ def _analysis_rows(scenario, cache: Path, summary: dict, true_camera: tuple[floa
             "camera_pan_err": None if r["camera"] is None else r["camera"]["pan_deg"] - true_camera[0],
             "true_pan": true_camera[0],
             "camera_tilt_err": None if r["camera"] is None else r["camera"]["tilt_deg"] - true_camera[1],
+            "camera_tilt": None if r["camera"] is None else r["camera"]["tilt_deg"],
+            "true_tilt": true_camera[1],
         }
     return rows
 

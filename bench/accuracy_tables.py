@@ -226,7 +226,9 @@ def analysis_table(results: list[dict], pan_check: bool = True) -> str:
         held, n = sum(covered), len(covered)
         flags.append(f"marker: the onset interval held the generator's hinge on {held}/{n} reps "
                      f"({100 * held / n:.0f}% coverage)")  # fmt: skip
-    tail = [_drift_table(results)] + ([_pan_correction(results)] if pan_check else [])
+    tail = [_drift_table(results)] + (
+        [_pan_correction(results), _camera_map_refit(results)] if pan_check else []
+    )
     return "\n\n".join(["\n".join(lines), "\n".join(flags), *tail])
 
 
@@ -286,6 +288,28 @@ def _pan_correction(results: list[dict]) -> str:
     return (
         f"pan correction (applied; slope fitted on both peaks of all clips: {pooled:+.4f} per deg of pan): "
         + "; ".join(out)
+    )
+
+
+def _camera_map_refit(results: list[dict]) -> str:
+    """The line from the estimated to the true pan (and tilt) over these clips: how to refit the maps from
+    the pose model's raw depth slopes (calibration.PAN_MAP, TILT_MAP) for the model that ran them.
+
+    ``true = a * estimated + b``; the refitted map is ``(a * gain, a * offset + b)`` (bench/calibrate.py).
+    """
+    rows = [
+        a for _, a in _pan_rows(results) if a.get("camera_tilt") is not None and np.isfinite(a["camera_pan"])
+    ]
+    if len(rows) < 4:
+        return "(camera map refit: too few clips)"
+    out = []
+    for what in ("pan", "tilt"):
+        est = np.array([a[f"camera_{what}"] for a in rows])
+        true = np.array([a[f"true_{what}"] for a in rows])
+        a, b = np.polyfit(est, true, 1)
+        out.append(f"{what} a {a:.3f} b {b:+.2f} (MAE after {np.mean(np.abs(a * est + b - true)):.1f})")
+    return f"camera map refit (least squares over {len(rows)} peaks: true = a x estimated + b): " + "; ".join(
+        out
     )
 
 

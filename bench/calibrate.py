@@ -20,8 +20,12 @@ their provenance; where the bench prints a refit of one, it is recorded as
 ``last_refit`` beside the value in use (``--refit`` adopts it; then re-run
 the benches).
 
-Usage: ``python bench/calibrate.py [--check] [--refit]`` (``bench/accuracy.py
---record`` calls it after writing its output).
+Usage: ``python bench/calibrate.py [--check] [--refit] [--model NAME]`` (``bench/accuracy.py
+--record`` calls it after writing its output). With ``--model NAME`` it reads the
+same outputs run with that pose model from ``bench/NAME/`` and writes
+``src/hiprom/calibration_NAME.json`` (starting, the first time, from the default
+model's constants, each marked as carried over until a refit replaces it), and
+leaves the README alone.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import calibrate_model
 import narrative
 from calibrate_card import card_errors, card_onset_range, card_rest_thigh
 from calibrate_onset import onset_error_range
@@ -307,10 +312,16 @@ def build(out: Outputs, current: dict, refit: bool = False) -> dict:
     offset["last_refit"] = round(offset["value"] + last["thigh_offset_deg_bias"], 1)
     rest = constants["pose_model_rest_thigh_deg"]
     rest["last_refit"] = round(rest["value"] + last["rest_thigh_deg_bias"], 1)
+    calibrate_model.camera_map_refits(out._line(A, "camera map refit"), constants)
     if refit:
-        for c in constants.values():
-            if c.get("last_refit") is not None:
+        for name, c in constants.items():
+            if c.get("last_refit") is None:
+                continue
+            if name in ("camera_pan_map", "camera_tilt_map"):
+                c.update(c["last_refit"])
+            else:
                 c["value"] = c["last_refit"]
+            c.pop("model_note", None)  # refitted with the model itself
     constants["onset_error_range_deg"] = onset_error_range(
         out.text, constants["onset_error_range_deg"], REALISTIC_HELD_OUT, {k: v[0] for k, v in SUITES.items()}
     )
@@ -350,18 +361,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the file differs; write nothing")
     parser.add_argument("--refit", action="store_true", help="adopt the constants the bench refitted")
+    parser.add_argument("--model", help="another pose model: its outputs in bench/MODEL/ (calibrate_model)")
     args = parser.parse_args(argv)
-    current = json.loads(TARGET.read_text())
-    outputs = Outputs()
-    doc = build(outputs, current, refit=args.refit)
+    folder, target = calibrate_model.paths(args.model, BENCH, TARGET)
+    if args.model:
+        current = calibrate_model.starting_document(args.model, target, TARGET)
+        doc = calibrate_model.for_model(
+            build(Outputs(folder), current, refit=args.refit), args.model, COMMANDS
+        )
+    else:
+        doc = build(Outputs(folder), json.loads(target.read_text()), refit=args.refit)
     text = json.dumps(doc, indent=1) + "\n"
     if args.check:
-        same = text == TARGET.read_text()
-        print("calibration.json is up to date" if same else "calibration.json differs from the bench outputs")
+        same = target.is_file() and text == target.read_text()
+        print(f"{target.name} is up to date" if same else f"{target.name} differs from the bench outputs")
         return 0 if same else 1
-    TARGET.write_text(text)
-    write_readme(doc)
-    print(f"wrote {TARGET.relative_to(ROOT)}, the README's and docs' tables and figures")
+    target.write_text(text)
+    if not args.model:
+        write_readme(doc)
+    print(
+        f"wrote {target.relative_to(ROOT)}"
+        + ("" if args.model else ", the README's and docs' tables and figures")
+    )
     return 0
 
 

@@ -38,6 +38,26 @@ def test_the_calibration_file_is_what_the_committed_bench_outputs_give(calibrate
     assert rebuilt == committed, "run: python bench/calibrate.py (after the benches), and commit both"
 
 
+def test_every_other_models_calibration_is_what_its_own_bench_outputs_give(calibrate):
+    """A calibration_<model>.json is rebuilt from bench/<model>/ (the benches run with --model) and names
+    that model; every error in it is sourced from those outputs, none from the default model's."""
+    others = sorted(p for p in (ROOT / "src" / "hiprom").glob("calibration_*.json"))
+    assert {p.stem.split("_", 1)[1] for p in others} == set(calibration.CALIBRATIONS) - {
+        calibration.DEFAULT.model["name"]
+    }
+    model_mod = _bench_module("calibrate_model")
+    for path in others:
+        model = path.stem.split("_", 1)[1]
+        committed = json.loads(path.read_text())
+        assert committed["model"]["name"] == model and committed["tests"]
+        rebuilt = model_mod.for_model(
+            calibrate.build(calibrate.Outputs(BENCH / model), committed), model, calibrate.COMMANDS
+        )
+        assert rebuilt == committed, f"run: python bench/calibrate.py --model {model}, and commit both"
+        for entry in committed["errors"].values():
+            assert entry is None or all(r["source"].startswith(f"bench/{model}/last_") for r in entry["rows"])
+
+
 def test_the_code_reads_the_file():
     data = calibration.DATA
     assert calibration.BENCH_PEAK_ERROR_DEG["square-on"]["thigh"] == tuple(
