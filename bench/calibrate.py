@@ -47,15 +47,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 TARGET = ROOT / "src" / "hiprom" / "calibration.json"
 
-A, H, R, RH, RL, RL3, RL5, RL6 = (
-    narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL", "RL3", "RL5", "RL6")
+A, H, R, RH, RL, RL3, RL5, RL6, RL7 = (
+    narrative.SHORT[k] for k in ("A", "H", "R", "RH", "RL", "RL3", "RL5", "RL6", "RL7")
 )  # RL: once per release
 SUITES = {A: ("main grid", "in-sample"), H: ("held out", "held-out"),
           R: ("realistic", "in-sample"), RH: ("realistic held out", "held-out"),
           RL: ("release held out", "held-out"), RL3: ("release 3 held out", "held-out"),
-          RL5: ("release 5 held out", "held-out"), RL6: ("release 6 held out", "held-out")}  # fmt: skip
+          RL5: ("release 5 held out", "held-out"), RL6: ("release 6 held out", "held-out"),
+          RL7: ("release 7 held out", "held-out")}  # fmt: skip
 #: the held-out realistic suites (clinic-like clips nothing was fitted on; bench/realism.py)
-REALISTIC_HELD_OUT = (RH, RL3, RL, RL5, RL6)
+REALISTIC_HELD_OUT = (RH, RL3, RL, RL5, RL6, RL7)
 COMMANDS = {A: "python bench/accuracy.py --record",
             H: "python bench/accuracy.py --suite holdout --record",
             R: f"python bench/realism.py --out bench/{R}",
@@ -63,7 +64,8 @@ COMMANDS = {A: "python bench/accuracy.py --record",
             RL: f"python bench/realism.py --suite release --out bench/{RL}",
             RL3: f"python bench/realism.py --suite release3 --out bench/{RL3}",
             RL5: f"python bench/realism.py --suite release5 --out bench/{RL5}",
-            RL6: f"python bench/realism.py --suite release6 --out bench/{RL6}"}  # fmt: skip
+            RL6: f"python bench/realism.py --suite release6 --out bench/{RL6}",
+            RL7: f"python bench/realism.py --suite release7 --out bench/{RL7}"}  # fmt: skip
 
 #: stated errors allowed without an out-of-sample row, with the reason the results print
 IN_SAMPLE_ONLY = {

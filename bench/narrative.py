@@ -43,6 +43,7 @@ SHORT = {"A": "last_accuracy_run.txt", "H": "last_holdout_run.txt", "R": "last_r
          "RH": "last_realism_holdout_run.txt", "RL": "last_release_holdout_run.txt",
          "RL3": "last_release3_holdout_run.txt", "RL5": "last_release5_holdout_run.txt",
          "RL6": "last_release6_holdout_run.txt",
+         "RL7": "last_release7_holdout_run.txt",
          "M": "last_markerless_run.txt", "MH": "last_markerless_holdout_run.txt"}  # fmt: skip
 MARKER = re.compile(r"<!-- v:(?P<spec>.+?) -->(?P<text>.*?)<!-- /v -->")
 #: a decimal figure (not part of a version number or a name)
@@ -252,11 +253,11 @@ SCOREBOARD = (("refused", "refused: "), ("side right", "side right: "), ("reps f
 
 
 def _scoreboard(folder: Path) -> str:
-    files = ("R", "RH", "RL3", "RL", "RL5", "RL6")
+    files = ("R", "RH", "RL3", "RL", "RL5", "RL6", "RL7")
     out = [
         "| | realistic | realistic held out | release 3 held out | release held out | release 5 held out "
-        "| release 6 held out |",
-        "|---|---|---|---|---|---|---|",
+        "| release 6 held out | release 7 held out |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, start in SCOREBOARD:
         cells = []
@@ -316,6 +317,7 @@ BLOCKS = {
     "card cases (release 3 held out)": lambda f: _table("RL3", "| card case |", folder=f),
     "card cases (release 5 held out)": lambda f: _table("RL5", "| card case |", folder=f),
     "card cases (release 6 held out)": lambda f: _table("RL6", "| card case |", folder=f),
+    "card cases (release 7 held out)": lambda f: _table("RL7", "| card case |", folder=f),
     "landmarks": _landmarks,
     "raw angles": _raw_angles,
     "hip-rotation analysis": lambda f: _table("A", "| position | camera |", _within_15, f),
