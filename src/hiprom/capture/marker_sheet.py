@@ -53,7 +53,7 @@ def placement(card: str) -> tuple[str, ...]:
     """The lines printed under ``card`` on its sheet."""
     if card in THIGH_CARDS:
         return THIGH_PLACEMENT
-    return PLACEMENT + (BOARD_PLACEMENT if card == "board" else ())
+    return PLACEMENT + (BOARD_PLACEMENT if card == "board" else ()) + KIT_NOTE
 
 
 #: Printed under the card (what the realistic benchmark showed loses it: bench/last_realism_run.txt).
@@ -65,6 +65,8 @@ PLACEMENT = (
     "edge or the raised thigh can touch the border; hiprom then follows the card's",
     "pattern for up to 1.5 s, and says 'not assessed' where it could not read it.",
 )
+#: under every pelvis card: the knee-to-chest kit is both cards (README, Accuracy, Release 7)
+KIT_NOTE = ("For the knee-to-chest test wear hiprom's thigh card too: the onset is then timed from it.",)
 THIGH_PLACEMENT = (
     "Print at 100 % (no fit-to-page); check the 50 mm line. Glue the card to stiff board.",
     "Strap it on the outside of the thigh nearest the phone, halfway from the hip's bony point",
