@@ -118,3 +118,18 @@ def truth_landmarks(truth: dict) -> tuple[np.ndarray, np.ndarray]:
             pts[:, idx] = np.stack([truth[f"{joint}_{side}_x_px"], truth[f"{joint}_{side}_y_px"]], axis=1)
             vis[:, idx] = 1.0
     return pts, vis
+
+
+def model_series(time_s: np.ndarray, pts: np.ndarray, vis: np.ndarray, model: str) -> LandmarkSeries:
+    """Landmarks ``pts`` as the bundled pose model ``model`` would have given them (its file and SHA-256 in
+    the meta; no 3D landmarks), for tests of what a result states per pose model."""
+    from hiprom.capture.model import BUNDLED_MODELS
+
+    file, sha = BUNDLED_MODELS[model]
+    n = pts.shape[0]
+    return LandmarkSeries(
+        time_s=time_s, image_px=pts, depth_px=np.zeros((n, N_LANDMARKS)), visibility=vis,
+        presence=np.ones((n, N_LANDMARKS)), world_m=np.full((n, N_LANDMARKS, 3), np.nan),
+        meta={"clip_name": "clip.mp4", "width_px": 1280, "height_px": 720, "model_name": file,
+              "model_sha256": sha},
+    )  # fmt: skip

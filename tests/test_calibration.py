@@ -196,14 +196,13 @@ def test_the_results_state_the_calibrated_errors():
 
 @pytest.mark.parametrize("test", ["knee-to-chest", "hip-ir"])
 def test_landmarks_from_another_pose_model_state_no_error(tmp_path, samples_dir, stiff, monkeypatch, test):
-    """--model heavy printed full's benchmark errors beside heavy's numbers: every error in the file was
-    measured with one model (calibration.json "model"), so another model's result says so instead."""
+    """--model heavy printed full's benchmark errors beside heavy's numbers: every error in a calibration
+    file was measured with one model ("model"), so a model with no calibration of its own (lite) says so
+    instead."""
     import numpy as np
 
     from hiprom import pipeline, protocols
-    from hiprom.capture.model import BUNDLED_MODELS
-    from hiprom.landmarks import LandmarkSeries
-    from tests.factories import ir_pose, rotation_profile, truth_landmarks
+    from tests.factories import ir_pose, model_series, rotation_profile, truth_landmarks
 
     if test == "knee-to-chest":
         truth, _ = stiff
@@ -213,17 +212,10 @@ def test_landmarks_from_another_pose_model_state_no_error(tmp_path, samples_dir,
         time_s, rotation = rotation_profile()
         pts = ir_pose("seated", {"left": rotation}, time_s.size)
         vis, options = np.ones(pts.shape[:2]), protocols.get(test).options("seated")
-    n = pts.shape[0]
     docs = {}
     assert calibration.BENCHMARKED_MODEL["name"] == "full"
-    for name in ("full", "heavy"):
-        file, sha = BUNDLED_MODELS[name]
-        series = LandmarkSeries(
-            time_s=time_s, image_px=pts, depth_px=np.zeros((n, 33)), visibility=vis,
-            presence=np.ones((n, 33)), world_m=np.full((n, 33, 3), np.nan),
-            meta={"clip_name": "clip.mp4", "width_px": 1280, "height_px": 720, "model_name": file,
-                  "model_sha256": sha},
-        )  # fmt: skip
+    for name in ("full", "lite"):
+        series = model_series(time_s, pts, vis, name)
         monkeypatch.setattr(
             pipeline, "get_landmarks", lambda *a, s=series, **k: pipeline.LandmarkRun(s, True, 0)
         )
@@ -232,12 +224,12 @@ def test_landmarks_from_another_pose_model_state_no_error(tmp_path, samples_dir,
     view = protocols.get(test).view
     for entry in docs["full"]["results"]:
         assert "errors_not_benchmarked" not in entry and "benchmark error" in view(entry).accuracy
-    assert docs["heavy"]["results"]
-    for entry in docs["heavy"]["results"]:
-        assert "pose_landmarker_heavy.task" in entry["errors_not_benchmarked"]
+    assert docs["lite"]["results"]
+    for entry in docs["lite"]["results"]:
+        assert "pose_landmarker_lite.task" in entry["errors_not_benchmarked"]
         assert view(entry).accuracy == entry["errors_not_benchmarked"]
         assert not any(entry[k] for k in entry if "measurement_error" in k)
-    said = json.dumps(docs["heavy"])
+    said = json.dumps(docs["lite"])
     assert "benchmark error" not in said
 
 

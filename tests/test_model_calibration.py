@@ -12,8 +12,7 @@ import pytest
 
 from hiprom import calibration, pipeline, protocols
 from hiprom.capture.model import BUNDLED_MODELS
-from hiprom.landmarks import LandmarkSeries
-from tests.factories import ir_pose, rotation_profile, truth_landmarks
+from tests.factories import ir_pose, model_series, rotation_profile, truth_landmarks
 
 OWN_THIGH_ERROR = [9.9, 19.9]
 OWN_OFFSET_SHIFT_DEG = 5.0
@@ -34,14 +33,7 @@ def heavy_calibrated(monkeypatch):
 
 
 def _analyse(tmp_path, samples_dir, monkeypatch, model: str, test: str, time_s, pts, vis, options) -> dict:
-    file, sha = BUNDLED_MODELS[model]
-    n = pts.shape[0]
-    series = LandmarkSeries(
-        time_s=time_s, image_px=pts, depth_px=np.zeros((n, 33)), visibility=vis,
-        presence=np.ones((n, 33)), world_m=np.full((n, 33, 3), np.nan),
-        meta={"clip_name": "clip.mp4", "width_px": 1280, "height_px": 720, "model_name": file,
-              "model_sha256": sha},
-    )  # fmt: skip
+    series = model_series(time_s, pts, vis, model)
     monkeypatch.setattr(pipeline, "get_landmarks", lambda *a, **k: pipeline.LandmarkRun(series, True, 0))
     return pipeline.analyze(samples_dir / "k2c_left_early_tilt.mp4", tmp_path / f"{model}-{test}", options,
                             outputs=protocols.Outputs(video=False)).document  # fmt: skip
