@@ -18,6 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: the protocols a model's calibration covers (its bench outputs score both)
 TESTS = ["knee-to-chest", "hip-ir"]
+#: the constants refitted on the model's own main grid (in-sample there), by adopting the bench's refit
+#: (``--refit``, or one at a time: the maps first, then the pan slope and proportions, then the offsets,
+#: each followed by a new run of the grid) until the refit equals the value in use
+GRID_REFITS = ("camera_pan_map", "camera_tilt_map", "pan_flexion_slope_per_deg", "hip_width_per_shank",
+               "pose_model_thigh_offset_deg", "pose_model_rest_thigh_deg")  # fmt: skip
 
 
 def paths(model: str | None, bench: Path, default_target: Path) -> tuple[Path, Path]:
@@ -45,6 +50,14 @@ def for_model(doc: dict, model: str, commands: dict[str, str]) -> dict:
     carried = {k: c for k, c in doc["constants"].items() if c.get("model_note")}
     out = json.loads(json.dumps(doc).replace("bench/last_", f"bench/{model}/last_"))
     out["constants"].update(copy.deepcopy(carried))
+    for name in GRID_REFITS:
+        if name not in carried:
+            out["constants"][name]["model_provenance"] = (
+                f"refitted for {model} on bench/{model}/last_accuracy_run.txt (its main grid, in-sample): "
+                "the "
+                "bench's refit adopted and the grid re-run until they agreed; the provenance above is the "
+                "default model's first fit"
+            )
     out["commands"] = {name: _with_model(cmd, name, model) for name, cmd in commands.items()}
     out["tests"] = TESTS
     out["about"] = doc["about"].replace("calibration.json", f"calibration_{model}.json")

@@ -35,7 +35,11 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import narrative_models
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -268,38 +272,6 @@ def _scoreboard(folder: Path) -> str:
     return "\n".join(out)
 
 
-_MODEL_FILES = {"lite": ("last_model_realism_lite.txt", "last_model_accuracy_lite.txt"), "full": ("R", "A"),
-                "heavy": ("last_model_realism_heavy.txt", "last_model_accuracy_heavy.txt")}  # fmt: skip
-
-
-def _models(folder: Path) -> str:
-    head = ("| model | realistic suite: refused | thigh | goniometer | onset | main grid: thigh MAE (bias) "
-            "| goniometer MAE (bias) | IR supine MAE | bare loop frames/s vs full |")  # fmt: skip
-    out = [head, "|" + "---|" * 9]
-    speed = {_cells(ln)[0]: _cells(ln)[2] for ln in _text("last_model_throughput.txt", folder).splitlines()
-             if ln.startswith("|")}  # fmt: skip
-
-    def after(text: str, start: str) -> str:
-        line = next(ln for ln in text.splitlines() if ln.startswith(start))
-        return line[len(start) :]
-
-    for model, (real, acc) in _MODEL_FILES.items():
-        r, a = _text(real, folder), _text(acc, folder)
-        row = {}
-        for q in ("peak_thigh", "peak_trunk_thigh"):
-            parts = next(
-                _cells(ln) for ln in a.splitlines() if ln.startswith(f"| markerless | {q} (deg) | all |")
-            )
-            row[q] = f"{parts[4]} ({parts[5]})"
-        ir = next(_cells(ln) for ln in a.splitlines() if ln.startswith("| supine | within 15 deg |"))
-        out.append(
-            f"| {model} | {after(r, 'refused: ')} | {after(r, 'knee-to-chest thigh: ')} | "
-            f"{after(r, 'knee-to-chest goniometer: ')} | {after(r, 'knee-to-chest onset: ')} | "
-            f"{row['peak_thigh']} | {row['peak_trunk_thigh']} | {ir[3]} | {speed.get(model, '–')} |"
-        )
-    return "\n".join(out)
-
-
 def _within_15(cells: list[str]) -> bool:
     return cells[1] == "within 15 deg"
 
@@ -325,7 +297,8 @@ BLOCKS = {
     "hip-rotation gates": lambda f: _table("A", "| gate clip |", folder=f),
     "repeatability": lambda f: _table("A", "| measure | pairs |", folder=f),
     "realistic scoreboard": _scoreboard,
-    "models": _models,
+    "model comparison": lambda f: narrative_models.comparison(f, _text, SHORT),
+    "models": lambda f: narrative_models.models(f, _text, _cells),
     "throughput": lambda f: "\n".join([_table("last_throughput.txt", "| stage |", folder=f), "",
                                         *_lines("last_throughput.txt", ("processes", "ratio"), f), "",
                                         *_memory_table(f)]),

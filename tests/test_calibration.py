@@ -100,15 +100,22 @@ def test_the_bench_refuses_an_in_sample_only_error_unless_it_says_why(calibrate)
     assert entry["out_of_sample"] is False and entry["note"] == calibrate.IN_SAMPLE_ONLY["ir.seated"]
 
 
-def test_the_fitted_constants_still_fit_the_last_run():
-    """A constant fitted on an older run must still agree with what the current bench refits."""
-    const = calibration.DATA["constants"]
+@pytest.mark.parametrize("model", sorted(calibration.CALIBRATIONS))
+def test_the_fitted_constants_still_fit_the_last_run(model):
+    """A constant fitted on an older run must still agree with what the current bench refits (each pose
+    model's with its own outputs; a model's camera maps too, where its grid output prints their refit)."""
+    const = calibration.CALIBRATIONS[model].document["constants"]
     offset = const["pose_model_thigh_offset_deg"]
     assert abs(offset["last_refit"] - offset["value"]) <= 1.0  # within the square-on thigh MAE's spread
     slope = const["pan_flexion_slope_per_deg"]
     assert abs(slope["last_refit"] - slope["value"]) <= 0.0005
     width = const["hip_width_per_shank"]
     assert width["value"] == width["last_refit"]
+    for name in ("camera_pan_map", "camera_tilt_map"):
+        refit = const[name].get("last_refit")
+        if refit:
+            assert abs(refit["gain"] - const[name]["gain"]) <= 0.05, name
+            assert abs(refit["offset_deg"] - const[name]["offset_deg"]) <= 0.5, name
 
 
 def test_the_onset_error_range_is_read_from_the_clip_rows_of_held_out_suites():
@@ -245,11 +252,13 @@ def test_the_slid_knee_cut_takes_the_placed_knee_on_one_bare_leg_clip_as_documen
 
 def test_comparisons_use_the_larger_mdc_and_say_which():
     from hiprom.norms import FLEXION_MDC_DEG
-    from hiprom.store.compare import _measures
+    from hiprom.store.compare import HIPROM_MDC_DEG, _measures
 
     by_key = {m.key: m for m in _measures("knee-to-chest", "supine", "left")}
     onset = by_key["pelvic_tilt.onset.hip_flexion_deg"]
-    own = calibration.HIPROM_MDC_DEG[onset.key]
+    own = HIPROM_MDC_DEG[onset.key]  # the largest over the calibrated pose models: a session may be any's
+    assert own == max(c.mdc_deg[onset.key] for c in calibration.CALIBRATIONS.values())
+    assert own >= calibration.HIPROM_MDC_DEG[onset.key]
     assert onset.mdc_deg == max(own, FLEXION_MDC_DEG)
     assert onset.mdc_source == ("hiprom's repeatability" if own > FLEXION_MDC_DEG else "manual goniometry")
     ir = {m.key: m for m in _measures("hip-ir", "seated", "left")}["peak_ir_deg"]
