@@ -16,8 +16,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: the protocols a model's calibration covers (its bench outputs score both)
-TESTS = ["knee-to-chest", "hip-ir"]
+#: the protocols a model's calibration covers: the knee-to-chest analysis takes every correction and error
+#: from the landmarks' model's calibration; the hip-rotation analysis reads the default model's constants
+#: (not yet threaded), so its results from another model state no error although the outputs score it
+TESTS = ["knee-to-chest"]
 #: the constants refitted on the model's own main grid (in-sample there), by adopting the bench's refit
 #: (``--refit``, or one at a time: the maps first, then the pan slope and proportions, then the offsets,
 #: each followed by a new run of the grid) until the refit equals the value in use

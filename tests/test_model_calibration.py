@@ -99,3 +99,34 @@ def test_a_comparison_across_pose_models_says_so():
     assert not any(
         "pose models" in c for c in {c.measure.key: c for c in same}["peak_thigh_angle_deg"].caveats
     )
+
+
+def test_no_bundled_models_calibration_claims_the_hip_rotation_test_but_the_defaults():
+    """The hip-rotation analysis reads the default model's constants (hiprom.calibration's module names), so
+    another model's calibration must not cover it, or its results would quote the default model's errors."""
+    for name, cal in calibration.CALIBRATIONS.items():
+        assert ("hip-ir" in cal.tests) == (cal is calibration.DEFAULT), name
+
+
+def test_a_comparison_uses_the_compared_models_errors_and_mdc():
+    """Sessions from the default model alone are compared with its MDC and errors; once a heavy session is
+    among them, with the larger of the two models' (a change must beat both models' noise)."""
+    from hiprom.store.compare import _calibrations, hiprom_mdc
+    from hiprom.store.records import StoredResult
+
+    def stored(day: int, model: str | None) -> StoredResult:
+        err = {"pose_model": model} if model else None
+        entry = {
+            "test": "knee-to-chest",
+            "side": "left",
+            "peak_thigh_angle_deg": 100.0,
+            "measurement_error_deg": err,
+        }
+        return StoredResult(day, "Sam", dt.date(2026, 1, day), "", "c.mp4", str(day) * 64, "knee-to-chest",
+                            "supine", "left", 0, entry, {}, {})  # fmt: skip
+
+    assert _calibrations([stored(1, "full"), stored(2, None)]) == [calibration.DEFAULT]
+    both = _calibrations([stored(1, "full"), stored(2, "heavy")])
+    assert {c.model["name"] for c in both} == {"full", "heavy"}
+    key = "pelvic_tilt.onset.hip_flexion_deg"
+    assert hiprom_mdc(both)[key] == max(c.mdc_deg[key] for c in both)

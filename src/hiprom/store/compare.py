@@ -17,27 +17,36 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom import protocols
-from hiprom.calibration import CALIBRATIONS, SQUARE_MAX_PAN_DEG
+from hiprom.calibration import CALIBRATIONS, DEFAULT, SQUARE_MAX_PAN_DEG, Calibration
 from hiprom.store.records import StoredResult, entry_field
 
-__all__ = ["Comparison", "Measure", "compare", "measures_by_session"]
+__all__ = ["Comparison", "Measure", "compare", "hiprom_mdc", "measures_by_session"]
 
 
-def _largest(basis: str) -> tuple[float, float]:
-    """The thigh's stated error over every calibrated pose model (a session may be from any of them)."""
-    pairs = [c.k2c_error_deg[basis]["thigh"] for c in CALIBRATIONS.values()]
+def _session_model(r: StoredResult) -> str:
+    """The pose model whose calibration a stored result's errors came from (the default model's for an entry
+    that does not name one: stored before models were named, or of a test only the default model states)."""
+    err = r.result.get("measurement_error_deg")
+    name = err.get("pose_model") if isinstance(err, dict) else None
+    return name if name in CALIBRATIONS else DEFAULT.model["name"]
+
+
+def _calibrations(results: list[StoredResult]) -> list[Calibration]:
+    """The calibrations of the pose models the compared results came from."""
+    return [CALIBRATIONS[n] for n in sorted({_session_model(r) for r in results})] or [DEFAULT]
+
+
+def _largest(cals: list[Calibration], basis: str) -> tuple[float, float]:
+    """The thigh's stated error, the largest over these models' calibrations."""
+    pairs = [c.k2c_error_deg[basis]["thigh"] for c in cals]
     return (max(p[0] for p in pairs), max(p[1] for p in pairs))
 
 
-OFF_SQUARE_ERROR_DEG = _largest("any camera")  # (MAE, worst)
-SQUARE_ERROR_DEG = _largest("square-on")
-#: hiprom's own MDC per measure: the largest over the calibrated pose models, so that no model's session
-#: is called changed on a difference another model's repeatability would not separate from noise
-HIPROM_MDC_DEG: dict[str, float] = {
-    k: max(c.mdc_deg.get(k, 0.0) for c in CALIBRATIONS.values())
-    for c0 in CALIBRATIONS.values()
-    for k in c0.mdc_deg
-}
+def hiprom_mdc(cals: list[Calibration]) -> dict[str, float]:
+    """hiprom's own MDC per measure, the largest over these models' calibrations: no session is called
+    changed on a difference one of the compared models' repeatability would not tell from noise."""
+    keys = sorted(set().union(*(c.mdc_deg for c in cals)))
+    return {k: max(c.mdc_deg.get(k, 0.0) for c in cals) for k in keys}
 
 
 @dataclass(frozen=True)
@@ -54,13 +63,15 @@ class Measure:
     mdc_source: str = "manual goniometry"  # or "hiprom's repeatability" (whichever is larger)
 
 
-def _measures(test: str, position: str, side: str) -> list[Measure]:
-    """The compared measures of one test, position and side (those with an MDC)."""
+def _measures(test: str, position: str, side: str, own_mdc: dict[str, float] | None = None) -> list[Measure]:
+    """The compared measures of one test, position and side (those with an MDC); ``own_mdc``: hiprom's own
+    (:func:`hiprom_mdc`; default: the default model's)."""
+    own_mdc = DEFAULT.mdc_deg if own_mdc is None else own_mdc
     out = []
     for m in protocols.get(test).measures(position):
         if m.mdc_deg is None:
             continue
-        own = HIPROM_MDC_DEG.get(m.key, 0.0)
+        own = own_mdc.get(m.key, 0.0)
         mdc, source = (own, "hiprom's repeatability") if own > m.mdc_deg else (m.mdc_deg, "manual goniometry")
         out.append(Measure(test, position, side, m.key, m.label, mdc, m.asymmetry_deg or m.mdc_deg, source))
     return out
@@ -74,8 +85,9 @@ def _get(entry: dict, dotted: str) -> float | None:
 def measures_by_session(results: list[StoredResult]) -> dict[Measure, dict[dt.date, float]]:
     """Per measure, per session date: the median over that session's reps (NaN-free)."""
     values: dict[Measure, dict[dt.date, list[float]]] = defaultdict(lambda: defaultdict(list))
+    own_mdc = hiprom_mdc(_calibrations(results))
     for r in results:
-        for m in _measures(r.test, r.position, r.side):
+        for m in _measures(r.test, r.position, r.side, own_mdc):
             v = _get(r.result, m.key)
             if v is not None:
                 values[m][r.date].append(v)
@@ -181,10 +193,11 @@ def _method_caveat(m: Measure, dates, thigh_card) -> tuple[str, ...]:
 
 
 def _caveats(
-    m: Measure, dates, corrected, off_square_pans, unbenchmarked, thigh_card=None, models=None
+    m: Measure, dates, corrected, off_square_pans, unbenchmarked, thigh_card=None, models=None, cals=None
 ) -> tuple[str, ...]:
     """What a reader must know before trusting a change of ``m`` over ``dates``."""
     out = [*_model_caveat(m, dates, models or {}), *_method_caveat(m, dates, thigh_card or {})]
+    off_square, square = _largest(cals or [DEFAULT], "any camera"), _largest(cals or [DEFAULT], "square-on")
     for d in dates:
         if m.key.startswith("pelvic_tilt.onset.") and (m.side, d) in corrected:
             out.append(
@@ -195,7 +208,7 @@ def _caveats(
             out.append(
                 f"the {d} session was filmed about {off_square_pans[(m.side, d)]:.0f} deg off square: its "
                 "angles lean on a correction for the phone's pan, and the tool's own error there reached "
-                f"{OFF_SQUARE_ERROR_DEG[1]:.0f} deg on the benchmark ({SQUARE_ERROR_DEG[1]:.0f} square-on), "
+                f"{off_square[1]:.0f} deg on the benchmark ({square[1]:.0f} square-on), "
                 "so part of a change may be the camera's; film sessions to be compared square-on"
             )
     for d in dates:
@@ -241,7 +254,9 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             )
             for i in range(len(values) - 1)
         )
-        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked, thigh_card, models)
+        caveats = _caveats(
+            m, dates, corrected, off_square_pans, unbenchmarked, thigh_card, models, _calibrations(results)
+        )
         comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
