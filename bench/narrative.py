@@ -264,10 +264,7 @@ def _scoreboard(folder: Path) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for label, start in SCOREBOARD:
-        cells = []
-        for f in files:
-            line = next((ln for ln in _text(f, folder).splitlines() if ln.startswith(start)), None)
-            cells.append("–" if line is None else line[len(start) :].replace("|", "/"))
+        cells = [narrative_models.cell_after(_text(f, folder).splitlines(), start) for f in files]
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     return "\n".join(out)
 

@@ -54,6 +54,12 @@ _COMPARED_LINES = (("refused", "refused: "), ("off > 10°", "printed angles off 
                    ("flag", "knee-to-chest borrowing flag (clips with a card): "))  # fmt: skip
 
 
+def cell_after(lines: list[str], start: str) -> str:
+    """What follows ``start`` on the first line that begins with it, as a table cell ("–" if none)."""
+    line = next((ln for ln in lines if ln.startswith(start)), None)
+    return "–" if line is None else line[len(start) :].replace("|", "/")
+
+
 def comparison(folder: Path, _text, SHORT: dict) -> str:
     """The default (full) and the heavy model, each with its own calibration, suite by suite."""
     head = "| suite | model | " + " | ".join(label for label, _ in _COMPARED_LINES) + " |"
@@ -63,8 +69,7 @@ def comparison(folder: Path, _text, SHORT: dict) -> str:
             lines = _text(file, folder).splitlines()
             cells = []
             for _, start in _COMPARED_LINES:
-                line = next((ln for ln in lines if ln.startswith(start)), None)
-                cell = "–" if line is None else line[len(start) :].replace("|", "/")
+                cell = cell_after(lines, start)
                 cells.append(cell.replace("MAE ", "").replace("; wrong ones said: none", ""))
             out.append(f"| {suite} | {model} | " + " | ".join(cells) + " |")
     return "\n".join(out)

@@ -62,6 +62,7 @@ __all__ = [
     "Calibration",
     "for_model",
     "model_not_benchmarked",
+    "named",
     "provenance",
 ]
 
@@ -189,6 +190,12 @@ _ALL = _load_all()
 DEFAULT: Calibration = _ALL.pop("default")
 #: every calibrated pose model's, by model name (the default's included)
 CALIBRATIONS: dict[str, Calibration] = {DEFAULT.model["name"]: DEFAULT, **_ALL}
+
+
+def named(model_name: str | None) -> Calibration:
+    """The calibration of the pose model of this name, or the default model's (an entry stored before
+    entries named their model was measured with it)."""
+    return CALIBRATIONS.get(model_name, DEFAULT)
 
 
 def for_model(model_sha256: str | None, test: str | None = None) -> Calibration | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hiprom.calibration import CALIBRATIONS, DEFAULT, Calibration
+from hiprom.calibration import DEFAULT, Calibration, named
 from hiprom.results import num
 
 if TYPE_CHECKING:
@@ -119,8 +119,7 @@ def accuracy_line(entry: dict[str, Any]) -> str:
         elif (tilt.get("onset") or {}).get("hip_flexion_deg") is not None:
             line += ", " + _stated(err, "onset_hip_flexion", "onset")
             if err.get("onset_hip_flexion") is not None:
-                # entries stored before the model was named were all measured with the default model
-                cal = CALIBRATIONS.get(err.get("pose_model"), DEFAULT)
+                cal = named(err.get("pose_model"))
                 line += (
                     coverage_note(
                         cal.thigh_card_interval_coverage,

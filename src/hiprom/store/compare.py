@@ -17,23 +17,23 @@ from dataclasses import dataclass
 import numpy as np
 
 from hiprom import protocols
-from hiprom.calibration import CALIBRATIONS, DEFAULT, SQUARE_MAX_PAN_DEG, Calibration
+from hiprom.calibration import DEFAULT, SQUARE_MAX_PAN_DEG, Calibration, named
 from hiprom.store.records import StoredResult, entry_field
 
 __all__ = ["Comparison", "Measure", "compare", "hiprom_mdc", "measures_by_session"]
 
 
-def _session_model(r: StoredResult) -> str:
-    """The pose model whose calibration a stored result's errors came from (the default model's for an entry
-    that does not name one: stored before models were named, or of a test only the default model states)."""
+def _named_model(r: StoredResult) -> str | None:
+    """The pose model a stored result's errors name (knee-to-chest entries), or None."""
     err = r.result.get("measurement_error_deg")
-    name = err.get("pose_model") if isinstance(err, dict) else None
-    return name if name in CALIBRATIONS else DEFAULT.model["name"]
+    return err.get("pose_model") if isinstance(err, dict) else None
 
 
 def _calibrations(results: list[StoredResult]) -> list[Calibration]:
-    """The calibrations of the pose models the compared results came from."""
-    return [CALIBRATIONS[n] for n in sorted({_session_model(r) for r in results})] or [DEFAULT]
+    """The calibrations of the pose models the compared results came from (the default model's for an
+    entry that names none: stored before models were named, or of a test only the default model states)."""
+    found = {c.model["name"]: c for c in (named(_named_model(r)) for r in results)}
+    return [found[n] for n in sorted(found)] or [DEFAULT]
 
 
 def _largest(cals: list[Calibration], basis: str) -> tuple[float, float]:
@@ -160,9 +160,7 @@ def _thigh_card_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date
 def _model_sessions(results: list[StoredResult]) -> dict[tuple[str, dt.date], str]:
     """(side, date) -> the pose model whose calibration a session's knee-to-chest errors came from."""
     return {
-        (r.side, r.date): str((r.result.get("measurement_error_deg") or {}).get("pose_model") or "")
-        for r in results
-        if r.test == "knee-to-chest" and (r.result.get("measurement_error_deg") or {}).get("pose_model")
+        (r.side, r.date): name for r in results if r.test == "knee-to-chest" and (name := _named_model(r))
     }
 
 
@@ -232,7 +230,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
     series = measures_by_session(results)
     off_square_pans, corrected = _off_square_sessions(results), _corrected_sessions(results)
     unbenchmarked, thigh_card = _unbenchmarked_sessions(results), _thigh_card_sessions(results)
-    models = _model_sessions(results)
+    models, cals = _model_sessions(results), _calibrations(results)
     comparisons = []
     for m, by_date in sorted(
         series.items(), key=lambda kv: (kv[0].test, kv[0].position, kv[0].key, kv[0].side)
@@ -254,9 +252,7 @@ def compare(results: list[StoredResult]) -> tuple[list[Comparison], list[dict]]:
             )
             for i in range(len(values) - 1)
         )
-        caveats = _caveats(
-            m, dates, corrected, off_square_pans, unbenchmarked, thigh_card, models, _calibrations(results)
-        )
+        caveats = _caveats(m, dates, corrected, off_square_pans, unbenchmarked, thigh_card, models, cals)
         comparisons.append(Comparison(m, dates, values, change, verdict, slope, steps, caveats))
     asymmetry = []
     by_key: dict[tuple, dict[str, dict[dt.date, float]]] = defaultdict(dict)
